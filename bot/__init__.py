@@ -1,0 +1,1 @@
+"""The bot: settings, wiring, storage, services, the digest scheduler and the CLI."""

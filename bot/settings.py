@@ -1,0 +1,84 @@
+"""All configuration in one place, read once from the environment or `.env`.
+
+`python -m bot` builds `Settings()` and passes it down; tests build `Settings(...)` directly.
+Every field is listed, commented, in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.base import EngineConfig, Length
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Telegram
+    bot_token: SecretStr | None = None
+    telegram_api_url: str = ""  # a Bot API server's base URL; empty means Telegram's own
+    webhook_url: str = ""  # empty: long polling
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = 8080
+    webhook_path: str = "/telegram/webhook"
+
+    # Storage
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/newsbot.sqlite3
+
+    # NLP
+    nlp_engine: str = "embedded"  # embedded | transformers
+    summary_model: str = "IlyaGusev/rut5_base_sum_gazeta"
+    qa_model: str = "AlexKay/xlm-roberta-large-qa-multilingual-finedtuned-ru"
+    device: str = "auto"  # cpu | cuda | auto
+    dtype: str = "auto"  # auto | float32 | float16 | bfloat16
+    model_dir: Path = Path("data/models")
+    preload_models: bool = True
+    nlp_threads: int = 0
+
+    # Work queue (model work runs off the event loop)
+    nlp_workers: int = 1
+    nlp_queue_size: int = 8
+
+    # Users
+    default_summary_length: Length = Length.SHORT
+    default_timezone: str = "Europe/Moscow"
+    user_rate_limit: int = Field(default=20, description="requests per user per minute")
+    album_window_seconds: float = 2.0  # consecutive messages within this window form one article
+    max_article_chars: int = 200_000
+
+    # Link fetching
+    fetch_timeout_seconds: float = 10.0
+    fetch_max_bytes: int = 3_000_000
+    fetch_max_redirects: int = 5
+    fetch_allow_private: bool = False  # allow loopback/private addresses (tests, intranets)
+
+    # Digests
+    digest_default_time: str = "09:00"
+    digest_send_empty: bool = False  # on an empty day: False sends nothing, True one short line
+    digest_max_items: int = 15
+    digest_catch_up_hours: float = 3.0  # a digest missed by less than this is sent late
+
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'newsbot.sqlite3').as_posix()}"
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(
+            name=self.nlp_engine,
+            summary_model=self.summary_model,
+            qa_model=self.qa_model,
+            device=self.device,
+            dtype=self.dtype,
+            model_dir=str(self.model_dir),
+            preload=self.preload_models,
+            threads=self.nlp_threads,
+        )

@@ -1,0 +1,98 @@
+"""The schema. Repositories (not handlers) read and write these rows and return dataclasses."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatRow(Base):
+    """A private chat, group or channel the bot talks in, with its settings."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Telegram chat id
+    kind: Mapped[str] = mapped_column(String(16), default="private")
+    title: Mapped[str] = mapped_column(String(256), default="")
+    summary_length: Mapped[str] = mapped_column(String(8), default="short")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArticleRow(Base):
+    """An article one chat collected. The same text in two chats is two rows (chats never
+    see each other's data); the NLP work is shared through `SummaryCacheRow` by `hash`."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "hash", name="uq_articles_chat_hash"),
+        Index("ix_articles_chat_created", "chat_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    hash: Mapped[str] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(String(512), default="")
+    source_kind: Mapped[str] = mapped_column(String(16), default="text")  # text|forward|document|link|channel_post
+    source_title: Mapped[str] = mapped_column(String(256), default="")  # channel or site name
+    source_url: Mapped[str] = mapped_column(String(2048), default="")  # original post or page
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the user's message
+    reply_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # our summary
+    summary: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SummaryCacheRow(Base):
+    """Engine output by article hash, so an article forwarded by many people is processed once."""
+
+    __tablename__ = "summary_cache"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    length: Mapped[str] = mapped_column(String(8), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class QuestionRow(Base):
+    """A question asked in a chat and the answer given."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    article_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

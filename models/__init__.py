@@ -1,0 +1,31 @@
+"""NLP engines: one interface (`models.base.Engine`), two implementations chosen by name.
+
+`embedded` (default) needs nothing but PyPI wheels; `transformers` loads seq2seq and QA models
+from the hub or a folder. torch and transformers are imported only when that engine is chosen.
+"""
+
+from __future__ import annotations
+
+from models.base import Answer, Article, Engine, EngineConfig, Length, Span, Summary
+from models.errors import UnknownEngine
+
+ENGINES = ("embedded", "transformers")
+
+
+def load_engine(config: EngineConfig) -> Engine:
+    """Build the engine `config.name` names; its weights load here unless `preload` is off."""
+    if config.name == "embedded":
+        from models.embedded import EmbeddedEngine
+
+        return EmbeddedEngine.load(config)
+    if config.name == "transformers":
+        from models.transformers_engine import TransformersEngine
+
+        return TransformersEngine.load(config)
+    raise UnknownEngine(f"Unknown NLP engine {config.name!r}; choose one of {', '.join(ENGINES)}")
+
+
+__all__ = [
+    "Answer", "Article", "Engine", "EngineConfig", "Length", "Span", "Summary", "load_engine",
+    "ENGINES",
+]

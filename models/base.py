@@ -1,0 +1,135 @@
+"""The one interface every NLP engine implements, and the plain data it speaks.
+
+Everything outside `models/` (the bot, the CLI, the digest) talks to an engine only through
+`Engine` and these dataclasses, so the engines can be swapped by configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+_SPACES = re.compile(r"\s+")
+
+
+class Length(StrEnum):
+    """How long a summary the user asked for."""
+
+    SHORT = "short"
+    MEDIUM = "medium"
+    LONG = "long"
+
+
+def normalize_for_hash(text: str) -> str:
+    """Collapse whitespace and case, so the same article pasted twice hashes the same."""
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An article as the user sent it; `text` is never modified, all offsets point into it."""
+
+    text: str
+    title: str = ""
+
+    @property
+    def hash(self) -> str:
+        """Stable id of the article's content: the cache key for summaries and vectors."""
+        return hashlib.sha256(normalize_for_hash(self.text).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of `Article.text`: `text == article.text[start:stop]`."""
+
+    start: int
+    stop: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A summary and what it was made from.
+
+    `sentences` are the summary's sentences in reading order; for an extractive summary each is
+    also in `sources` (its place in the article). `names` and `numbers` are the key named
+    entities and figures of the article, most important first, for the "key facts" line.
+    """
+
+    text: str
+    sentences: tuple[str, ...]
+    sources: tuple[Span, ...] = ()
+    names: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    abstractive: bool = False
+    engine: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """An answer to a question about an article.
+
+    `text` is "" when the article does not answer the question; `reason` then says why
+    (for logs and the CLI, not for users). `start`/`stop` are character offsets of `text`
+    in `Article.text` (both 0 when there is no answer); `sentence` is the evidence sentence.
+    """
+
+    text: str
+    sentence: str
+    start: int
+    stop: int
+    score: float
+    reason: str = ""
+    engine: str = ""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.text)
+
+    @classmethod
+    def none(cls, reason: str, *, score: float = 0.0, sentence: str = "", engine: str = "") -> Answer:
+        return cls(text="", sentence=sentence, start=0, stop=0, score=score, reason=reason,
+                   engine=engine)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """What an engine needs to load; built by the bot from its settings."""
+
+    name: str = "embedded"
+    summary_model: str = "IlyaGusev/rut5_base_sum_gazeta"
+    qa_model: str = "AlexKay/xlm-roberta-large-qa-multilingual-finedtuned-ru"
+    device: str = "auto"  # cpu | cuda | auto
+    dtype: str = "auto"  # auto | float32 | float16 | bfloat16
+    model_dir: str = ""  # a folder where `models download` stores models; searched first
+    preload: bool = True  # load weights at start rather than on first use
+    threads: int = 0  # 0: let the libraries choose
+    options: dict[str, object] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A summariser and question answerer over one article at a time.
+
+    Engines are synchronous and may be slow: callers run them off the event loop.
+    They are safe to call from one worker thread at a time per engine instance.
+    """
+
+    name: str
+
+    def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
+        """Summarise `article`; SHORT is at most 3 sentences and 450 characters."""
+        ...
+
+    def answer(self, article: Article, question: str) -> Answer:
+        """Answer `question` from `article`: the shortest span that answers, or `Answer.none`."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised vectors, one row per text (for grouping stories in digests)."""
+        ...
