@@ -1,0 +1,360 @@
+"""A small Bot API server on 127.0.0.1 for tests: real HTTP, real long polling, recorded calls.
+
+Point the bot at it with `TELEGRAM_API_URL=server.base_url` (or
+`AiohttpSession(api=TelegramAPIServer.from_base(server.base_url))`); the bot cannot tell it from
+Telegram for the methods it uses. Nothing is mocked inside the bot: every call crosses a socket.
+
+API (all coroutines must run on the test's event loop):
+
+    server = FakeBotAPI(token="123:ABC")          # bot user: id 4242, username "newsbot_test_bot"
+    await server.start()                          # binds a free port; server.base_url
+    server.push_update({...})                     # queue an update; update_id is filled in
+    server.add_file("file-1", b"...", "documents/a.txt")   # served by getFile + /file/bot<t>/<p>
+    mark = server.mark()                          # index of the next recorded call
+    call = await server.wait_for("sendMessage", lambda c: c.params["chat_id"] == 1,
+                                 timeout=10, since=mark)
+    call.method, call.params, call.result         # params: form fields, JSON values decoded
+    server.calls / server.calls_for("sendMessage") / server.sent_texts(chat_id)
+    server.fail_next("sendMessage", status=429, retry_after=1)  # next call of it fails once
+    server.fail_next("sendMessage", status=403)                 # "bot was blocked by the user"
+    server.set_chat(chat_id, {...})               # getChat answer (merged over defaults)
+    server.set_member(chat_id, user_id, "administrator")  # getChatMember/getChatAdministrators
+    await server.stop()
+
+Sent messages get increasing `message_id`s (from 1000) and are returned as full Message objects,
+so `reply_to_message` in a later pushed update can point at one. The `pending_updates` count and
+`get_updates_calls` let a test see that the bot is polling. Failures injected with `fail_next`
+are answered exactly like Telegram does (`ok: false`, `error_code`, `parameters.retry_after`);
+the failed call is recorded with `failed=True`, so a test can assert the retry happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER_ID = 4242
+BOT_USERNAME = "newsbot_test_bot"
+
+# Form fields that are plain text even when they look like JSON ("123" as a message text).
+_TEXT_FIELDS = frozenset(
+    {"text", "caption", "callback_query_id", "file_id", "action", "parse_mode", "url",
+     "secret_token", "description", "short_description", "inline_message_id", "query"}
+)
+
+
+@dataclass
+class ApiCall:
+    """One request the bot made: method name, decoded params, what we answered."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+    failed: bool = False
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class _Failure:
+    status: int
+    retry_after: int | None
+    description: str
+
+
+class FakeBotAPI:
+    """The Bot API subset this bot uses, served over real HTTP on 127.0.0.1."""
+
+    def __init__(self, token: str = "123:ABC", *, bot_username: str = BOT_USERNAME) -> None:
+        self.token = token
+        self.bot_user = {"id": BOT_USER_ID, "is_bot": True, "first_name": "News",
+                         "username": bot_username, "can_join_groups": True,
+                         "can_read_all_group_messages": False, "supports_inline_queries": False}
+        self.calls: list[ApiCall] = []
+        self.get_updates_calls = 0
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self._files: dict[str, tuple[bytes, str]] = {}
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._members: dict[tuple[int, int], str] = {}
+        self._failures: dict[str, list[_Failure]] = {}
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    async def stop(self) -> None:
+        self._new_update.set()  # release long polls
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- what the test controls ------------------------------------------------------------
+    def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the next getUpdates; fills in `update_id`; returns the update."""
+        update = dict(update)
+        update.setdefault("update_id", next(self._update_ids))
+        for key in ("message", "edited_message", "channel_post"):
+            chat = (update.get(key) or {}).get("chat")
+            if chat:
+                self._chats.setdefault(chat["id"], dict(chat))
+        self._updates.append(update)
+        self._new_update.set()
+        return update
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._updates)
+
+    def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> None:
+        self._files[file_id] = (content, file_path or f"documents/{file_id}")
+
+    def set_chat(self, chat_id: int, info: dict[str, Any]) -> None:
+        self._chats[chat_id] = {**self._chats.get(chat_id, {"id": chat_id}), **info}
+
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        self._members[(chat_id, user_id)] = status
+
+    def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = 1,
+                  description: str = "") -> None:
+        """Answer the next call of `method` with an error (429 carries `retry_after`)."""
+        if not description:
+            description = {429: f"Too Many Requests: retry after {retry_after}",
+                           403: "Forbidden: bot was blocked by the user"}.get(status, "Bad Request")
+        self._failures.setdefault(method, []).append(
+            _Failure(status, retry_after if status == 429 else None, description)
+        )
+
+    # --- what the test reads ---------------------------------------------------------------
+    def mark(self) -> int:
+        return len(self.calls)
+
+    def calls_for(self, method: str, *, since: int = 0) -> list[ApiCall]:
+        return [c for c in self.calls[since:] if c.method == method and not c.failed]
+
+    def sent_texts(self, chat_id: int | None = None, *, since: int = 0) -> list[str]:
+        """Texts of successful sendMessage calls (optionally to one chat), in order."""
+        return [c.params.get("text", "") for c in self.calls_for("sendMessage", since=since)
+                if chat_id is None or c.params.get("chat_id") == chat_id]
+
+    async def wait_for(self, method: str, predicate: Callable[[ApiCall], bool] | None = None,
+                       timeout: float = 10.0, *, since: int = 0) -> ApiCall:
+        """The first successful call of `method` at index >= `since` matching `predicate`."""
+        deadline = time.monotonic() + timeout
+        checked = since
+        while True:
+            for call in self.calls[checked:]:
+                if call.method == method and not call.failed and (
+                    predicate is None or predicate(call)
+                ):
+                    return call
+            checked = max(checked, len(self.calls))
+            left = deadline - time.monotonic()
+            if left <= 0:
+                seen = [f"{c.method}{'(failed)' if c.failed else ''}" for c in self.calls[since:]]
+                raise TimeoutError(f"no matching {method} within {timeout}s; calls: {seen}")
+            self._new_call.clear()
+            try:
+                await asyncio.wait_for(self._new_call.wait(), left)
+            except TimeoutError:
+                pass
+
+    # --- HTTP ------------------------------------------------------------------------------
+    async def _handle_method(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = await _read_params(request)
+        if method.lower() == "getupdates":
+            return await self._get_updates(params)
+        call = ApiCall(method=method, params=params)
+        failures = self._failures.get(method)
+        if failures:
+            failure = failures.pop(0)
+            call.failed = True
+            self._record(call)
+            return _error(failure.status, failure.description, retry_after=failure.retry_after)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            call.failed = True
+            self._record(call)
+            return _error(404, "Not Found: method not found")
+        try:
+            result = handler(params)
+        except _ApiError as exc:
+            call.failed = True
+            self._record(call)
+            return _error(exc.status, exc.description)
+        call.result = result
+        self._record(call)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        for content, file_path in self._files.values():
+            if file_path == path:
+                return web.Response(body=content, content_type="application/octet-stream")
+        return web.Response(status=404)
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        self.get_updates_calls += 1
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        if not self._updates and timeout > 0:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+            except TimeoutError:
+                pass
+        limit = int(params.get("limit") or 100)
+        return web.json_response({"ok": True, "result": self._updates[:limit]})
+
+    def _record(self, call: ApiCall) -> None:
+        self.calls.append(call)
+        self._new_call.set()
+
+    # --- methods ---------------------------------------------------------------------------
+    def _chat(self, chat_id: Any) -> dict[str, Any]:
+        chat_id = int(chat_id)
+        known = self._chats.get(chat_id)
+        if known:
+            return {k: v for k, v in known.items() if k in ("id", "type", "title", "username",
+                                                             "first_name", "last_name")}
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": "User"}
+        return {"id": chat_id, "type": "supergroup", "title": "Group"}
+
+    def _message(self, params: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(params["chat_id"]),
+            "from": self.bot_user,
+        }
+        if "text" in params:
+            message["text"] = params["text"]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
+
+    def _m_getMe(self, params: dict[str, Any]) -> Any:
+        return self.bot_user
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> Any:
+        if not str(params.get("text", "")).strip():
+            raise _ApiError(400, "Bad Request: message text is empty")
+        if len(params["text"]) > 4096:
+            raise _ApiError(400, "Bad Request: message is too long")
+        return self._message(params)
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        if len(params.get("text", "")) > 4096:
+            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        return self._message(params, int(params["message_id"]))
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        return self._message(params, int(params["message_id"]))
+
+    def _m_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = params["file_id"]
+        if file_id not in self._files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        content, file_path = self._files[file_id]
+        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content),
+                "file_path": file_path}
+
+    def _m_getChat(self, params: dict[str, Any]) -> Any:
+        chat = self._chats.get(int(params["chat_id"])) or self._chat(params["chat_id"])
+        return {"accent_color_id": 0, "max_reaction_count": 11,
+                "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
+                                        "unique_gifts": False, "premium_subscription": False,
+                                        "gifts_from_channels": False},
+                **chat}
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        status = self._members.get((chat_id, user_id), "member")
+        user = self.bot_user if user_id == BOT_USER_ID else {
+            "id": user_id, "is_bot": False, "first_name": "User"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "administrator":
+            member.update({key: True for key in (
+                "can_be_edited", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories", "can_send_welcome_messages", "can_post_messages")})
+            member["is_anonymous"] = False
+        return member
+
+    def _m_getChatMember(self, params: dict[str, Any]) -> Any:
+        return self._member(int(params["chat_id"]), int(params["user_id"]))
+
+    def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        return [self._member(chat_id, user_id) for (chat, user_id), status in self._members.items()
+                if chat == chat_id and status in ("administrator", "creator")]
+
+    def _ok(self, params: dict[str, Any]) -> Any:
+        return True
+
+    _m_sendChatAction = _m_answerCallbackQuery = _m_setMyCommands = _ok
+    _m_deleteWebhook = _m_setWebhook = _m_close = _m_logOut = _m_deleteMessage = _ok
+    _m_deleteMyCommands = _m_setMyDescription = _m_setMyShortDescription = _ok
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, description: str) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+
+
+def _error(status: int, description: str, *, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=status)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """Form fields (aiogram sends urlencoded or multipart) or a JSON body, JSON values decoded."""
+    if request.content_type == "application/json":
+        return dict(await request.json())
+    params: dict[str, Any] = dict(request.query)
+    if request.method == "POST":
+        form = await request.post()
+        for key, value in form.items():
+            params[key] = value if isinstance(value, str) else value.file.read()
+    for key, value in list(params.items()):
+        if isinstance(value, str) and key not in _TEXT_FIELDS:
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                pass
+    return params
