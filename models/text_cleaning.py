@@ -1,0 +1,140 @@
+"""Find the prose in a pasted article: keep the headline and the paragraphs, drop the page furniture.
+
+News pages copied into Telegram carry lines that are not prose: a rubric name ("Политика"), a date
+or a time alone on a line, a view counter ("131"), the headline repeated, and tails such as
+"Читайте также", "Подписывайтесь на канал", "Новости". Summaries and answers must not quote them.
+
+Nothing is rewritten: the result is a list of spans with offsets into the ORIGINAL text, so every
+later step (sentences, entities, answers) still points into `Article.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.base import Span
+
+_MONTHS = (
+    r"(?:январ[ья]|феврал[ья]|март[а]?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|август[а]?|"
+    r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]|янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|"
+    r"ноя|дек)\.?"
+)
+_WEEKDAYS = r"(?:понедельник|вторник|сред[аы]|четверг|пятниц[аы]|суббот[аы]|воскресень[ея])"
+_DATE_TIME_ONLY = re.compile(
+    rf"""^[\s,.\-–—|/•·]*(?:
+        (?:сегодня|вчера|{_WEEKDAYS})
+        |\d{{1,2}}[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?
+        |\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?)?
+        |\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?(?:\s*г(?:ода|\.)?)?
+        |{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}
+        |\d{{1,2}}:\d{{2}}(?::\d{{2}})?
+        |[\s,.\-–—|/•·]|в
+    )+$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A counter: "131", "1,2 тыс.", "👁 131", "131 просмотр".
+_COUNTER = re.compile(
+    r"^\W*\d[\d\s.,]*(?:тыс\.?|млн\.?|[kкKК])?\s*(?:просмотр\w*|views?|комментари\w*|👁)?\W*$",
+    re.IGNORECASE,
+)
+# Tails after which only links to other stories follow.
+_TAIL = re.compile(
+    r"^\W*(?:читайте\s+(?:также|еще|ещё)|смотрите\s+также|подписывайтесь|подпишитесь|"
+    r"новости\s+партн[её]ров|присоединяйтесь|наш\s+(?:telegram|телеграм))",
+    re.IGNORECASE,
+)
+# Credits and buttons: dropped, but prose may follow them.
+_CREDIT = re.compile(
+    r"^\W*(?:источник|фото|видео|теги|автор фото)\s*:|^\W*(?:поделиться|реклама)\W*$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?://|www\.|t\.me/)\S+|\S+\.(?:ru|com|org|net|рф|su|io|me)(?:/\S*)?")
+_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'][^\W\d_]+)*")
+_TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
+
+MAX_HEADLINE_CHARS = 250
+MAX_LABEL_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """The prose of an article: its headline (if it has one) and its kept lines."""
+
+    title: Span | None
+    lines: tuple[Span, ...]
+
+    @property
+    def prose_chars(self) -> int:
+        return sum(len(line.text) for line in self.lines)
+
+
+def _lines(text: str) -> list[Span]:
+    """Non-blank lines with offsets, surrounding whitespace trimmed."""
+    spans = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + raw.index(stripped[0])
+            spans.append(Span(start, start + len(stripped), stripped))
+        pos += len(raw)
+    return spans
+
+
+def _key(text: str) -> str:
+    return " ".join(w.casefold() for w in _WORD.findall(text))
+
+
+def has_prose(text: str) -> bool:
+    """True when `text` holds at least one word once links are removed (not only emoji/links)."""
+    return bool(_LETTER.search(_URL.sub(" ", text)))
+
+
+def is_furniture(line: str) -> bool:
+    """A line that is page furniture rather than prose: date, time, counter, tail, link, label."""
+    if not has_prose(line):
+        return True
+    if any(p.match(line) for p in (_DATE_TIME_ONLY, _COUNTER, _TAIL, _CREDIT)):
+        return True
+    words = _WORD.findall(_URL.sub(" ", line))
+    # A rubric name or a one-word tail ("Политика", "Новости", "Главное"): a short label
+    # with no sentence punctuation.
+    return len(words) <= MAX_LABEL_WORDS and not _TERMINAL.search(line)
+
+
+def _looks_like_headline(line: Span, rest: list[Span]) -> bool:
+    """The first line is a headline when it is short, has no final period and prose follows."""
+    return (
+        bool(rest)
+        and len(line.text) <= MAX_HEADLINE_CHARS
+        and not line.text.rstrip().endswith((".", ":", ";"))
+        and len(_WORD.findall(line.text)) >= 2
+    )
+
+
+def clean_text(text: str, title: str = "") -> CleanText:
+    """Split `text` into its headline and its prose lines; offsets point into `text`.
+
+    `title` is a headline known from elsewhere (a page's <title>): a line repeating it is
+    dropped. The first prose line is taken as the headline when it looks like one; every later
+    line repeating the headline is dropped, as is everything from a "Читайте также" tail on.
+    """
+    lines = [line for line in _lines(text) if not is_furniture(line.text)]
+    headline: Span | None = None
+    seen = {_key(title)} if title.strip() else set()
+    if lines and _key(lines[0].text) not in seen and _looks_like_headline(lines[0], lines[1:]):
+        headline = lines[0]
+        seen.add(_key(headline.text))
+        lines = lines[1:]
+    kept: list[Span] = []
+    for line in _lines(text):
+        if headline is not None and line.start <= headline.start:
+            continue
+        if _TAIL.match(line.text) and kept:
+            break  # what follows a "read also" tail is links to other stories
+        if is_furniture(line.text) or _key(line.text) in seen:
+            continue
+        kept.append(line)
+    return CleanText(title=headline, lines=tuple(kept))
