@@ -1,0 +1,91 @@
+"""`python -m bot benchmark`: load time, latency and peak memory of the configured engine.
+
+Measures what the issue's speed targets name: engine load seconds; a first summary of the seed
+article (the engine's article cache is cleared before each run, so every run analyses afresh),
+p50/p95 over `--runs`; a follow-up question about an article already analysed, p50; the
+process's peak RSS; and `engine.stats()` when the engine has it. Figures are wall-clock on this
+machine: run it alone, since other work on the same cores shows up in them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.commands.evaluate import format_report
+from bot.commands.summarize import EXIT_OK, BadInput, fail, load_configured_engine, read_article
+from bot.evaluation.summary import percentile
+from bot.settings import Settings
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_3e03566f6385fd19.txt"
+QUESTIONS = (
+    "С кем встретился Али Асадов?",
+    "Сколько документов составляет договорно-правовая база?",
+    "Какой объем взаимной торговли?",
+    "Где прошел Каспийский экономический форум?",
+    "На сколько процентов выросли транзитные перевозки железной дорогой?",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--article", default=str(SEED), help="article file (default: the seed)")
+    parser.add_argument("--runs", type=int, default=10, help="summaries to time (default 10)")
+    parser.add_argument("--question", action="append", default=None,
+                        help="follow-up question to time (repeatable; default: five about "
+                             "the seed)")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (ru_maxrss is KB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _time(call: Any) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from models.base import Article
+    from models.errors import EngineError
+
+    if args.runs < 1:
+        return fail("--runs must be a positive number")
+    try:
+        article = Article(read_article(args.article))
+        started = time.perf_counter()
+        engine = load_configured_engine(settings)
+        load_seconds = time.perf_counter() - started
+        clear = getattr(engine, "clear_cache", lambda: None)
+        summary_times = []
+        for _ in range(args.runs):
+            clear()
+            summary_times.append(_time(lambda: engine.summarize(article)))
+        questions = args.question or list(QUESTIONS)
+        engine.summarize(article)  # the article is now analysed, as after the bot's reply
+        answer_times = [_time(lambda q=q: engine.answer(article, q)) for q in questions]
+    except (BadInput, EngineError) as error:
+        return fail(str(error))
+    report: dict[str, Any] = {
+        "engine": getattr(engine, "name", "?"),
+        "engine_load_s": load_seconds,
+        "summary_first_run_s": summary_times[0],
+        "summary_p50_s": percentile(summary_times, 50),
+        "summary_p95_s": percentile(summary_times, 95),
+        "summary_runs": len(summary_times),
+        "followup_question_p50_s": percentile(answer_times, 50),
+        "followup_question_max_s": max(answer_times),
+        "followup_questions": len(answer_times),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    stats = getattr(engine, "stats", None)
+    if callable(stats):
+        report["engine_stats"] = stats()
+    print(format_report(report))
+    return EXIT_OK

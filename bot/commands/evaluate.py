@@ -1,0 +1,74 @@
+"""`python -m bot eval qa|summary [FILE]`: score the configured engine on ../shared/eval data.
+
+`qa` reports SQuAD exact match / token F1 (bot.evaluation.qa); `summary` reports headline-lemma
+coverage and length against lead-2/lead-3 (bot.evaluation.summary). Both report latency.
+FILE defaults to the shared data set for the task; `--limit N` scores the first N rows only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.commands.summarize import EXIT_OK, fail, load_configured_engine
+from bot.settings import Settings
+
+EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+DEFAULT_FILES = {
+    "qa": EVAL_DIR / "xquad_ru" / "xquad_ru_dev.article.jsonl",
+    "summary": EVAL_DIR / "nerel_wikinews_ru" / "nerel_news.wikinews_only.jsonl",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("task", choices=sorted(DEFAULT_FILES), help="what to evaluate")
+    parser.add_argument("file", nargs="?", help="JSON-lines data (default: the shared set)")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N rows")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """One `name: value` line per figure; nested dicts are indented."""
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, dict):
+            lines.append(f"{key}:")
+            lines.extend("  " + line for line in format_report(value).splitlines())
+        elif isinstance(value, float):
+            lines.append(f"{key}: {value:.4f}")
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    from models.errors import EngineError
+
+    path = Path(args.file) if args.file else DEFAULT_FILES[args.task]
+    if not path.is_file():
+        return fail(f"no evaluation data at {path}")
+    if args.limit is not None and args.limit < 1:
+        return fail("--limit must be a positive number")
+    try:
+        started = time.perf_counter()
+        engine = load_configured_engine(settings)
+        load_seconds = time.perf_counter() - started
+        if args.task == "qa":
+            from bot.evaluation.qa import run_qa_eval
+
+            report = run_qa_eval(path, engine, limit=args.limit)
+        else:
+            from bot.evaluation.summary import run_summary_eval
+
+            report = run_summary_eval(path, engine, limit=args.limit)
+    except EngineError as error:
+        return fail(str(error))
+    except (json.JSONDecodeError, KeyError) as error:
+        return fail(f"{path} is not the expected JSON-lines data: {error}")
+    report = {"engine": getattr(engine, "name", "?"), "file": str(path),
+              "engine_load_s": load_seconds, **report}
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Evaluation of the engines on the shared data sets (see `python -m bot eval`)."""

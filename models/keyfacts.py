@@ -1,0 +1,73 @@
+"""The key names and figures of an article, for the "key facts" line under a summary.
+
+Names are slovnet entities merged by surname ("Али Асадов", "А.Асадов" and "Асадова" are one
+person), ranked by how often and how early they occur. Figures are numbers with the word that
+says what they count ("500 млн долларов", "21 процент"), taken from the most important sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from models.analysis import AnalyzedArticle, Entity, Sentence
+
+_INITIALS = re.compile(r"^(?:[А-ЯЁA-Z]\.\s*)+")
+_NUMBER = re.compile(
+    r"(?<![\w.,\-–])\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?(?:[–-]\d+(?:[.,]\d+)?)?"
+    r"(?:[ \u00a0]*(?:%|‰|млн|млрд|трлн|тыс)\.?)?(?![\w\-–])"
+)
+_UNIT_POS = {"NOUN", "PROPN"}
+# Case endings of Russian surnames, so "Бектеновым" and "Бектенов" group together.
+_SURNAME_ENDING = re.compile(r"(?:ыми|ими|ого|его|ому|ему|ой|ей|ым|им|ом|ем|ую|ая|а|у|е|ы|и)$")
+MAX_NAMES = 6
+MAX_NUMBERS = 5
+
+
+def _entity_key(entity: Entity) -> str:
+    """People by surname (initials and first names dropped), others by normal form."""
+    normal = _INITIALS.sub("", entity.normal).strip()
+    if entity.type == "PER":
+        surname = normal.split()[-1].casefold() if normal else ""
+        return "PER:" + (_SURNAME_ENDING.sub("", surname) if len(surname) > 4 else surname)
+    return f"{entity.type}:{normal.casefold()}"
+
+
+def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
+    """Named entities, most mentioned (then earliest) first; the longest form of each is shown."""
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for entity in doc.entities:
+        groups[_entity_key(entity)].append(entity)
+    ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
+    names = []
+    for group in ranked[:limit]:
+        best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
+        names.append(best.normal)
+    return tuple(names)
+
+
+def _with_unit(sentence: Sentence, match: re.Match[str]) -> str:
+    """The number and, when a noun follows it at once, that noun ("165 документов")."""
+    stop = sentence.start + match.end()
+    following = [t for t in sentence.tokens if t.start >= stop][:2]
+    if following and following[0].pos in _UNIT_POS and following[0].start - stop <= 1:
+        stop = following[0].stop
+        if following[0].text.casefold() in {"млн", "млрд", "тыс", "трлн"} and len(following) > 1:
+            stop = following[1].stop
+    return sentence.text[match.start():stop - sentence.start].strip()
+
+
+def key_numbers(
+    doc: AnalyzedArticle, order: list[int], limit: int = MAX_NUMBERS
+) -> tuple[str, ...]:
+    """Figures from the sentences in `order` (most important first), without repeats."""
+    found: list[str] = []
+    for index in order:
+        sentence = doc.sentences[index]
+        for match in _NUMBER.finditer(sentence.text):
+            figure = _with_unit(sentence, match)
+            if figure and figure not in found:
+                found.append(figure)
+            if len(found) >= limit:
+                return tuple(found)
+    return tuple(found)
