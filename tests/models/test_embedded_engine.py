@@ -1,0 +1,37 @@
+"""The engine object: the interface, the article cache, embeddings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models import load_engine
+from models.base import Article, Engine, EngineConfig
+
+
+def test_engine_implements_the_interface_and_loads_weights_once(embedded_engine) -> None:
+    assert isinstance(embedded_engine, Engine)
+    assert embedded_engine.name == "embedded"
+    again = load_engine(EngineConfig(name="embedded"))
+    assert again.toolkit is embedded_engine.toolkit
+
+
+def test_an_article_is_analysed_once_and_reused(embedded_engine, seed_text: str) -> None:
+    first = embedded_engine.analyze(Article(seed_text))
+    analyses = embedded_engine.stats()["analyses"]
+    # the same article pasted again with different spacing is the same article
+    second = embedded_engine.analyze(Article(seed_text.replace("\n\n", "\n")))
+    assert second is first
+    embedded_engine.summarize(Article(seed_text))
+    assert embedded_engine.stats()["analyses"] == analyses
+
+
+def test_embed_gives_normalised_vectors_that_group_stories(embedded_engine) -> None:
+    vectors = embedded_engine.embed([
+        "Премьер-министры Азербайджана и Казахстана провели переговоры в Баку.",
+        "В Баку прошли переговоры глав правительств Азербайджана и Казахстана.",
+        "Футбольный клуб купил нового нападающего за десять миллионов евро.",
+    ])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+    assert embedded_engine.embed([]).shape == (0, 384)
