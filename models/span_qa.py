@@ -1,0 +1,155 @@
+"""Extractive QA with a transformers *ForQuestionAnswering model over the whole article.
+
+preprocess: overlapping token windows over `Article.text` (optionally only the windows around
+the sentences the embedded retriever ranks highest); infer: the model's start/end logits per
+window, in batches; postprocess: the best span across all windows against a no-answer score,
+mapped back to character offsets in the original text and to its sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+import numpy as np
+
+from models.analysis import AnalyzedArticle, Sentence
+from models.base import Answer
+from models.hf_loading import LoadedModel, ModelClock
+from models.windows import SpanCandidate, Window, best_span, build_windows, merge_candidates
+from models.windows import select_windows
+
+logger = logging.getLogger(__name__)
+
+_EDGE = " \t\n\r.,;:!?«»\"'()[]—–-"
+
+
+@dataclass(frozen=True, slots=True)
+class QaOptions:
+    """Windowing and decision settings; the defaults are those of transformers' QA pipeline."""
+
+    max_length: int = 384  # tokens per window, question included
+    stride: int = 128  # tokens shared by neighbouring windows
+    max_answer_tokens: int = 30
+    null_threshold: float = 0.0  # a span must beat the no-answer score by more than this
+    top_windows: int = 0  # 0: read every window; n: only the n the retriever ranks highest
+    batch_size: int = 8
+
+
+def _window_limit(loaded: LoadedModel, wanted: int) -> int:
+    """The longest window the model accepts: its position table, less RoBERTa's two offsets."""
+    config = loaded.model.config
+    positions = int(getattr(config, "max_position_embeddings", 512) or 512)
+    if getattr(config, "model_type", "") in {"roberta", "xlm-roberta", "camembert"}:
+        positions -= 2
+    tokenizer_max = int(getattr(loaded.tokenizer, "model_max_length", positions) or positions)
+    return max(32, min(wanted, positions, tokenizer_max))
+
+
+def _prose_only(window: Window, ranges: Sequence[tuple[int, int]]) -> Window:
+    """Hide tokens outside the article's prose (dates, counters, rubric lines) from answers."""
+    keep = tuple(
+        flag and any(a <= start and stop <= b for a, b in ranges)
+        for flag, (start, stop) in zip(window.in_context, window.offsets)
+    )
+    return replace(window, in_context=keep)
+
+
+def _sentence_of(doc: AnalyzedArticle, start: int) -> Sentence | None:
+    candidates = list(doc.sentences)
+    if doc.title_sentence is not None:
+        candidates.append(doc.title_sentence)
+    return next((s for s in candidates if s.start <= start < s.stop), None)
+
+
+class SpanQA:
+    """A loaded QA model plus the windowing around it; one article and question per call."""
+
+    def __init__(self, loaded: LoadedModel, options: QaOptions, clock: ModelClock) -> None:
+        self.loaded = loaded
+        self.options = options
+        self.clock = clock
+        self.max_length = _window_limit(loaded, options.max_length)
+
+    def preprocess(self, doc: AnalyzedArticle, question: str,
+                   ranked: Sequence[tuple[int, float]] | None = None) -> list[Window]:
+        """Windows over the whole text; when `top_windows` is set and a ranking is given, only
+        those around the best-ranked sentences."""
+        text = doc.article.text
+        windows = build_windows(self.loaded.tokenizer, question, text,
+                                max_length=self.max_length, stride=self.options.stride)
+        prose = [(s.start, s.stop) for s in doc.sentences]
+        if doc.title_sentence is not None:
+            prose.append((doc.title_sentence.start, doc.title_sentence.stop))
+        windows = [_prose_only(w, prose) for w in windows]
+        if self.options.top_windows and ranked:
+            ranges = [(doc.sentences[i].start, doc.sentences[i].stop) for i, _ in ranked
+                      if 0 <= i < len(doc.sentences)]
+            windows = select_windows(windows, ranges, self.options.top_windows)
+        return windows
+
+    def infer(self, windows: Sequence[Window]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Start and end logits for each window (the only lines that touch the model)."""
+        import torch
+
+        tokenizer, model = self.loaded.tokenizer, self.loaded.model
+        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        results: list[tuple[np.ndarray, np.ndarray]] = []
+        size = max(1, self.options.batch_size)
+        for first in range(0, len(windows), size):
+            batch = windows[first:first + size]
+            width = max(len(w.input_ids) for w in batch)
+            inputs = {
+                "input_ids": [list(w.input_ids) + [pad] * (width - len(w.input_ids)) for w in batch],
+                "attention_mask": [list(w.attention_mask) + [0] * (width - len(w.input_ids))
+                                   for w in batch],
+            }
+            for key in (batch[0].extra or {}):
+                inputs[key] = [list(w.extra[key]) + [0] * (width - len(w.input_ids)) for w in batch]
+            tensors = {k: torch.tensor(v, device=self.loaded.device) for k, v in inputs.items()}
+            with self.clock.measure(), torch.inference_mode():
+                output = model(**tensors)
+            starts = output.start_logits.float().cpu().numpy()
+            ends = output.end_logits.float().cpu().numpy()
+            results.extend((starts[i], ends[i]) for i in range(len(batch)))
+        return results
+
+    def postprocess(self, doc: AnalyzedArticle, windows: Sequence[Window],
+                    logits: Sequence[tuple[np.ndarray, np.ndarray]]) -> Answer:
+        """The best span over all windows, trimmed of spaces and punctuation, or Answer.none."""
+        candidates: list[SpanCandidate] = []
+        for window, (starts, ends) in zip(windows, logits):
+            candidate = best_span(window, starts, ends,
+                                  max_answer_tokens=self.options.max_answer_tokens)
+            if candidate is not None:
+                candidates.append(candidate)
+        winner, margin = merge_candidates(candidates, null_threshold=self.options.null_threshold)
+        score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))) if candidates else 0.0
+        if winner is None:
+            return Answer.none(f"no span beats the no-answer score (margin {margin:.2f})",
+                               score=score, engine="transformers")
+        text = doc.article.text
+        start, stop = winner.start, winner.stop
+        while start < stop and text[start] in _EDGE:
+            start += 1
+        while stop > start and text[stop - 1] in _EDGE:
+            stop -= 1
+        if start >= stop:
+            return Answer.none("the best span is only punctuation", score=score,
+                               engine="transformers")
+        sentence = _sentence_of(doc, start)
+        return Answer(text=text[start:stop], sentence=sentence.text if sentence else "",
+                      start=start, stop=stop, score=score, engine="transformers")
+
+    def answer(self, doc: AnalyzedArticle, question: str,
+               ranked: Sequence[tuple[int, float]] | None = None) -> Answer:
+        windows = self.preprocess(doc, question, ranked)
+        if not windows:
+            return Answer.none("the article has no text to read", engine="transformers")
+        logits = self.infer(windows)
+        answer = self.postprocess(doc, windows, logits)
+        logger.debug("qa over %s: %d windows, score %.3f", doc.article.hash, len(windows),
+                     answer.score)
+        return answer

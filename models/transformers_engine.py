@@ -1,0 +1,157 @@
+"""The `transformers` engine: a seq2seq summariser and a span QA model from the hub or a folder.
+
+Composition only. The embedded engine analyses each article (sentences, lemmas, entities,
+vectors; cached by hash), ranks its sentences for the summariser's input and the fallback, and
+ranks evidence so the QA model may read only the best windows; the work specific to this engine
+lives in `abstractive_summary`, `span_qa`, `faithfulness`, `windows` and `hf_loading`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+
+from models.base import Answer, Article, EngineConfig, Length, Summary
+from models.embedded import EmbeddedEngine
+from models.errors import EmptyQuestion
+from models.faithfulness import FaithfulnessGuard
+from models.hf_loading import ModelClock, load_model
+from models.span_qa import QaOptions, SpanQA
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def _options(cls: type, options: dict[str, object], prefix: str) -> Any:
+    """Build an options dataclass from `EngineConfig.options` keys named `<prefix><field>`;
+    absent keys keep the dataclass defaults."""
+    names = {f.name for f in fields(cls)}
+    values = {k.removeprefix(prefix): v for k, v in options.items()
+              if k.startswith(prefix) and k.removeprefix(prefix) in names}
+    return cls(**values)
+
+
+class TransformersEngine:
+    """Abstractive summary (guarded) and span QA with transformers models.
+
+    Models load once: at `load` when `config.preload`, else on first use (thread-safe).
+    """
+
+    name = "transformers"
+
+    def __init__(self, config: EngineConfig, embedded: EmbeddedEngine) -> None:
+        from models.abstractive_summary import SummaryOptions
+
+        self.config = config
+        self.embedded = embedded
+        self.clock = ModelClock()
+        self.guard = FaithfulnessGuard(embedded.toolkit)
+        self.summary_options = _options(SummaryOptions, config.options, "summary_")
+        self.qa_options = _options(QaOptions, config.options, "qa_")
+        self._summarizer: Any = None
+        self._qa: SpanQA | None = None
+        self._lock = threading.Lock()
+        self._totals = {"summaries": 0.0, "answers": 0.0, "summary_seconds": 0.0,
+                        "answer_seconds": 0.0, "load_seconds": 0.0}
+
+    @classmethod
+    def load(cls, config: EngineConfig) -> TransformersEngine:
+        """Build the engine; with `config.preload` both models load now, so a bad model id
+        fails at start with ModelUnavailable rather than on the first user's message."""
+        if config.threads > 0:
+            import torch
+
+            torch.set_num_threads(config.threads)
+        engine = cls(config, EmbeddedEngine.load(config))
+        if config.preload:
+            engine.summarizer()
+            engine.qa()
+        return engine
+
+    def summarizer(self) -> Any:
+        """The summariser, loading the model on first use."""
+        from models.abstractive_summary import AbstractiveSummarizer
+
+        with self._lock:
+            if self._summarizer is None:
+                loaded = load_model("summary", self.config.summary_model,
+                                    model_dir=self.config.model_dir, device=self.config.device,
+                                    dtype=self.config.dtype)
+                self._totals["load_seconds"] += loaded.load_seconds
+                self._summarizer = AbstractiveSummarizer(loaded, self.summary_options,
+                                                         self.guard, self.embedded.toolkit,
+                                                         self.clock)
+            return self._summarizer
+
+    def qa(self) -> SpanQA:
+        """The QA model, loading it on first use."""
+        with self._lock:
+            if self._qa is None:
+                loaded = load_model("qa", self.config.qa_model, model_dir=self.config.model_dir,
+                                    device=self.config.device, dtype=self.config.dtype)
+                self._totals["load_seconds"] += loaded.load_seconds
+                self._qa = SpanQA(loaded, self.qa_options, self.clock)
+            return self._qa
+
+    def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
+        """A guarded abstractive summary of `article`; extractive when the guard leaves too
+        little. SHORT is at most 3 sentences and 450 characters."""
+        summarizer = self.summarizer()
+        started = time.perf_counter()
+        doc = self.embedded.analyze(article)
+        summary = summarizer.summarize(doc, Length(length))
+        self._count("summary", time.perf_counter() - started)
+        return summary
+
+    def answer(self, article: Article, question: str) -> Answer:
+        """The best span of `article` for `question` across all windows, or `Answer.none`."""
+        if not _WORD.search(question or ""):
+            raise EmptyQuestion("The question has no words.")
+        qa = self.qa()
+        started = time.perf_counter()
+        doc = self.embedded.analyze(article)
+        ranked = None
+        if self.qa_options.top_windows:
+            from models.extractive_qa import rank_evidence  # helper B's retriever
+
+            ranked = rank_evidence(doc, question, self.embedded.toolkit)
+        answer = qa.answer(doc, question, ranked)
+        self._count("answer", time.perf_counter() - started)
+        return answer
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """e5 vectors from the embedded encoder (digests group stories the same either way)."""
+        return self.embedded.embed(texts)
+
+    def _count(self, task: str, seconds: float) -> None:
+        """Add one call of `task` ("summary" or "answer") that took `seconds`."""
+        self._totals["summaries" if task == "summary" else "answers"] += 1
+        self._totals[f"{task}_seconds"] += seconds
+
+    def stats(self) -> dict[str, float]:
+        """Cumulative figures for the benchmark. `model_seconds` is time inside the models'
+        forward/generate calls only; `total_seconds` all time in summarize/answer (analysis
+        included); `overhead_fraction` = (total - model) / model."""
+        guard = self.guard.stats
+        total = self._totals["summary_seconds"] + self._totals["answer_seconds"]
+        model = self.clock.seconds
+        figures = dict(self._totals)
+        figures.update({
+            "model_seconds": model, "model_calls": float(self.clock.calls),
+            "total_seconds": total,
+            "overhead_fraction": (total - model) / model if model > 0 else 0.0,
+            "guard_sentences_checked": float(guard.sentences_checked),
+            "guard_sentences_dropped": float(guard.sentences_dropped),
+            "guard_fired": float(guard.summaries_with_drops),
+            "guard_fallbacks": float(guard.fallbacks),
+        })
+        figures.update({f"embedded_{k}": v for k, v in self.embedded.stats().items()})
+        return figures

@@ -1,0 +1,136 @@
+"""Overlapping token windows over a long text, and the best answer span across all of them.
+
+The QA model sees at most `max_length` tokens, so the article is cut into windows that overlap by
+`stride` tokens (as transformers' question-answering pipeline does); every answer candidate is
+mapped back to character offsets in the ORIGINAL text through the tokenizer's offset mapping.
+Nothing here imports torch: scores arrive as numpy arrays, so the merge logic is tested directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One model input: the question and a slice of the text.
+
+    `offsets[i]` is the (start, stop) in the text of token i when `in_context[i]`, else (0, 0).
+    `start`/`stop` are the character range of the text this window covers.
+    """
+
+    index: int
+    input_ids: tuple[int, ...]
+    attention_mask: tuple[int, ...]
+    offsets: tuple[tuple[int, int], ...]
+    in_context: tuple[bool, ...]
+    start: int
+    stop: int
+    extra: dict[str, tuple[int, ...]] | None = None  # e.g. token_type_ids, when the model has them
+
+
+@dataclass(frozen=True, slots=True)
+class SpanCandidate:
+    """The best span of one window: character offsets into the text, raw logit scores."""
+
+    window: int
+    start: int
+    stop: int
+    score: float  # start logit + end logit
+    null_score: float  # the window's no-answer score (the first token's start + end logits)
+
+
+def build_windows(tokenizer: Any, question: str, text: str, *, max_length: int = 384,
+                  stride: int = 128) -> list[Window]:
+    """Cover the whole of `text` with windows of at most `max_length` tokens (question
+    included) that overlap by `stride` tokens. The tokenizer must be a fast one (offsets)."""
+    question_first = getattr(tokenizer, "padding_side", "right") == "right"
+    first, second = (question, text) if question_first else (text, question)
+    context_id = 1 if question_first else 0
+    question_tokens = len(tokenizer(question, add_special_tokens=False)["input_ids"])
+    stride = max(0, min(stride, max_length - question_tokens - 8))
+    encoded = tokenizer(
+        first, second,
+        truncation="only_second" if question_first else "only_first",
+        max_length=max_length, stride=stride, return_overflowing_tokens=True,
+        return_offsets_mapping=True, padding=False,
+    )
+    windows = []
+    for index in range(len(encoded["input_ids"])):
+        sequence_ids = encoded.sequence_ids(index)
+        offsets = encoded["offset_mapping"][index]
+        in_context = tuple(sid == context_id for sid in sequence_ids)
+        spans = [tuple(o) for o, keep in zip(offsets, in_context) if keep]
+        extra = {key: tuple(encoded[key][index]) for key in ("token_type_ids",) if key in encoded}
+        windows.append(Window(
+            index=index,
+            input_ids=tuple(encoded["input_ids"][index]),
+            attention_mask=tuple(encoded["attention_mask"][index]),
+            offsets=tuple(tuple(o) if keep else (0, 0) for o, keep in zip(offsets, in_context)),
+            in_context=in_context,
+            start=min((s for s, _ in spans), default=0),
+            stop=max((e for _, e in spans), default=0),
+            extra=extra or None,
+        ))
+    return windows
+
+
+def select_windows(windows: Sequence[Window], ranges: Sequence[tuple[int, int]],
+                   limit: int) -> list[Window]:
+    """The windows that overlap the character `ranges` (best first), at most `limit` of them,
+    in the ranges' order: the retriever's best sentences decide which windows the model reads."""
+    chosen: list[Window] = []
+    taken: set[int] = set()
+    for start, stop in ranges:
+        for window in windows:
+            if window.start < stop and start < window.stop and window.index not in taken:
+                chosen.append(window)
+                taken.add(window.index)
+                break
+        if len(chosen) >= limit:
+            break
+    return chosen or list(windows[:limit])
+
+
+def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, *,
+              max_answer_tokens: int = 30) -> SpanCandidate | None:
+    """The highest-scoring span of context tokens with start <= end < start + max_answer_tokens.
+
+    Returns None when the window holds no context token (it cannot answer)."""
+    n = len(window.input_ids)
+    start_logits = np.asarray(start_logits, dtype=np.float64)[:n]
+    end_logits = np.asarray(end_logits, dtype=np.float64)[:n]
+    mask = np.array(window.in_context, dtype=bool)
+    mask &= np.array([stop > start for start, stop in window.offsets], dtype=bool)
+    if not mask.any():
+        return None
+    s = np.where(mask, start_logits, -np.inf)
+    e = np.where(mask, end_logits, -np.inf)
+    scores = s[:, None] + e[None, :]
+    band = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool),
+                                                           k=max_answer_tokens)
+    scores = np.where(band, scores, -np.inf)
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    null_score = float(start_logits[0] + end_logits[0])
+    return SpanCandidate(window=window.index, start=window.offsets[i][0],
+                         stop=window.offsets[j][1], score=float(scores[i, j]),
+                         null_score=null_score)
+
+
+def merge_candidates(candidates: Sequence[SpanCandidate], *,
+                     null_threshold: float = 0.0) -> tuple[SpanCandidate | None, float]:
+    """The best span over all windows, or None when "no answer" wins.
+
+    As in SQuAD 2.0 post-processing, the no-answer score is the lowest of the windows' null
+    scores; a span wins when its score beats it by more than `null_threshold`. Returns the
+    winner (or None) and the margin (best span score - null score), for logs and calibration.
+    """
+    if not candidates:
+        return None, float("-inf")
+    best = max(candidates, key=lambda c: c.score)
+    null = min(c.null_score for c in candidates)
+    margin = best.score - null
+    return (best if margin > null_threshold else None), margin

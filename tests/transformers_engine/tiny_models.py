@@ -1,0 +1,131 @@
+"""Tiny random-weight models of the real classes, saved to folders as real models are.
+
+A sentencepiece model trained on a few Russian texts (the seed article, Wikinews, XQuAD
+contexts) is wrapped in the transformers tokenizer of each family; transformers converts it to a
+fast tokenizer (offsets are needed for QA). The weights are random: only the code around the
+model is exercised, never the quality of its output.
+
+Run as a script to build them for the benchmark: `python tests/transformers_engine/tiny_models.py
+OUT_DIR` writes OUT_DIR/summary (T5ForConditionalGeneration, the ruT5 class),
+OUT_DIR/mbart (MBartForConditionalGeneration) and OUT_DIR/qa
+(XLMRobertaForQuestionAnswering).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "seeds" / "000_3e03566f6385fd19.txt"
+EVAL = ROOT.parent / "shared" / "eval"
+VOCAB = 1000
+
+
+def training_lines() -> list[str]:
+    """A few hundred Russian lines: the seed article, some Wikinews texts and XQuAD contexts."""
+    texts = [SEED.read_text(encoding="utf-8")]
+    for name, key, limit in (("nerel_wikinews_ru/nerel_news.wikinews_only.jsonl", "text", 40),
+                             ("xquad_ru/xquad_ru_dev.paragraph.jsonl", "context", 40)):
+        path = EVAL / name
+        if path.exists():
+            with path.open(encoding="utf-8") as lines:
+                for number, line in enumerate(lines):
+                    if number >= limit:
+                        break
+                    texts.append(json.loads(line)[key])
+    return [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+
+
+def train_sentencepiece(prefix: Path, ids: dict[str, int]) -> Path:
+    """Train a unigram sentencepiece model with the special-token ids of a model family."""
+    import sentencepiece as spm
+
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(training_lines()), model_prefix=str(prefix), vocab_size=VOCAB,
+        model_type="unigram", character_coverage=1.0, minloglevel=2, **ids,
+    )
+    return prefix.with_suffix(".model")
+
+
+def build_t5(folder: Path) -> Path:
+    """ruT5's layout: T5ForConditionalGeneration, pad=0, eos=1, unk=2, no sentinel tokens."""
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    train_sentencepiece(folder / "spiece", {"pad_id": 0, "eos_id": 1, "unk_id": 2, "bos_id": -1})
+    tokenizer = T5Tokenizer.from_pretrained(str(folder), extra_ids=0)
+    torch.manual_seed(0)
+    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=1,
+                      num_decoder_layers=1, num_heads=4, pad_token_id=0, eos_token_id=1,
+                      decoder_start_token_id=0)
+    model = T5ForConditionalGeneration(config)
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return folder
+
+
+FAIRSEQ_IDS = {"bos_id": 0, "pad_id": 1, "eos_id": 2, "unk_id": 3}
+
+
+def _fairseq_spm(folder: Path, trained: Path | None) -> None:
+    """mBART and XLM-R share fairseq's special ids: train once, copy the model file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if trained is None:
+        train_sentencepiece(folder / "sentencepiece.bpe", FAIRSEQ_IDS)
+    else:
+        shutil.copy(trained, folder / "sentencepiece.bpe.model")
+
+
+def build_mbart(folder: Path, trained: Path | None = None) -> Path:
+    """mBART's layout (fairseq ids, language codes): MBartForConditionalGeneration."""
+    import torch
+    from transformers import MBartConfig, MBartForConditionalGeneration, MBartTokenizer
+
+    _fairseq_spm(folder, trained)
+    tokenizer = MBartTokenizer.from_pretrained(str(folder), src_lang="ru_RU", tgt_lang="ru_RU")
+    torch.manual_seed(0)
+    config = MBartConfig(vocab_size=len(tokenizer), d_model=32, encoder_layers=1,
+                         decoder_layers=1, encoder_attention_heads=4, decoder_attention_heads=4,
+                         encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=1024,
+                         pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                         decoder_start_token_id=2,
+                         forced_bos_token_id=tokenizer.convert_tokens_to_ids("ru_RU"))
+    model = MBartForConditionalGeneration(config)
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return folder
+
+
+def build_xlmr_qa(folder: Path, trained: Path | None = None) -> Path:
+    """XLM-RoBERTa's layout (<s>=0, <pad>=1, </s>=2, <unk>=3): XLMRobertaForQuestionAnswering,
+    the class of AlexKay/xlm-roberta-large-qa-multilingual-finedtuned-ru."""
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaForQuestionAnswering, XLMRobertaTokenizer
+
+    _fairseq_spm(folder, trained)
+    tokenizer = XLMRobertaTokenizer.from_pretrained(str(folder))
+    torch.manual_seed(0)
+    config = XLMRobertaConfig(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1,
+                              num_attention_heads=4, intermediate_size=64,
+                              max_position_embeddings=514, pad_token_id=1, bos_token_id=0,
+                              eos_token_id=2)
+    model = XLMRobertaForQuestionAnswering(config)
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return folder
+
+
+def build_all(root: Path) -> dict[str, Path]:
+    """All three tiny models under `root`: summary (T5), mbart, qa (XLM-R)."""
+    qa = build_xlmr_qa(root / "qa")
+    return {"summary": build_t5(root / "summary"),
+            "mbart": build_mbart(root / "mbart", qa / "sentencepiece.bpe.model"), "qa": qa}
+
+
+if __name__ == "__main__":
+    for name, path in build_all(Path(sys.argv[1])).items():
+        print(name, path)
