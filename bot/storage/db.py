@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Connection, event, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
-from bot.storage.tables import Base
+from bot.storage.tables import Base, utcnow
 
 
 def create_db_engine(url: str) -> AsyncEngine:
@@ -36,9 +36,60 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables; idempotent, so every start may call it."""
+    """Create missing tables, then migrate; idempotent, so every start may call it."""
     # Import the modules that add tables to Base.metadata before creating them.
     import bot.storage.tables  # noqa: F401
 
+    try:
+        import bot.storage.subscriptions  # noqa: F401  (the digest's tables, when present)
+    except ImportError:
+        pass
+
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)
+        await conn.run_sync(migrate)
+
+
+SCHEMA_VERSION = 1
+
+
+def migrate(conn: Connection) -> int:
+    """Bring an existing database up to `SCHEMA_VERSION`; returns the version it is now at.
+
+    `create_all` makes missing tables but never touches existing ones, so a column added to a
+    table later is added here (`ALTER TABLE ... ADD COLUMN`, nullable, with its scalar default).
+    That covers additive changes without Alembic; a destructive change would add a numbered
+    step below. The version is kept in `schema_version` so such steps run exactly once.
+    """
+    from bot.storage.tables import SchemaVersionRow
+
+    _add_missing_columns(conn)
+    table = SchemaVersionRow.__table__
+    current = conn.execute(select(table.c.version).where(table.c.id == 1)).scalar()
+    if current is None:
+        conn.execute(insert(table).values(id=1, version=SCHEMA_VERSION, updated_at=utcnow()))
+    elif current < SCHEMA_VERSION:
+        conn.execute(
+            update(table).where(table.c.id == 1).values(version=SCHEMA_VERSION, updated_at=utcnow())
+        )
+    return SCHEMA_VERSION
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    inspector = inspect(conn)
+    preparer = conn.dialect.identifier_preparer
+    for table in Base.metadata.sorted_tables:
+        if not inspector.has_table(table.name, schema=table.schema):
+            continue
+        existing = {col["name"] for col in inspector.get_columns(table.name, schema=table.schema)}
+        for column in table.columns:
+            if column.name in existing or column.primary_key:
+                continue
+            ddl = (
+                f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN "
+                f"{preparer.format_column(column)} {column.type.compile(conn.dialect)}"
+            )
+            default = column.default.arg if column.default is not None else None
+            if isinstance(default, (str, int, float)) and not isinstance(default, bool):
+                ddl += f" DEFAULT {default!r}" if isinstance(default, str) else f" DEFAULT {default}"
+            conn.execute(text(ddl))

@@ -37,6 +37,8 @@ class ChatRow(Base):
     title: Mapped[str] = mapped_column(String(256), default="")
     summary_length: Mapped[str] = mapped_column(String(8), default="short")
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    # The article plain-text questions are about: the newest one, or one picked in /articles.
+    current_article_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -76,6 +78,30 @@ class SummaryCacheRow(Base):
     engine: Mapped[str] = mapped_column(String(32), primary_key=True)
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ArticleMessageRow(Base):
+    """A message that stands for an article: the user's parts and the bot's replies and prompts,
+    so a reply to any of them is a question about that article."""
+
+    __tablename__ = "article_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default="summary")  # source|summary|prompt|answer
+
+
+class SchemaVersionRow(Base):
+    """One row: the schema version this database was last migrated to (see `db.migrate`)."""
+
+    __tablename__ = "schema_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class QuestionRow(Base):

@@ -1,0 +1,80 @@
+"""Start and stop the bot: schema, engine, Bot + Dispatcher, then polling or a webhook.
+
+`run_app(settings)` is what `python -m bot run` calls. Other features hook into startup with
+`bot.factory.STARTUP_HOOKS` (or `router.startup`), called before the first update is handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from aiogram import Bot, Dispatcher
+
+from bot.factory import build_bot, build_dispatcher
+from bot.settings import Settings
+from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
+from models import load_engine
+
+logger = logging.getLogger(__name__)
+
+
+async def run_app(settings: Settings) -> None:
+    started = time.perf_counter()
+    db = create_db_engine(settings.resolved_database_url)
+    await create_schema(db)
+    engine = await asyncio.to_thread(load_engine, settings.engine_config())
+    logger.info("engine %s loaded; ready in %.1fs", getattr(engine, "name", "?"),
+                time.perf_counter() - started)
+    bot = build_bot(settings)
+    dp = build_dispatcher(settings, engine=engine, sessionmaker=create_sessionmaker(db))
+    try:
+        if settings.webhook_url:
+            await _run_webhook(bot, dp, settings)
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
+            logger.info("long polling %s", "a custom Bot API server"
+                        if settings.telegram_api_url else "api.telegram.org")
+            await dp.start_polling(bot, allowed_updates=dp.resolve_used_update_types(),
+                                   handle_signals=True, close_bot_session=True)
+    finally:
+        dp["executor"].shutdown()
+        await db.dispose()
+
+
+async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
+    """Serve `WEBHOOK_PATH` on `WEBHOOK_HOST:WEBHOOK_PORT` and register `WEBHOOK_URL` with it."""
+    from aiohttp import web
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    url = settings.webhook_url.rstrip("/")
+    if not url.endswith(settings.webhook_path):
+        url += settings.webhook_path
+
+    async def register_webhook(bot: Bot) -> None:
+        await bot.set_webhook(url, secret_token=secret,
+                              allowed_updates=dp.resolve_used_update_types())
+
+    dp.startup.register(register_webhook)
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+        app, path=settings.webhook_path)
+    setup_application(app, dp, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    logger.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port,
+                settings.webhook_path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,131 @@
+"""Build the Bot and the Dispatcher once; everything handlers need arrives as workflow data.
+
+Handlers name what they need as arguments: `settings`, `engine`, `sessionmaker`, `executor`,
+`nlp`, `intake`, `qa`, `joiner`, `fetcher` (from here), `repo` and `chat_settings` (per update,
+from `DbSessionMiddleware`). Startup work of other features: register a coroutine with
+`router.startup.register(fn)` on your router or append it to `STARTUP_HOOKS`; it is called with
+the same workflow data as keyword arguments (plus `bot` and `dispatcher`) before polling starts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.middlewares import (
+    DbSessionMiddleware,
+    RateLimitMiddleware,
+    RetryAfterMiddleware,
+    TypingMiddleware,
+)
+from bot.services.articles import ArticleIntake
+from bot.services.fetch import PageFetcher, fetch_settings
+from bot.services.message_joiner import MessageJoiner
+from bot.services.nlp import NlpService
+from bot.services.nlp_executor import NlpExecutor
+from bot.services.questions import QuestionService
+from bot.settings import Settings
+from models.base import Engine
+
+logger = logging.getLogger(__name__)
+
+# Coroutines run at startup with workflow data as keyword arguments (the digest's scheduler).
+STARTUP_HOOKS: list[Callable[..., Awaitable[Any]]] = []
+SHUTDOWN_HOOKS: list[Callable[..., Awaitable[Any]]] = []
+
+# Routers in the order they see a message: commands first, the catch-all question router last.
+ROUTER_MODULES = (
+    "handlers.errors",
+    "handlers.start",
+    "handlers.settings",
+    "handlers.articles_list",
+    "handlers.forget",
+    "handlers.digest",  # optional: included when the module exists
+    "handlers.article",
+    "handlers.question",
+)
+
+
+def build_bot(settings: Settings) -> Bot:
+    """A Bot with HTML replies, talking to `TELEGRAM_API_URL` when set, retrying on 429."""
+    if settings.bot_token is None:
+        raise ValueError("BOT_TOKEN is not set")
+    if settings.telegram_api_url:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    else:
+        session = AiohttpSession()
+    session.middleware(RetryAfterMiddleware())
+    return Bot(settings.bot_token.get_secret_value(), session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def load_routers() -> list[Router]:
+    routers: list[Router] = []
+    for name in ROUTER_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # an optional feature that is not there
+                continue
+            raise
+        router: Router = module.router
+        parent = router.parent_router
+        if parent is not None:  # a router joins one dispatcher at a time; tests build several
+            parent.sub_routers.remove(router)
+            router._parent_router = None
+        routers.append(router)
+    return routers
+
+
+def build_services(settings: Settings, engine: Engine) -> dict[str, Any]:
+    executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size)
+    nlp = NlpService(engine, executor)
+    return {
+        "executor": executor,
+        "nlp": nlp,
+        "intake": ArticleIntake(nlp, max_chars=settings.max_article_chars),
+        "qa": QuestionService(nlp),
+        "joiner": MessageJoiner(settings.album_window_seconds),
+        "fetcher": PageFetcher(**fetch_settings(settings)),
+    }
+
+
+def build_dispatcher(settings: Settings, *, engine: Engine,
+                     sessionmaker: async_sessionmaker,
+                     services: dict[str, Any] | None = None) -> Dispatcher:
+    """The Dispatcher with middlewares, routers in a fixed order and workflow data."""
+    services = services or build_services(settings, engine)
+    dp = Dispatcher(settings=settings, engine=engine, sessionmaker=sessionmaker, **services)
+    dp.update.outer_middleware(DbSessionMiddleware(
+        sessionmaker, default_length=settings.default_summary_length,
+        default_timezone=settings.default_timezone,
+    ))
+    rate_limit = RateLimitMiddleware(settings.user_rate_limit)
+    dp.message.outer_middleware(rate_limit)
+    dp.callback_query.outer_middleware(rate_limit)
+    typing = TypingMiddleware()
+    dp.message.middleware(typing)
+    dp.callback_query.middleware(typing)
+    for router in load_routers():
+        dp.include_router(router)
+    for hook in STARTUP_HOOKS:
+        dp.startup.register(hook)
+    for hook in SHUTDOWN_HOOKS:
+        dp.shutdown.register(hook)
+    dp.startup.register(_set_commands)
+    return dp
+
+
+async def _set_commands(bot: Bot) -> None:
+    from handlers.start import COMMANDS
+
+    await bot.set_my_commands(COMMANDS)

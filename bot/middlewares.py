@@ -1,0 +1,139 @@
+"""Middlewares: a DB session per update, a per-user rate limit, typing, and retry on 429.
+
+Order (outer middlewares on the update observer run after aiogram's own error and user-context
+middlewares): the error handlers see every exception raised here or in a handler, and the
+session is rolled back before they run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiogram import BaseMiddleware
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import Chat, TelegramObject
+from aiogram.utils.chat_action import ChatActionSender
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.errors import RateLimited
+from bot.storage.repo import Repo
+from models.base import Length
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """Opens one `AsyncSession` per update, injects `repo` and `chat_settings`, commits after.
+
+    The chat's row is created on first contact and committed at once, so a slow handler never
+    holds a SQLite write lock while the model works.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker, *, default_length: Length,
+                 default_timezone: str) -> None:
+        self.sessionmaker = sessionmaker
+        self.default_length = default_length
+        self.default_timezone = default_timezone
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessionmaker() as session:
+            repo = Repo(session)
+            data["repo"] = repo
+            chat: Chat | None = data.get("event_chat")
+            if chat is not None:
+                data["chat_settings"] = await repo.chats.ensure(
+                    chat.id, kind=chat.type, title=chat.title or chat.full_name or "",
+                    summary_length=self.default_length, timezone=self.default_timezone,
+                )
+                await session.commit()
+            try:
+                result = await handler(event, data)
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+            return result
+
+
+class RateLimitMiddleware(BaseMiddleware):
+    """At most `limit` messages and button presses per user per minute (sliding window).
+
+    The first refusal in a window tells the user to wait; later ones are dropped silently, so
+    a flood does not turn into a flood of apologies.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._hits: dict[int, deque[float]] = {}
+        self._warned: dict[int, float] = {}
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        if user is None or self.limit <= 0:
+            return await handler(event, data)
+        now = time.monotonic()
+        hits = self._hits.setdefault(user.id, deque())
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            retry_in = self.window - (now - hits[0])
+            notify = now - self._warned.get(user.id, -self.window) >= self.window
+            if notify:
+                self._warned[user.id] = now
+            logger.info("rate limited user=%s for %.0fs", user.id, retry_in)
+            raise RateLimited(retry_in, notify=notify)
+        hits.append(now)
+        if len(self._hits) > 10_000:  # forget idle users
+            self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
+        return await handler(event, data)
+
+
+class TypingMiddleware(BaseMiddleware):
+    """Shows "typing…" while a handler flagged `flags={"chat_action": "typing"}` runs.
+
+    aiogram's own `ChatActionMiddleware` types for every message handler, /help included; this
+    one types only where model work happens, for messages and button presses alike.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        action = get_flag(data, "chat_action")
+        chat: Chat | None = data.get("event_chat")
+        if not action or chat is None:
+            return await handler(event, data)
+        async with ChatActionSender(bot=data["bot"], chat_id=chat.id, action=str(action)):
+            return await handler(event, data)
+
+
+class RetryAfterMiddleware(BaseRequestMiddleware):
+    """Every Bot API call waits out a 429 (`retry_after`) and tries again, up to `attempts`."""
+
+    def __init__(self, attempts: int = 3, max_wait: float = 60.0) -> None:
+        self.attempts = attempts
+        self.max_wait = max_wait
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    raise
+                logger.warning("429 on %s: retrying in %ss (attempt %d)",
+                               method.__api_method__, exc.retry_after, attempt)
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")

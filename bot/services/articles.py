@@ -1,0 +1,113 @@
+"""Article intake: clean the text, dedupe by hash, summarise (cached), store, remember.
+
+Called by the handlers for every way an article arrives (forward, paste, file, link) and by the
+digest for channel posts; the caller only describes where the text came from.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.errors import ArticleTooLong, ArticleTooShort
+from bot.services.nlp import NlpService
+from bot.storage.repo import Repo, StoredArticle
+from models.base import Article, Length, Summary
+
+logger = logging.getLogger(__name__)
+
+MIN_ARTICLE_CHARS = 200  # shorter plain text is a question or a remark, not an article
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingArticle:
+    """What arrived: the text and where it came from (`source_kind`: text|forward|document|
+    link|channel_post); `message_ids` are the user's messages that carried it."""
+
+    text: str
+    title: str = ""
+    source_kind: str = "text"
+    source_title: str = ""
+    source_url: str = ""
+    message_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    article: StoredArticle
+    summary: Summary | None  # None when the caller asked not to summarise
+    length: Length
+    is_new: bool  # False: this chat already had the same text
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends and blank runs and drop invisible characters; keeps the words."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _TRAILING_SPACE.sub("\n", text)
+    return _MANY_NEWLINES.sub("\n\n", text).strip()
+
+
+def guess_title(text: str) -> str:
+    """The first line when it reads like a headline (short, more text follows), else ""."""
+    first, _, rest = text.partition("\n")
+    first = first.strip()
+    if rest.strip() and 10 <= len(first) <= 160 and not first.endswith((".", ":", ";")):
+        return first
+    return ""
+
+
+def as_article(stored: StoredArticle) -> Article:
+    return Article(text=stored.text, title=stored.title)
+
+
+class ArticleIntake:
+    def __init__(self, nlp: NlpService, *, max_chars: int = 200_000,
+                 min_chars: int = MIN_ARTICLE_CHARS) -> None:
+        self.nlp = nlp
+        self.max_chars = max_chars
+        self.min_chars = min_chars
+
+    def prepare(self, incoming: IncomingArticle) -> Article:
+        """The cleaned `Article`, or `ArticleTooShort`/`ArticleTooLong`."""
+        text = clean_text(incoming.text)
+        if len(text) < self.min_chars:
+            raise ArticleTooShort(len(text))
+        if len(text) > self.max_chars:
+            raise ArticleTooLong(len(text), self.max_chars)
+        return Article(text=text, title=incoming.title.strip() or guess_title(text))
+
+    async def ingest(self, repo: Repo, chat_id: int, incoming: IncomingArticle, *,
+                     length: Length = Length.SHORT, summarize: bool = True) -> IntakeResult:
+        """Store `incoming` for `chat_id` (once per text) and summarise it at `length`.
+
+        The summary is computed before anything is written, so a slow engine never holds a
+        write transaction open; the caller commits (the update middleware does).
+        """
+        article = self.prepare(incoming)
+        existing = await repo.articles.by_hash(chat_id, article.hash)
+        if existing is not None:
+            article = as_article(existing)
+        summary = await self.nlp.summarize(repo, article, length) if summarize else None
+        if existing is None:
+            stored = await repo.articles.add(
+                chat_id, hash=article.hash, text=article.text, title=article.title,
+                source_kind=incoming.source_kind, source_title=incoming.source_title,
+                source_url=incoming.source_url,
+                message_id=incoming.message_ids[0] if incoming.message_ids else None,
+                summary=summary.text if summary else "",
+            )
+        else:
+            stored = existing
+        for message_id in incoming.message_ids:
+            await repo.articles.link_message(chat_id, message_id, stored.id, role="source")
+        await repo.chats.set_current_article(chat_id, stored.id)
+        logger.info("article chat=%s id=%s hash=%s kind=%s new=%s chars=%d", chat_id, stored.id,
+                    stored.hash, incoming.source_kind, existing is None, len(stored.text))
+        return IntakeResult(stored, summary, length, existing is None)
+
+    async def resummarize(self, repo: Repo, stored: StoredArticle, length: Length) -> Summary:
+        return await self.nlp.summarize(repo, as_article(stored), length)

@@ -1,0 +1,71 @@
+"""Text out of an uploaded file: `.txt`, `.md`, `.html`; anything else is refused politely.
+
+Files come from strangers, so the bytes are checked before they are believed: a NUL byte or a
+run of control characters means "binary file with a .txt name", not an article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.errors import UnsupportedFile
+
+TEXT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)|(\*\*|__|`{1,3}|~~)", re.MULTILINE)
+
+
+def extension(file_name: str) -> str:
+    name = file_name.lower()
+    return next((ext for ext in TEXT_EXTENSIONS if name.endswith(ext)), "")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1251; `UnsupportedFile` if binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        if b"\x00" in data:
+            raise UnsupportedFile("binary")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251", errors="replace")
+    if not text.strip():
+        return ""
+    controls = len(_CONTROL.findall(text)) + text.count("\ufffd")
+    if controls > max(3, len(text) // 100):
+        raise UnsupportedFile("binary")
+    return text
+
+
+def markdown_to_text(text: str) -> str:
+    """Markdown marks off, link texts kept; good enough for sentence splitting."""
+    return _MD_MARKS.sub(lambda m: "" if m.group(1) is None else "", _MD_LINK.sub(r"\1", text))
+
+
+def html_to_text(html: str) -> tuple[str, str]:
+    """(title, main text) of an HTML page with trafilatura; ("", "") when nothing is found."""
+    import trafilatura  # imported here: ~0.3 s, and only links and .html files need it
+
+    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
+                                      favor_precision=True, with_metadata=True)
+    if doc is None:
+        return "", ""
+    title = getattr(doc, "title", None) or ""
+    text = getattr(doc, "text", None) or ""
+    return title.strip(), text.strip()
+
+
+def document_to_text(data: bytes, file_name: str) -> tuple[str, str]:
+    """(title, text) of a file; `UnsupportedFile` for other extensions or binary content."""
+    ext = extension(file_name)
+    if not ext:
+        raise UnsupportedFile("extension")
+    text = decode_text(data)
+    if ext in (".html", ".htm"):
+        return html_to_text(text)
+    if ext in (".md", ".markdown"):
+        return "", markdown_to_text(text)
+    return "", text

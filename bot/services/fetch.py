@@ -1,0 +1,173 @@
+"""Fetch a linked page and extract its article text, without becoming an SSRF proxy.
+
+A link is user input aimed at our network. Every hop is checked: the scheme is http(s), every
+address the host resolves to is public (no loopback, private, link-local, multicast, reserved),
+redirects are followed by hand and counted, the body is read up to a byte cap under one overall
+timeout. The connector's resolver re-checks at connect time, so a DNS answer that changes between
+the check and the connection (rebinding) is refused too. `allow_private` lifts the address rule
+for tests and intranets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import re
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
+
+from bot.errors import FetchFailed
+from bot.services.documents import html_to_text
+
+logger = logging.getLogger(__name__)
+
+URL_ONLY = re.compile(r"^\s*<?(https?://[^\s<>]+)>?\s*$", re.IGNORECASE)
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+_USER_AGENT = "Mozilla/5.0 (compatible; newsbot/0.1; +https://github.com/)"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str  # the final URL, after redirects
+    title: str
+    text: str
+    site: str  # host name, for the source line
+
+
+def only_url(text: str) -> str | None:
+    """The URL when a message is nothing but a link, else None."""
+    match = URL_ONLY.match(text or "")
+    return match.group(1) if match else None
+
+
+def is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+class _GuardedResolver(AbstractResolver):
+    """Resolves like aiohttp does, then refuses non-public addresses (checked at connect)."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = DefaultResolver()
+        self._allow_private = allow_private
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        results = await self._inner.resolve(host, port, family)
+        if not self._allow_private and any(not is_public(r["host"]) for r in results):
+            raise FetchFailed("private", detail=host)
+        return results
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class PageFetcher:
+    def __init__(self, *, timeout: float = 10.0, max_bytes: int = 3_000_000,
+                 max_redirects: int = 5, allow_private: bool = False) -> None:
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.allow_private = allow_private
+
+    async def _check_host(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchFailed("scheme", detail=parts.scheme)
+        if self.allow_private:
+            return
+        host = parts.hostname
+        try:
+            addresses = [host] if _is_ip(host) else [
+                info[4][0] for info in await asyncio.get_running_loop().getaddrinfo(
+                    host, parts.port or 443, type=socket.SOCK_STREAM)
+            ]
+        except socket.gaierror as exc:
+            raise FetchFailed("dns", detail=host) from exc
+        if not addresses or any(not is_public(a) for a in addresses):
+            raise FetchFailed("private", detail=host)
+
+    async def fetch(self, url: str) -> FetchedPage:
+        """The page's article text; `FetchFailed` with a reason otherwise."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                final_url, body, content_type, charset = await self._download(url)
+        except TimeoutError as exc:
+            raise FetchFailed("timeout", detail=urlsplit(url).hostname or "") from exc
+        except aiohttp.ClientError as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, FetchFailed):
+                raise cause from None
+            raise FetchFailed("network", detail=type(exc).__name__) from exc
+        html = body.decode(charset or "utf-8", errors="replace")
+        if content_type == "text/plain":
+            title, text = "", html
+        else:
+            title, text = await asyncio.to_thread(html_to_text, html)
+        if not text.strip():
+            raise FetchFailed("no_text", detail=urlsplit(final_url).hostname or "")
+        site = urlsplit(final_url).hostname or ""
+        logger.info("fetched host=%s bytes=%d chars=%d", site, len(body), len(text))
+        return FetchedPage(url=final_url, title=title, text=text, site=site)
+
+    async def _download(self, url: str) -> tuple[str, bytes, str, str | None]:
+        connector = aiohttp.TCPConnector(resolver=_GuardedResolver(self.allow_private),
+                                         limit=2, force_close=True)
+        headers = {"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9"}
+        async with aiohttp.ClientSession(connector=connector, headers=headers) as session:
+            for _hop in range(self.max_redirects + 1):
+                await self._check_host(url)
+                async with session.get(url, allow_redirects=False) as resp:
+                    if resp.status in (301, 302, 303, 307, 308):
+                        location = resp.headers.get("Location")
+                        if not location:
+                            raise FetchFailed("status", detail=str(resp.status))
+                        url = urljoin(url, location)
+                        continue
+                    if resp.status != 200:
+                        raise FetchFailed("status", detail=str(resp.status))
+                    content_type = resp.content_type or ""
+                    if content_type not in _TEXT_TYPES:
+                        raise FetchFailed("type", detail=content_type)
+                    declared = resp.content_length
+                    if declared is not None and declared > self.max_bytes:
+                        raise FetchFailed("too_big", detail=str(declared))
+                    body = await _read_capped(resp, self.max_bytes)
+                    return url, body, content_type, resp.charset
+            raise FetchFailed("redirects", detail=str(self.max_redirects))
+
+
+async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(65536):
+        size += len(chunk)
+        if size > limit:
+            raise FetchFailed("too_big", detail=f">{limit}")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def fetch_settings(settings: Any) -> dict[str, Any]:
+    """PageFetcher keyword arguments from `Settings`."""
+    return {"timeout": settings.fetch_timeout_seconds, "max_bytes": settings.fetch_max_bytes,
+            "max_redirects": settings.fetch_max_redirects,
+            "allow_private": settings.fetch_allow_private}

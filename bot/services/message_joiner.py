@@ -1,0 +1,77 @@
+"""Join a long paste that the user's client split into several messages.
+
+Telegram clients cut a long paste at 4096 characters and send the pieces as separate messages,
+a fraction of a second apart. The first piece opens a buffer for (chat, sender); every piece
+from the same sender within `window` seconds of the previous one is appended; once the sender
+has been quiet for `window`, the caller that opened the buffer gets all pieces in order and
+the others get None (their message is part of someone else's article).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    text: str
+    message_id: int
+
+
+@dataclass
+class _Buffer:
+    parts: list[Part] = field(default_factory=list)
+    last: float = field(default_factory=time.monotonic)
+
+
+class MessageJoiner:
+    def __init__(self, window: float = 2.0) -> None:
+        self.window = window
+        self._buffers: dict[Hashable, _Buffer] = {}
+        self._armed: dict[Hashable, float] = {}
+
+    def arm(self, key: Hashable) -> None:
+        """Expect an article from `key` within the window (a group mention, then a forward)."""
+        self._armed[key] = time.monotonic()
+
+    def is_armed(self, key: Hashable) -> bool:
+        armed = self._armed.get(key)
+        return armed is not None and time.monotonic() - armed < self.window
+
+    def disarm(self, key: Hashable) -> bool:
+        """Forget an armed key; True if it was still armed (nobody used it)."""
+        armed = self._armed.pop(key, None)
+        return armed is not None and time.monotonic() - armed < self.window * 2
+
+    def is_open(self, key: Hashable) -> bool:
+        """A buffer for `key` is collecting parts: the next message from them belongs to it."""
+        buffer = self._buffers.get(key)
+        return buffer is not None and time.monotonic() - buffer.last < self.window
+
+    async def add(self, key: Hashable, part: Part) -> list[Part] | None:
+        """Add a piece; returns all pieces (in message order) to the first caller, else None."""
+        buffer = self._buffers.get(key)
+        if buffer is not None:
+            buffer.parts.append(part)
+            buffer.last = time.monotonic()
+            return None
+        buffer = self._buffers[key] = _Buffer(parts=[part])
+        try:
+            while (left := buffer.last + self.window - time.monotonic()) > 0:
+                await asyncio.sleep(left)
+        finally:
+            del self._buffers[key]
+        return sorted(buffer.parts, key=lambda p: p.message_id)
+
+
+def join_parts(parts: list[Part]) -> str:
+    """Pieces glued back: a client splits at a space or newline, which it drops; put one back."""
+    text = ""
+    for part in parts:
+        if text and not text.endswith(("\n", " ")) and not part.text.startswith(("\n", " ")):
+            text += "\n" if text.endswith((".", "!", "?", "»", ":")) else " "
+        text += part.text
+    return text

@@ -1,0 +1,69 @@
+"""Engine calls as the bot makes them: off the event loop, summaries cached by article hash.
+
+The same article forwarded by many people (or pasted twice) is summarised once per length and
+engine; the cache row holds only engine output, so sharing it across chats leaks nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from bot.services.nlp_executor import NlpExecutor
+from bot.storage.repo import Repo
+from models.base import Answer, Article, Engine, Length, Span, Summary
+
+logger = logging.getLogger(__name__)
+
+
+def summary_to_payload(summary: Summary) -> dict[str, Any]:
+    return {
+        "text": summary.text,
+        "sentences": list(summary.sentences),
+        "sources": [[s.start, s.stop, s.text] for s in summary.sources],
+        "names": list(summary.names),
+        "numbers": list(summary.numbers),
+        "abstractive": summary.abstractive,
+        "engine": summary.engine,
+    }
+
+
+def summary_from_payload(payload: dict[str, Any]) -> Summary:
+    return Summary(
+        text=payload.get("text", ""),
+        sentences=tuple(payload.get("sentences", ())),
+        sources=tuple(Span(int(a), int(b), str(t)) for a, b, t in payload.get("sources", ())),
+        names=tuple(payload.get("names", ())),
+        numbers=tuple(payload.get("numbers", ())),
+        abstractive=bool(payload.get("abstractive", False)),
+        engine=payload.get("engine", ""),
+    )
+
+
+class NlpService:
+    def __init__(self, engine: Engine, executor: NlpExecutor) -> None:
+        self.engine = engine
+        self.executor = executor
+
+    async def summarize(self, repo: Repo, article: Article, length: Length = Length.SHORT
+                        ) -> Summary:
+        """The cached summary of `article` at `length`, computing and storing it on a miss."""
+        engine_name = getattr(self.engine, "name", "engine")
+        cached = await repo.cache.get(article.hash, length.value, engine_name)
+        if cached is not None:
+            logger.info("summary cache hit hash=%s length=%s", article.hash, length.value)
+            return summary_from_payload(cached)
+        started = time.perf_counter()
+        summary = await self.executor.run(self.engine.summarize, article, length=length)
+        logger.info("summarised hash=%s length=%s chars=%d in %.2fs", article.hash,
+                    length.value, len(article.text), time.perf_counter() - started)
+        await repo.cache.put(article.hash, length.value, engine_name, summary_to_payload(summary))
+        return summary
+
+    async def answer(self, article: Article, question: str) -> Answer:
+        started = time.perf_counter()
+        answer = await self.executor.run(self.engine.answer, article, question)
+        logger.info("answered hash=%s found=%s score=%.3f in %.2fs", article.hash, answer.found,
+                    answer.score, time.perf_counter() - started)
+        return answer

@@ -1,0 +1,77 @@
+"""Questions: find the article a question is about, answer it off the loop, record Q&A."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.errors import ArticleNotFound, NoArticleYet
+from bot.services.articles import as_article
+from bot.services.nlp import NlpService
+from bot.storage.repo import Repo, StoredArticle
+from models.base import Answer
+from models.errors import EmptyQuestion
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+_MENTION = re.compile(r"@\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    article: StoredArticle
+    question: str
+    answer: Answer
+
+
+def clean_question(text: str) -> str:
+    """Drop @mentions and a leading /ask; raise `EmptyQuestion` when nothing is left."""
+    text = _MENTION.sub(" ", text).strip()
+    if text.lower().startswith("/ask"):
+        text = text.split(maxsplit=1)[1] if len(text.split(maxsplit=1)) > 1 else ""
+    text = " ".join(text.split())[:MAX_QUESTION_CHARS]
+    if not any(ch.isalnum() for ch in text):
+        raise EmptyQuestion("empty question")
+    return text
+
+
+class QuestionService:
+    def __init__(self, nlp: NlpService) -> None:
+        self.nlp = nlp
+
+    async def find_article(self, repo: Repo, chat_id: int, *,
+                           reply_to_message_id: int | None = None,
+                           article_id: int | None = None) -> StoredArticle:
+        """The article a question is about: the one replied to or named, else the current one."""
+        if article_id is not None:
+            found = await repo.articles.by_id(chat_id, article_id)
+            if found is None:
+                raise ArticleNotFound()
+            return found
+        if reply_to_message_id is not None:
+            found = await repo.articles.by_message(chat_id, reply_to_message_id)
+            if found is not None:
+                return found
+        chat = await repo.chats.get(chat_id)
+        if chat is not None and chat.current_article_id is not None:
+            found = await repo.articles.by_id(chat_id, chat.current_article_id)
+            if found is not None:
+                return found
+        found = await repo.articles.latest(chat_id)
+        if found is None:
+            raise NoArticleYet()
+        return found
+
+    async def ask(self, repo: Repo, chat_id: int, question: str, *, user_id: int | None = None,
+                  reply_to_message_id: int | None = None,
+                  article_id: int | None = None) -> QuestionResult:
+        question = clean_question(question)
+        article = await self.find_article(repo, chat_id, reply_to_message_id=reply_to_message_id,
+                                          article_id=article_id)
+        answer = await self.nlp.answer(as_article(article), question)
+        await repo.questions.add(chat_id, article.id, question=question, answer=answer.text,
+                                 evidence=answer.sentence, score=answer.score, user_id=user_id)
+        logger.info("question chat=%s article=%s found=%s", chat_id, article.id, answer.found)
+        return QuestionResult(article, question, answer)

@@ -1,0 +1,195 @@
+"""Articles in every form they arrive: a forward, a long paste (joined), a file, a link.
+
+Each handler turns the message into an `IncomingArticle`, hands it to the intake service and
+renders one reply: the summary, key facts, the source and buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageOriginChat
+
+from bot.errors import ArticleNotFound, ArticleTooLong, EmptyMessage, UnsupportedFile
+from bot.services.articles import ArticleIntake, IncomingArticle
+from bot.services.documents import document_to_text, extension
+from bot.services.fetch import PageFetcher
+from bot.services.message_joiner import MessageJoiner, Part, join_parts
+from bot.settings import Settings
+from bot.storage.repo import ChatSettings, Repo, StoredArticle
+from handlers.filters import (
+    GROUPS,
+    Addressed,
+    ArticleText,
+    BareMention,
+    OnlyLink,
+    joiner_key,
+    message_text,
+    strip_mention,
+)
+from handlers.keyboards import SummaryCb, summary_keyboard
+from handlers.render import render_summary, split_message
+from models.base import Summary
+
+logger = logging.getLogger(__name__)
+router = Router(name=__name__)
+TYPING = {"chat_action": "typing"}
+
+
+def forward_source(message: Message) -> tuple[str, str]:
+    """(source title, link to the original post) from `forward_origin`."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        chat = origin.chat
+        url = f"https://t.me/{chat.username}/{origin.message_id}" if chat.username else ""
+        return chat.title or chat.username or "", url
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title or "", ""
+    if origin is not None and origin.type == "user":
+        return origin.sender_user.full_name, ""  # type: ignore[union-attr]
+    if origin is not None and origin.type == "hidden_user":
+        return origin.sender_user_name, ""  # type: ignore[union-attr]
+    return "", ""
+
+
+async def send_summary(message: Message, repo: Repo, article: StoredArticle, summary: Summary,
+                       chat_settings: ChatSettings) -> None:
+    """One reply per article; the last piece carries the buttons, every piece maps back."""
+    pieces = split_message(render_summary(article, summary))
+    keyboard = summary_keyboard(article.id, chat_settings.summary_length)
+    reply_to = message.message_id if message.chat.type in GROUPS else None
+    sent_ids: list[int] = []
+    for index, piece in enumerate(pieces):
+        sent = await message.answer(
+            piece, reply_markup=keyboard if index == len(pieces) - 1 else None,
+            reply_to_message_id=reply_to if index == 0 else None,
+            disable_web_page_preview=True,
+        )
+        sent_ids.append(sent.message_id)
+    await repo.articles.set_reply(article.id, sent_ids[0], summary.text)
+    for message_id in sent_ids:
+        await repo.articles.link_message(message.chat.id, message_id, article.id, role="summary")
+
+
+async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
+                       chat_settings: ChatSettings, incoming: IncomingArticle) -> None:
+    result = await intake.ingest(repo, message.chat.id, incoming,
+                                 length=chat_settings.summary_length)
+    assert result.summary is not None
+    await repo.commit()
+    await send_summary(message, repo, result.article, result.summary, chat_settings)
+
+
+async def _joined(message: Message, joiner: MessageJoiner, text: str) -> list[Part] | None:
+    return await joiner.add(joiner_key(message), Part(text, message.message_id))
+
+
+@router.message(F.document, Addressed(), flags=TYPING)
+async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
+                      chat_settings: ChatSettings, settings: Settings) -> None:
+    document = message.document
+    assert document is not None
+    name = document.file_name or "file"
+    if not extension(name):
+        raise UnsupportedFile("extension")
+    max_bytes = settings.max_article_chars * 2  # UTF-8 Cyrillic is 2 bytes a letter
+    if document.file_size and document.file_size > max_bytes:
+        raise ArticleTooLong(document.file_size, max_bytes, unit="bytes")
+    buffer = await bot.download(document.file_id)
+    if buffer is None:
+        raise UnsupportedFile("download")
+    data = buffer.read()
+    if len(data) > max_bytes:
+        raise ArticleTooLong(len(data), max_bytes, unit="bytes")
+    title, text = await asyncio.to_thread(document_to_text, data, name)
+    incoming = IncomingArticle(text=text, title=title, source_kind="document", source_title=name,
+                               message_ids=(message.message_id,))
+    await take_article(message, repo, intake, chat_settings, incoming)
+
+
+@router.message(F.forward_origin, Addressed(), flags=TYPING)
+async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner: MessageJoiner,
+                     chat_settings: ChatSettings) -> None:
+    text = message_text(message)
+    if not text.strip():
+        raise EmptyMessage()
+    joiner.disarm(joiner_key(message))
+    parts = await _joined(message, joiner, text)
+    if parts is None:
+        return
+    title, url = forward_source(message)
+    incoming = IncomingArticle(text=join_parts(parts), source_kind="forward", source_title=title,
+                               source_url=url, message_ids=tuple(p.message_id for p in parts))
+    await take_article(message, repo, intake, chat_settings, incoming)
+
+
+@router.message(F.text, OnlyLink(), Addressed(), flags=TYPING)
+async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
+                  fetcher: PageFetcher, chat_settings: ChatSettings) -> None:
+    page = await fetcher.fetch(url)
+    incoming = IncomingArticle(text=page.text, title=page.title, source_kind="link",
+                               source_title=page.site, source_url=page.url,
+                               message_ids=(message.message_id,))
+    await take_article(message, repo, intake, chat_settings, incoming)
+
+
+@router.message(ArticleText(), Addressed(), flags=TYPING)
+async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
+                            joiner: MessageJoiner, chat_settings: ChatSettings) -> None:
+    text = message_text(message)
+    if message.chat.type in GROUPS:
+        text = strip_mention(text, (await bot.me()).username)
+    parts = await _joined(message, joiner, text)
+    if parts is None:
+        return
+    incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
+                               message_ids=tuple(p.message_id for p in parts))
+    await take_article(message, repo, intake, chat_settings, incoming)
+
+
+@router.message(BareMention())
+async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> None:
+    """"@bot" alone in a group: the forward that follows it is an article for us."""
+    key = joiner_key(message)
+    joiner.arm(key)
+    await asyncio.sleep(joiner.window * 1.5)
+    if joiner.disarm(key):
+        await message.reply("Перешлите статью сразу после упоминания или задайте вопрос: "
+                            f"@{(await bot.me()).username} что подписали?")
+
+
+@router.message(F.chat.type == "private", ~F.text)
+async def on_nothing_to_read(message: Message) -> None:
+    """A sticker, a photo without a caption, a voice note: nothing we can summarise."""
+    raise EmptyMessage()
+
+
+@router.callback_query(SummaryCb.filter(), flags=TYPING)
+async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,
+                            intake: ArticleIntake, chat_settings: ChatSettings) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer("Сообщение устарело.")
+        return
+    article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
+    if article is None:
+        raise ArticleNotFound()
+    summary = await intake.resummarize(repo, article, callback_data.length)
+    pieces = split_message(render_summary(article, summary))
+    keyboard = summary_keyboard(article.id, callback_data.length)
+    await query.answer()
+    if len(pieces) == 1:
+        try:
+            await message.edit_text(pieces[0], reply_markup=keyboard,
+                                    disable_web_page_preview=True)
+        except TelegramBadRequest as exc:
+            if "not modified" not in str(exc):
+                raise
+        return
+    for index, piece in enumerate(pieces):
+        sent = await message.answer(piece, reply_markup=keyboard if index == len(pieces) - 1
+                                    else None, disable_web_page_preview=True)
+        await repo.articles.link_message(message.chat.id, sent.message_id, article.id)

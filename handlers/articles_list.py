@@ -1,0 +1,41 @@
+"""/articles: this chat's last few articles; a button makes one the subject of questions."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.storage.repo import Repo, StoredArticle
+from handlers.keyboards import AskCb
+from handlers.render import esc
+
+router = Router(name=__name__)
+LIMIT = 5
+
+
+def short_title(article: StoredArticle, size: int = 60) -> str:
+    title = article.title or article.summary or article.text
+    title = " ".join(title.split())
+    return title if len(title) <= size else title[: size - 1].rstrip() + "…"
+
+
+@router.message(Command("articles"))
+async def on_articles(message: Message, repo: Repo) -> None:
+    articles = await repo.articles.recent(message.chat.id, LIMIT)
+    if not articles:
+        await message.answer("Статей пока нет. Перешлите пост из канала, вставьте текст, "
+                             "пришлите файл .txt или ссылку.")
+        return
+    chat = await repo.chats.get(message.chat.id)
+    current = chat.current_article_id if chat else None
+    lines = ["<b>Последние статьи</b> (выберите, о какой спрашивать):"]
+    buttons = []
+    for number, article in enumerate(articles, 1):
+        mark = " ← сейчас" if article.id == current else ""
+        when = article.created_at.strftime("%d.%m %H:%M")
+        lines.append(f"{number}. {esc(short_title(article))} <i>({when}){mark}</i>")
+        buttons.append(InlineKeyboardButton(text=str(number),
+                                            callback_data=AskCb(article_id=article.id).pack()))
+    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(
+        inline_keyboard=[buttons]))

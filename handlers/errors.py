@@ -1,0 +1,118 @@
+"""The one place where errors become messages: each BotError/EngineError class has its text.
+
+Anything else is a bug: logged with its traceback (never the message text) and answered with
+a short apology, so the user never meets silence.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+
+from bot import errors as bot_errors
+from models import errors as engine_errors
+
+logger = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+SEND_ARTICLE = ("Перешлите пост из канала, вставьте текст статьи, пришлите файл .txt, .md или "
+                ".html или ссылку на страницу.")
+APOLOGY = "Извините, что-то пошло не так. Попробуйте ещё раз чуть позже."
+
+_FETCH_REASONS = {
+    "private": "Эта ссылка ведёт во внутреннюю сеть, такие страницы я не открываю.",
+    "scheme": "Я открываю только ссылки http и https.",
+    "timeout": "Страница не ответила вовремя. Попробуйте позже или пришлите текст.",
+    "too_big": "Страница слишком большая. Пришлите текст статьи или файл.",
+    "redirects": "Ссылка слишком много раз перенаправляет. Пришлите прямую ссылку или текст.",
+    "type": "По ссылке не страница с текстом. Пришлите ссылку на статью или сам текст.",
+    "no_text": "На странице не нашлось текста статьи. Пришлите текст или файл.",
+}
+
+
+def message_for(error: Exception) -> str | None:
+    """The Russian message for an error we raise on purpose; None for anything else."""
+    match error:
+        case bot_errors.NoArticleYet():
+            return "Пока не о чем спрашивать: сначала пришлите статью. " + SEND_ARTICLE
+        case bot_errors.ArticleNotFound():
+            return "Этой статьи больше нет. Список статей: /articles"
+        case bot_errors.ArticleTooShort():
+            return "Слишком короткий текст для статьи. " + SEND_ARTICLE
+        case bot_errors.ArticleTooLong(unit="bytes") as e:
+            return (f"Файл слишком большой ({e.size / 1_000_000:.1f} МБ), я читаю файлы до "
+                    f"{e.limit // 1000} КБ. Пришлите статью покороче.")
+        case bot_errors.ArticleTooLong() as e:
+            return f"Слишком длинный текст: {e.size} символов, предел {e.limit}."
+        case bot_errors.EmptyMessage():
+            return "Здесь нет текста, который можно прочитать. " + SEND_ARTICLE
+        case bot_errors.UnsupportedFile(reason="binary"):
+            return "Этот файл не похож на текст. Пришлите .txt, .md или .html в кодировке UTF-8."
+        case bot_errors.UnsupportedFile(reason="download"):
+            return "Не удалось скачать файл. Попробуйте ещё раз."
+        case bot_errors.UnsupportedFile():
+            return "Я читаю только файлы .txt, .md и .html."
+        case bot_errors.FetchFailed() as e:
+            return _FETCH_REASONS.get(e.reason, "Не удалось открыть ссылку. Пришлите текст "
+                                                "статьи или файл.")
+        case bot_errors.Busy():
+            return "Я сейчас занят другими статьями. Попробуйте через минуту."
+        case bot_errors.RateLimited() as e:
+            return f"Слишком много сообщений. Подождите {max(1, round(e.retry_in))} с."
+        case engine_errors.EmptyText() | engine_errors.TextTooShort():
+            return "В этом тексте почти нечего пересказывать. " + SEND_ARTICLE
+        case engine_errors.EmptyQuestion():
+            return "Не вижу вопроса. Например: «Что подписали?»"
+        case engine_errors.ModelUnavailable():
+            return "Модель сейчас недоступна. Попробуйте позже."
+    return None
+
+
+async def _reply(event: ErrorEvent, bot: Bot, text: str) -> None:
+    update = event.update
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text[:200], show_alert=True)
+        except TelegramAPIError:
+            pass
+        return
+    message = update.message or update.edited_message
+    if message is None:
+        return
+    try:
+        await bot.send_message(message.chat.id, text,
+                               reply_to_message_id=message.message_id
+                               if message.chat.type != "private" else None)
+    except TelegramForbiddenError:
+        logger.info("chat=%s blocked the bot", message.chat.id)
+
+
+@router.error(ExceptionTypeFilter(bot_errors.RateLimited))
+async def on_rate_limited(event: ErrorEvent, bot: Bot) -> None:
+    error = event.exception
+    assert isinstance(error, bot_errors.RateLimited)
+    if error.notify:
+        await _reply(event, bot, message_for(error) or APOLOGY)
+
+
+@router.error(ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
+async def on_known_error(event: ErrorEvent, bot: Bot) -> None:
+    error = event.exception
+    logger.info("update=%s: %s", event.update.update_id, type(error).__name__)
+    await _reply(event, bot, message_for(error) or APOLOGY)
+
+
+@router.error()
+async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
+    error = event.exception
+    logger.error("update=%s failed: %s", event.update.update_id, type(error).__name__,
+                 exc_info=error)
+    try:
+        await _reply(event, bot, APOLOGY)
+    except Exception:  # noqa: BLE001  (the apology itself failed: nothing more to do)
+        logger.warning("could not apologise for update=%s", event.update.update_id)

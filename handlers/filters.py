@@ -1,0 +1,93 @@
+"""Filters shared by the routers: is a message meant for the bot, and what does it carry.
+
+In groups the bot reacts only to commands, replies to its own messages, mentions, and a
+forward that follows a bare mention; it never answers every message.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.filters import Filter
+from aiogram.types import Message
+
+from bot.services.articles import MIN_ARTICLE_CHARS
+from bot.services.fetch import only_url
+from bot.services.message_joiner import MessageJoiner
+
+GROUPS = ("group", "supergroup")
+
+
+def message_text(message: Message) -> str:
+    return message.text or message.caption or ""
+
+
+def joiner_key(message: Message) -> tuple[int, int]:
+    return (message.chat.id, message.from_user.id if message.from_user else 0)
+
+
+async def mentions_bot(message: Message, bot: Bot) -> bool:
+    me = await bot.me()
+    text = message_text(message)
+    for entity in message.entities or message.caption_entities or []:
+        if entity.type == "mention" and me.username:
+            if entity.extract_from(text).lower() == f"@{me.username.lower()}":
+                return True
+        if entity.type == "text_mention" and entity.user and entity.user.id == me.id:
+            return True
+    return False
+
+
+async def replies_to_bot(message: Message, bot: Bot) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+
+def strip_mention(text: str, username: str | None) -> str:
+    if not username:
+        return text.strip()
+    return " ".join(w for w in text.split(" ") if w.lower() != f"@{username.lower()}").strip()
+
+
+class Addressed(Filter):
+    """Private chats: always. Groups: a mention, a reply to the bot, or an armed forward."""
+
+    async def __call__(self, message: Message, bot: Bot, joiner: MessageJoiner) -> bool:
+        if message.chat.type == "private":
+            return True
+        if message.chat.type not in GROUPS:
+            return False
+        if await mentions_bot(message, bot) or await replies_to_bot(message, bot):
+            return True
+        return message.forward_origin is not None and joiner.is_armed(joiner_key(message))
+
+
+class ArticleText(Filter):
+    """Text long enough to be an article, or the next piece of a paste being joined."""
+
+    async def __call__(self, message: Message, joiner: MessageJoiner) -> bool:
+        text = message_text(message)
+        if not text.strip() or text.startswith("/"):
+            return False
+        if joiner.is_open(joiner_key(message)) and message.reply_to_message is None:
+            return True
+        return len(text.strip()) >= MIN_ARTICLE_CHARS
+
+
+class OnlyLink(Filter):
+    """A message that is nothing but a link (mentions aside); passes `url` to the handler."""
+
+    async def __call__(self, message: Message) -> bool | dict[str, str]:
+        words = (message.text or "").split()
+        url = only_url(" ".join(w for w in words if not w.startswith("@")))
+        return {"url": url} if url else False
+
+
+class BareMention(Filter):
+    """A group message that is only "@bot": an article (a forward) should follow."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool:
+        if message.chat.type not in GROUPS or message.forward_origin is not None:
+            return False
+        if not message.text or not await mentions_bot(message, bot):
+            return False
+        return not strip_mention(message.text, (await bot.me()).username)

@@ -1,0 +1,52 @@
+"""/forget: delete this chat's articles and questions, after a confirmation.
+
+In groups only an administrator may confirm, so one member cannot wipe everyone's history.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+
+from bot.storage.repo import Repo
+from handlers.keyboards import ForgetCb, forget_keyboard
+
+logger = logging.getLogger(__name__)
+router = Router(name=__name__)
+
+
+@router.message(Command("forget"))
+async def on_forget(message: Message, repo: Repo) -> None:
+    articles = await repo.articles.count(message.chat.id)
+    questions = await repo.questions.count(message.chat.id)
+    if not articles and not questions:
+        await message.answer("В этом чате нечего удалять.")
+        return
+    await message.answer(
+        f"Удалить статьи этого чата ({articles}) и вопросы к ним ({questions})? "
+        "Это нельзя отменить.", reply_markup=forget_keyboard())
+
+
+@router.callback_query(ForgetCb.filter())
+async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: Bot,
+                            repo: Repo) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    if not callback_data.confirm:
+        await query.answer()
+        await message.edit_text("Ничего не удалено.")
+        return
+    if message.chat.type != "private":
+        member = await bot.get_chat_member(message.chat.id, query.from_user.id)
+        if member.status not in ("administrator", "creator"):
+            await query.answer("Удалить может только администратор группы.", show_alert=True)
+            return
+    deleted = await repo.articles.delete_chat(message.chat.id)
+    logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
+    await query.answer("Удалено")
+    await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")

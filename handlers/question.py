@@ -1,0 +1,90 @@
+"""Questions about an article: `/ask`, a reply to an article or its summary, plain text.
+
+This router is included LAST: its private-chat text handler is the catch-all.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot.errors import ArticleNotFound, EmptyMessage
+from bot.services.questions import QuestionResult, QuestionService
+from bot.storage.repo import Repo
+from handlers.filters import GROUPS, Addressed, message_text, strip_mention
+from handlers.keyboards import AskCb, question_prompt
+from handlers.render import esc, render_answer, split_message
+
+router = Router(name=__name__)
+TYPING = {"chat_action": "typing"}
+ASK_HINT = "Напишите вопрос после команды, например: /ask Что подписали?"
+
+
+async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
+                      show_title: bool) -> None:
+    for piece in split_message(render_answer(result, show_title=show_title)):
+        sent = await message.reply(piece, disable_web_page_preview=True)
+        await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
+                                         role="answer")
+
+
+async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, *,
+              reply_to: int | None = None) -> None:
+    result = await qa.ask(repo, message.chat.id, question,
+                          user_id=message.from_user.id if message.from_user else None,
+                          reply_to_message_id=reply_to)
+    await send_answer(message, repo, result, show_title=reply_to is None)
+
+
+@router.message(Command("ask"), flags=TYPING)
+async def on_ask_command(message: Message, command: CommandObject, repo: Repo,
+                         qa: QuestionService) -> None:
+    if not (command.args or "").strip():
+        await message.answer(ASK_HINT)
+        return
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    await ask(message, repo, qa, command.args or "", reply_to=reply_to)
+
+
+@router.message(F.reply_to_message, F.text, Addressed(), flags=TYPING)
+async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
+    """A reply to an article, its summary, a prompt or an answer: a question about that one."""
+    assert message.reply_to_message is not None
+    text = strip_mention(message.text or "", (await bot.me()).username)
+    await ask(message, repo, qa, text, reply_to=message.reply_to_message.message_id)
+
+
+@router.message(F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
+async def on_group_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
+    text = strip_mention(message.text or "", (await bot.me()).username)
+    await ask(message, repo, qa, text)
+
+
+@router.message(F.chat.type == "private", flags=TYPING)
+async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -> None:
+    """The catch-all: short text in a private chat is a question about the current article."""
+    text = message_text(message)
+    if not text.strip():
+        raise EmptyMessage()
+    await ask(message, repo, qa, text)
+
+
+@router.callback_query(AskCb.filter())
+async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) -> None:
+    """"Задать вопрос": make this article the current one and prompt for a reply."""
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer()
+        return
+    article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
+    if article is None:
+        raise ArticleNotFound()
+    await repo.chats.set_current_article(message.chat.id, article.id)
+    await query.answer("Напишите вопрос ответом на сообщение")
+    title = f" о «{esc(article.title)}»" if article.title else ""
+    prompt = await message.answer(
+        f"Спрашивайте{title}: ответьте на это сообщение или просто напишите вопрос.",
+        reply_markup=question_prompt(),
+    )
+    await repo.articles.link_message(message.chat.id, prompt.message_id, article.id, "prompt")

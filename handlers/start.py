@@ -1,0 +1,44 @@
+"""/start and /help: what the bot does, in Russian, with an example."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import BotCommand, Message
+
+from handlers.render import esc
+
+router = Router(name=__name__)
+
+HELP = (
+    "Я пересказываю статьи и отвечаю на вопросы по ним. Всё работает на этом сервере, "
+    "без внешних сервисов.\n\n"
+    "<b>Как прислать статью</b>: перешлите пост из канала, вставьте текст (можно длинный), "
+    "пришлите файл .txt, .md или .html или просто ссылку.\n"
+    "<b>Как спросить</b>: напишите вопрос текстом, ответьте на статью или пересказ, "
+    "или /ask вопрос.\n\n"
+    "<b>Пример</b>: перешлите новость о переговорах и спросите «Что подписали?».\n\n"
+    "/articles — последние статьи, /settings — длина пересказа и часовой пояс, "
+    "/forget — удалить статьи этого чата.\n"
+    "В группе упомяните меня или ответьте на моё сообщение."
+)
+
+COMMANDS = [
+    BotCommand(command="help", description="Что я умею"),
+    BotCommand(command="ask", description="Вопрос о последней статье"),
+    BotCommand(command="articles", description="Последние статьи"),
+    BotCommand(command="settings", description="Длина пересказа, часовой пояс"),
+    BotCommand(command="forget", description="Удалить статьи этого чата"),
+]
+
+
+@router.message(CommandStart())
+async def on_start(message: Message) -> None:
+    name = message.from_user.first_name if message.from_user else ""
+    greeting = f"Здравствуйте, {name}!" if name else "Здравствуйте!"
+    await message.answer(f"{esc(greeting)}\n\n{HELP}")
+
+
+@router.message(Command("help"))
+async def on_help(message: Message) -> None:
+    await message.answer(HELP)
