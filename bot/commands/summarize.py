@@ -47,6 +47,10 @@ def read_article(path: str) -> str:
         raise BadInput(f"Cannot read {path}: {error.strerror or error}") from None
     if not text.strip():
         raise BadInput("The article is empty: there is nothing to work on.")
+    from models.text_cleaning import has_prose
+
+    if not has_prose(text):  # checked before the engine loads, to answer at once
+        raise BadInput("The text has no words: it is empty or only emoji and links.")
     return text
 
 
