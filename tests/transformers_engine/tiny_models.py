@@ -129,3 +129,50 @@ def build_all(root: Path) -> dict[str, Path]:
 if __name__ == "__main__":
     for name, path in build_all(Path(sys.argv[1])).items():
         print(name, path)
+
+
+def build_scripted_mbart(folder: Path, tokenizer_folder: Path, text: str) -> Path:
+    """A tiny mBART whose weights make greedy decoding write `text`, whatever the input.
+
+    The decoder's token embeddings and every sub-layer output are zero, so its hidden state at
+    step p is a function of the learned position embedding alone (one-hot at p); the untied
+    output layer maps position p to the p-th token of `text`. The real class, saved and loaded
+    by path: a model that "says" a made-up sentence, to test what happens after generation.
+    """
+    import torch
+    from transformers import AutoTokenizer, MBartConfig, MBartForConditionalGeneration
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("sentencepiece.bpe.model", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(tokenizer_folder / name, folder / name)
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    language = tokenizer.convert_tokens_to_ids("ru_RU")
+    script = [language] + tokenizer(text, add_special_tokens=False)["input_ids"]
+    script.append(tokenizer.eos_token_id)
+    width = 64
+    assert len(script) <= width, "the scripted text is too long for the tiny model"
+    config = MBartConfig(vocab_size=len(tokenizer), d_model=width, encoder_layers=1,
+                         decoder_layers=1, encoder_attention_heads=4, decoder_attention_heads=4,
+                         encoder_ffn_dim=64, decoder_ffn_dim=64, max_position_embeddings=1024,
+                         pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                         decoder_start_token_id=2, forced_bos_token_id=language,
+                         tie_word_embeddings=False, scale_embedding=False)
+    torch.manual_seed(0)
+    model = MBartForConditionalGeneration(config)
+    decoder = model.model.decoder
+    with torch.no_grad():
+        model.model.shared.weight.zero_()
+        for layer in decoder.layers:
+            for linear in (layer.self_attn.out_proj, layer.encoder_attn.out_proj, layer.fc2):
+                linear.weight.zero_()
+                linear.bias.zero_()
+        positions = decoder.embed_positions.weight
+        positions.zero_()
+        offset = positions.shape[0] - config.max_position_embeddings  # mBART's offset of 2
+        model.lm_head.weight.zero_()
+        model.final_logits_bias.zero_()
+        for step, token in enumerate(script):
+            positions[step + offset, step] = 1.0
+            model.lm_head.weight[token, step] = 1.0
+    model.save_pretrained(str(folder))
+    return folder
