@@ -1,0 +1,40 @@
+"""The one notion of "now" the digest code uses, injectable so tests can move time by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+Clock = Callable[[], datetime]
+"""Returns the current instant as an aware UTC datetime."""
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ManualClock:
+    """A clock that stands still until told to move: `clock.advance(minutes=5)`, `clock.set(t)`.
+
+    Used by tests and by the CLI's dry runs; it is a plain callable, so it fits `Clock`.
+    """
+
+    def __init__(self, start: datetime) -> None:
+        self._now = as_utc(start)
+
+    def __call__(self) -> datetime:
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        self._now = as_utc(when)
+
+    def advance(self, **delta: float) -> datetime:
+        self._now += timedelta(**delta)
+        return self._now
+
+
+def as_utc(when: datetime) -> datetime:
+    """`when` as aware UTC; a naive value is taken to be UTC already (SQLite returns those)."""
+    if when.tzinfo is None:
+        return when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)

@@ -1,0 +1,156 @@
+"""Sending many digests at once without tripping Telegram's flood limits.
+
+Limits (Telegram's FAQ for bots): about 30 messages per second overall, no more than 20 per
+minute into one group, about one per second into one chat. `FloodLimiter` hands out send slots
+that respect all three; the slot is reserved under a lock and waited for outside it, so chats
+with free capacity are not held up by a busy group. A 429 still gets through sometimes (other
+replies share the bot's quota): the sender waits `retry_after` and tries again. A 403 means the
+user blocked the bot or it was removed from the group: the caller pauses that subscription.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Awaitable, Callable, Sequence
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
+logger = logging.getLogger(__name__)
+
+Monotonic = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+_GONE = ("chat not found", "bot was kicked", "user is deactivated", "bot was blocked",
+         "have no rights to send", "not enough rights")
+
+
+@dataclass
+class FloodLimiter:
+    """Global rate + per-group sliding minute + per-chat spacing; times in seconds.
+
+    `clock` and `sleep` are injectable so tests check the spacing without waiting for it.
+    """
+
+    per_second: float = 30.0
+    per_group_minute: int = 20
+    per_chat_interval: float = 1.0
+    clock: Monotonic = time.monotonic
+    sleep: Sleep = asyncio.sleep
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    _global_used: set[int] = field(default_factory=set, init=False)
+    _chat_next: dict[int, float] = field(default_factory=dict, init=False)
+    _group_sent: dict[int, deque[float]] = field(default_factory=dict, init=False)
+
+    async def acquire(self, chat_id: int) -> float:
+        """Wait for a send slot for `chat_id`; returns the (clock) time of that slot."""
+        async with self._lock:
+            slot = self._reserve(chat_id)
+        delay = slot - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
+        return slot
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said wait (`retry_after`): nothing goes to this chat for `seconds`."""
+        until = self.clock() + seconds
+        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), until)
+
+    def _reserve(self, chat_id: int) -> float:
+        now = self.clock()
+        slot = max(now, self._chat_next.get(chat_id, 0.0))
+        if chat_id < 0:  # groups, supergroups and channels have negative ids
+            window = self._group_sent.setdefault(chat_id, deque())
+            while window and window[0] <= slot - 60.0:
+                window.popleft()
+            if len(window) >= self.per_group_minute:
+                slot = max(slot, window[-self.per_group_minute] + 60.0)
+        slot = self._take_global_slot(slot)
+        self._chat_next[chat_id] = slot + self.per_chat_interval
+        if chat_id < 0:
+            self._group_sent[chat_id].append(slot)
+        return slot
+
+    def _take_global_slot(self, slot: float) -> float:
+        """The first free point >= `slot` on a grid of 1/`per_second` s; each point is used once,
+        so no one-second window ever holds more than `per_second` sends, and a chat held back
+        until later (a full group) does not delay chats that are free now."""
+        step = 1.0 / self.per_second
+        index = math.ceil(slot / step - 1e-9)
+        while index in self._global_used:
+            index += 1
+        self._global_used.add(index)
+        if len(self._global_used) > 4096:
+            horizon = (self.clock() - 2.0) / step
+            self._global_used = {used for used in self._global_used if used >= horizon}
+        return index * step
+
+
+class DeliveryStatus(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403 or the chat is gone: pause the subscription
+    FAILED = "failed"  # network or server trouble that outlived the retries
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    status: DeliveryStatus
+    sent: int  # messages that reached Telegram
+    retries: int = 0
+    detail: str = ""
+
+
+class DigestSender:
+    """Sends the parts of one digest in order, within the limiter, handling 429 and 403."""
+
+    def __init__(self, bot: Bot, limiter: FloodLimiter | None = None, *, max_attempts: int = 5,
+                 max_retry_after: float = 600.0) -> None:
+        self.bot = bot
+        self.limiter = limiter or FloodLimiter()
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+
+    async def send(self, chat_id: int, parts: Sequence[str]) -> DeliveryResult:
+        sent = retries = 0
+        for part in parts:
+            for attempt in range(1, self.max_attempts + 1):
+                await self.limiter.acquire(chat_id)
+                try:
+                    await self.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
+                                                disable_web_page_preview=True)
+                    sent += 1
+                    break
+                except TelegramRetryAfter as error:
+                    wait = min(float(error.retry_after), self.max_retry_after)
+                    logger.warning("digest to chat %s: 429, waiting %.0f s", chat_id, wait)
+                    retries += 1
+                    self.limiter.hold(chat_id, wait)
+                except TelegramForbiddenError as error:
+                    logger.info("digest to chat %s: forbidden (%s)", chat_id, error.message)
+                    return DeliveryResult(DeliveryStatus.BLOCKED, sent, retries, error.message)
+                except TelegramBadRequest as error:
+                    if any(marker in error.message.lower() for marker in _GONE):
+                        return DeliveryResult(DeliveryStatus.BLOCKED, sent, retries,
+                                              error.message)
+                    logger.error("digest to chat %s rejected: %s", chat_id, error.message)
+                    return DeliveryResult(DeliveryStatus.FAILED, sent, retries, error.message)
+                except (TelegramNetworkError, TelegramServerError) as error:
+                    retries += 1
+                    logger.warning("digest to chat %s: %r (attempt %d)", chat_id, error, attempt)
+                    self.limiter.hold(chat_id, min(2.0 ** attempt, 60.0))
+            else:
+                return DeliveryResult(DeliveryStatus.FAILED, sent, retries, "too many retries")
+        return DeliveryResult(DeliveryStatus.SENT, sent, retries)
