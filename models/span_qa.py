@@ -8,9 +8,10 @@ mapped back to character offsets in the original text and to its sentence.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -48,13 +49,17 @@ def _window_limit(loaded: LoadedModel, wanted: int) -> int:
     return max(32, min(wanted, positions, tokenizer_max))
 
 
-def _prose_only(window: Window, ranges: Sequence[tuple[int, int]]) -> Window:
-    """Hide tokens outside the article's prose (dates, counters, rubric lines) from answers."""
-    keep = tuple(
-        flag and any(a <= start and stop <= b for a, b in ranges)
-        for flag, (start, stop) in zip(window.in_context, window.offsets)
-    )
-    return replace(window, in_context=keep)
+def _segments(window: Window, sentences: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The sentence number of each token (-1 outside the prose: dates, counters, rubric lines),
+    so an answer stays inside one sentence of the article's prose."""
+    starts = [a for a, _ in sentences]
+    ids = np.full(len(window.input_ids), -1, dtype=np.int64)
+    for i, ((start, stop), inside) in enumerate(zip(window.offsets, window.in_context)):
+        if inside and stop > start:
+            k = bisect.bisect_right(starts, start) - 1
+            if k >= 0 and stop <= sentences[k][1]:
+                ids[i] = k
+    return ids
 
 
 def _sentence_of(doc: AnalyzedArticle, start: int) -> Sentence | None:
@@ -80,10 +85,6 @@ class SpanQA:
         text = doc.article.text
         windows = build_windows(self.loaded.tokenizer, question, text,
                                 max_length=self.max_length, stride=self.options.stride)
-        prose = [(s.start, s.stop) for s in doc.sentences]
-        if doc.title_sentence is not None:
-            prose.append((doc.title_sentence.start, doc.title_sentence.stop))
-        windows = [_prose_only(w, prose) for w in windows]
         if self.options.top_windows and ranked:
             ranges = [(doc.sentences[i].start, doc.sentences[i].stop) for i, _ in ranked
                       if 0 <= i < len(doc.sentences)]
@@ -119,9 +120,12 @@ class SpanQA:
     def postprocess(self, doc: AnalyzedArticle, windows: Sequence[Window],
                     logits: Sequence[tuple[np.ndarray, np.ndarray]]) -> Answer:
         """The best span over all windows, trimmed of spaces and punctuation, or Answer.none."""
+        prose = sorted((s.start, s.stop) for s in doc.sentences)
+        if doc.title_sentence is not None:
+            prose = sorted(prose + [(doc.title_sentence.start, doc.title_sentence.stop)])
         candidates: list[SpanCandidate] = []
         for window, (starts, ends) in zip(windows, logits):
-            candidate = best_span(window, starts, ends,
+            candidate = best_span(window, starts, ends, segments=_segments(window, prose),
                                   max_answer_tokens=self.options.max_answer_tokens)
             if candidate is not None:
                 candidates.append(candidate)

@@ -80,31 +80,37 @@ def build_windows(tokenizer: Any, question: str, text: str, *, max_length: int =
 
 def select_windows(windows: Sequence[Window], ranges: Sequence[tuple[int, int]],
                    limit: int) -> list[Window]:
-    """The windows that overlap the character `ranges` (best first), at most `limit` of them,
-    in the ranges' order: the retriever's best sentences decide which windows the model reads."""
+    """At most `limit` windows around the character `ranges` (best first): for each range, every
+    window that overlaps it, most overlap first, so a sentence longer than one window is read
+    whole when the limit allows. The retriever's best sentences decide what the model reads."""
     chosen: list[Window] = []
     taken: set[int] = set()
     for start, stop in ranges:
-        for window in windows:
-            if window.start < stop and start < window.stop and window.index not in taken:
+        overlapping = [w for w in windows if w.start < stop and start < w.stop]
+        overlapping.sort(key=lambda w: min(w.stop, stop) - max(w.start, start), reverse=True)
+        for window in overlapping:
+            if len(chosen) >= limit:
+                return chosen
+            if window.index not in taken:
                 chosen.append(window)
                 taken.add(window.index)
-                break
-        if len(chosen) >= limit:
-            break
     return chosen or list(windows[:limit])
 
 
 def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, *,
-              max_answer_tokens: int = 30) -> SpanCandidate | None:
+              max_answer_tokens: int = 30,
+              segments: np.ndarray | None = None) -> SpanCandidate | None:
     """The highest-scoring span of context tokens with start <= end < start + max_answer_tokens.
 
-    Returns None when the window holds no context token (it cannot answer)."""
+    `segments` (one id per token, -1 for none) keeps a span inside one segment, e.g. one
+    sentence, and off tokens marked -1. Returns None when no token can start an answer."""
     n = len(window.input_ids)
     start_logits = np.asarray(start_logits, dtype=np.float64)[:n]
     end_logits = np.asarray(end_logits, dtype=np.float64)[:n]
     mask = np.array(window.in_context, dtype=bool)
     mask &= np.array([stop > start for start, stop in window.offsets], dtype=bool)
+    if segments is not None:
+        mask &= segments[:n] >= 0
     if not mask.any():
         return None
     s = np.where(mask, start_logits, -np.inf)
@@ -112,6 +118,8 @@ def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, 
     scores = s[:, None] + e[None, :]
     band = np.triu(np.ones((n, n), dtype=bool)) & ~np.triu(np.ones((n, n), dtype=bool),
                                                            k=max_answer_tokens)
+    if segments is not None:
+        band &= segments[:n, None] == segments[None, :n]
     scores = np.where(band, scores, -np.inf)
     i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
     null_score = float(start_logits[0] + end_logits[0])

@@ -176,3 +176,41 @@ def build_scripted_mbart(folder: Path, tokenizer_folder: Path, text: str) -> Pat
             model.lm_head.weight[token, step] = 1.0
     model.save_pretrained(str(folder))
     return folder
+
+
+def build_pointing_xlmr_qa(folder: Path, tokenizer_folder: Path, target: int) -> Path:
+    """A tiny XLM-R QA model whose best span is the token `target`, wherever it stands.
+
+    Position embeddings and every sub-layer output are zero, so each token's final hidden state
+    is the layer norm of its own embedding; the target's embedding and both rows of the QA head
+    are the same ±1 pattern, so only the target scores high as start and end. Which window
+    holds the target is then for the windowing and the merge across windows to find.
+    """
+    import torch
+    from transformers import AutoTokenizer, XLMRobertaConfig, XLMRobertaForQuestionAnswering
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("sentencepiece.bpe.model", "tokenizer.json", "tokenizer_config.json"):
+        shutil.copy(tokenizer_folder / name, folder / name)
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    width = 64
+    config = XLMRobertaConfig(vocab_size=len(tokenizer), hidden_size=width, num_hidden_layers=1,
+                              num_attention_heads=4, intermediate_size=64,
+                              max_position_embeddings=514, pad_token_id=1, bos_token_id=0,
+                              eos_token_id=2)
+    torch.manual_seed(0)
+    model = XLMRobertaForQuestionAnswering(config)
+    pattern = torch.tensor([1.0, -1.0] * (width // 2))
+    with torch.no_grad():
+        embeddings = model.roberta.embeddings
+        embeddings.position_embeddings.weight.zero_()
+        embeddings.token_type_embeddings.weight.zero_()
+        embeddings.word_embeddings.weight[target] = pattern
+        for layer in model.roberta.encoder.layer:
+            for linear in (layer.attention.output.dense, layer.output.dense):
+                linear.weight.zero_()
+                linear.bias.zero_()
+        model.qa_outputs.weight[:] = pattern
+        model.qa_outputs.bias.zero_()
+    model.save_pretrained(str(folder))
+    return folder

@@ -1,0 +1,124 @@
+"""Span QA over overlapping windows: spans always lie inside the article, the window holding
+the answer is found among many, the retriever can limit the windows read, bad questions fail
+clearly."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from models.base import Article
+from models.errors import EmptyQuestion
+from models.hf_loading import ModelClock, load_model
+from models.span_qa import QaOptions, SpanQA
+from tests.transformers_engine.tiny_models import EVAL, build_pointing_xlmr_qa
+
+QUESTION = "Какой документ подписан?"
+SMALL = QaOptions(max_length=64, stride=16)
+
+
+def pick_target(tokenizer, doc) -> tuple[int, int, int]:
+    """A token id that occurs once in the article, in a prose sentence past 60% of the text:
+    (token id, start, stop)."""
+    text = doc.article.text
+    encoded = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+    ids, offsets = encoded["input_ids"], encoded["offset_mapping"]
+    question_ids = set(tokenizer(QUESTION, add_special_tokens=False)["input_ids"])
+    for token, (start, stop) in zip(ids, offsets):
+        piece = text[start:stop]
+        in_prose = any(s.start <= start and stop <= s.stop for s in doc.sentences)
+        if (start > 0.6 * len(text) and in_prose and ids.count(token) == 1
+                and piece.isalpha() and len(piece) >= 4 and token not in question_ids):
+            return token, start, stop
+    raise AssertionError("no unique token in the seed article")
+
+
+@pytest.fixture(scope="module")
+def pointing(tiny_models, seed_doc, tmp_path_factory) -> tuple[SpanQA, int, int]:
+    """SpanQA over a QA model that points at one token deep in the seed article."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_models["qa"]))
+    token, start, stop = pick_target(tokenizer, seed_doc)
+    folder = build_pointing_xlmr_qa(tmp_path_factory.mktemp("pointing"), tiny_models["qa"], token)
+    return SpanQA(load_model("qa", str(folder), device="cpu"), SMALL, ModelClock()), start, stop
+
+
+def test_the_window_holding_the_answer_is_found(pointing, seed_doc) -> None:
+    qa, start, stop = pointing
+    windows = qa.preprocess(seed_doc, QUESTION)
+    holding = [w.index for w in windows if w.start <= start and stop <= w.stop]
+    assert len(windows) > 10 and min(holding) > 3
+    answer = qa.answer(seed_doc, QUESTION)
+    assert answer.found and answer.engine == "transformers"
+    assert (answer.start, answer.stop) == (start, stop)
+    assert answer.text == seed_doc.article.text[start:stop]
+    assert answer.text in answer.sentence
+
+
+def test_retriever_ranking_limits_the_windows_read(pointing, seed_doc) -> None:
+    qa, start, stop = pointing
+    windows = qa.preprocess(seed_doc, QUESTION)
+    holding = next(i for i, s in enumerate(seed_doc.sentences) if s.start <= start < s.stop)
+    elsewhere = 0 if holding else 1
+
+    def overlapping(index: int) -> int:
+        sentence = seed_doc.sentences[index]
+        return sum(1 for w in windows if w.start < sentence.stop and sentence.start < w.stop)
+
+    reads_holding = SpanQA(qa.loaded, replace(SMALL, top_windows=overlapping(holding)),
+                           ModelClock())
+    assert len(reads_holding.preprocess(seed_doc, QUESTION, [(holding, 1.0)])) < len(windows)
+    found = reads_holding.answer(seed_doc, QUESTION, [(holding, 0.9), (elsewhere, 0.5)])
+    assert (found.start, found.stop) == (start, stop)
+    reads_elsewhere = SpanQA(qa.loaded, replace(SMALL, top_windows=overlapping(elsewhere)),
+                             ModelClock())
+    missed = reads_elsewhere.answer(seed_doc, QUESTION, [(elsewhere, 0.9), (holding, 0.5)])
+    assert (missed.start, missed.stop) != (start, stop)
+
+
+def test_a_high_threshold_gives_no_answer(pointing, seed_doc) -> None:
+    qa, _, _ = pointing
+    strict = SpanQA(qa.loaded, QaOptions(max_length=64, stride=16, null_threshold=1e6),
+                    ModelClock())
+    answer = strict.answer(seed_doc, QUESTION)
+    assert not answer.found and answer.reason and (answer.start, answer.stop) == (0, 0)
+
+
+def test_spans_lie_inside_the_article_on_xquad(engine) -> None:
+    rows = []
+    with (EVAL / "xquad_ru" / "xquad_ru_dev.article.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            rows.append(json.loads(line))
+            if len(rows) == 4:
+                break
+    for row in rows:
+        article = Article(row["context"])
+        answer = engine.answer(article, row["question"])
+        if answer.found:
+            assert article.text[answer.start:answer.stop] == answer.text
+            assert answer.text == answer.text.strip() and answer.text in answer.sentence
+        assert 0.0 <= answer.score <= 1.0
+
+
+def test_seed_answer_is_a_span_of_the_article(engine, seed_article) -> None:
+    answer = engine.answer(seed_article, "С кем встретился Али Асадов?")
+    if answer.found:
+        assert seed_article.text[answer.start:answer.stop] == answer.text
+        assert "Политика" not in answer.text and "15:29" not in answer.text  # prose only
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "😀"])
+def test_empty_question_is_refused(engine, seed_article, question: str) -> None:
+    with pytest.raises(EmptyQuestion):
+        engine.answer(seed_article, question)
+
+
+def test_qa_model_path_is_recorded(engine, tiny_models: dict[str, Path]) -> None:
+    qa = engine.qa()
+    assert qa.loaded.source == str(tiny_models["qa"])
+    assert type(qa.loaded.model).__name__ == "XLMRobertaForQuestionAnswering"
+    assert qa.loaded.tokenizer.is_fast
