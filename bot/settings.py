@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     model_dir: Path = Path("data/models")
     preload_models: bool = True
     nlp_threads: int = 0
+    # transformers engine only: generation and QA windows (EngineConfig.options)
+    summary_strategy: str = "select"  # select (best sentences that fit) | map_reduce
+    summary_max_input_tokens: int = 600
+    summary_num_beams: int = 4
+    summary_no_repeat_ngram_size: int = 4
+    qa_max_length: int = 384  # tokens per window, question included
+    qa_stride: int = 128  # tokens shared by neighbouring windows
+    qa_null_threshold: float = 0.0  # a span must beat "no answer" by more than this
+    qa_top_windows: int = 0  # 0: read every window; n: only those around the best sentences
 
     # Work queue (model work runs off the event loop)
     nlp_workers: int = 1
@@ -81,4 +90,14 @@ class Settings(BaseSettings):
             model_dir=str(self.model_dir),
             preload=self.preload_models,
             threads=self.nlp_threads,
+            options={
+                "summary_strategy": self.summary_strategy,
+                "summary_max_input_tokens": self.summary_max_input_tokens,
+                "summary_num_beams": self.summary_num_beams,
+                "summary_no_repeat_ngram_size": self.summary_no_repeat_ngram_size,
+                "qa_max_length": self.qa_max_length,
+                "qa_stride": self.qa_stride,
+                "qa_null_threshold": self.qa_null_threshold,
+                "qa_top_windows": self.qa_top_windows,
+            },
         )
