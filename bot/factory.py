@@ -21,6 +21,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
 from bot.middlewares import (
     DbSessionMiddleware,
     RateLimitMiddleware,
@@ -96,6 +97,7 @@ def build_services(settings: Settings, engine: Engine) -> dict[str, Any]:
         "qa": QuestionService(nlp),
         "joiner": MessageJoiner(settings.album_window_seconds),
         "fetcher": PageFetcher(**fetch_settings(settings)),
+        "digest": build_digest_service(settings, engine, executor),
     }
 
 
@@ -111,6 +113,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     ))
     rate_limit = RateLimitMiddleware(settings.user_rate_limit)
     dp.message.outer_middleware(rate_limit)
+    dp.message.outer_middleware(DigestResumeMiddleware())
     dp.callback_query.outer_middleware(rate_limit)
     typing = TypingMiddleware()
     dp.message.middleware(typing)

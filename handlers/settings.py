@@ -17,6 +17,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.digest.service import DigestService
+from bot.digest.wiring import follow_chat_zone
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
 from handlers.render import esc
@@ -96,7 +98,7 @@ async def refresh_settings(message: Message, repo: Repo, chat_id: int) -> None:
 
 @router.message(Command("settings"))
 async def on_settings(message: Message, command: CommandObject, repo: Repo,
-                      chat_settings: ChatSettings) -> None:
+                      chat_settings: ChatSettings, digest: DigestService | None = None) -> None:
     args = (command.args or "").split()
     if len(args) == 2 and args[0].lower() in ("tz", "timezone"):
         try:
@@ -106,6 +108,7 @@ async def on_settings(message: Message, command: CommandObject, repo: Repo,
                                  "Пример: <code>/settings tz Europe/Berlin</code>")
             return
         await repo.chats.set_timezone(message.chat.id, args[1])
+        await follow_chat_zone(repo, digest, message.chat.id, args[1])
         chat_settings = await repo.chats.get(message.chat.id) or chat_settings
     text, keyboard = await render_settings(chat_settings, repo)
     await message.answer(text, reply_markup=keyboard)
@@ -127,10 +130,12 @@ async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo)
 
 
 @router.callback_query(SettingsCb.filter(F.key == "tz"))
-async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, repo: Repo) -> None:
+async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
+                      digest: DigestService | None = None) -> None:
     if not isinstance(query.message, Message) or callback_data.value not in TIMEZONES:
         await query.answer()
         return
     await repo.chats.set_timezone(query.message.chat.id, callback_data.value)
+    await follow_chat_zone(repo, digest, query.message.chat.id, callback_data.value)
     await query.answer(f"Часовой пояс: {TIMEZONES[callback_data.value]}")
     await refresh_settings(query.message, repo, query.message.chat.id)

@@ -1,0 +1,67 @@
+"""Glue between the digest and the rest of the bot: the service built from settings, the
+middleware that resumes a paused digest when its user writes again, and zone changes made in
+/settings following through to the schedule."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Callable, Sequence
+
+import numpy as np
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+
+from bot.digest.clock import Clock, system_clock
+from bot.digest.service import DigestOptions, DigestService
+from bot.errors import Busy
+from bot.services.nlp_executor import NlpExecutor
+from bot.storage.repo import Repo
+from models.base import Engine
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+BUSY_RETRIES = 120  # a digest waits for the NLP queue (up to ~2 minutes) rather than failing
+
+
+def build_digest_service(settings: Any, engine: Engine, executor: NlpExecutor, *,
+                         clock: Clock = system_clock) -> DigestService:
+    """The service with embeddings computed in the shared NLP executor, off the event loop."""
+
+    async def embed(texts: Sequence[str]) -> np.ndarray:
+        for _ in range(BUSY_RETRIES):
+            try:
+                return await executor.run(engine.embed, list(texts))
+            except Busy:  # users' articles go first; the digest can wait a second
+                await asyncio.sleep(1.0)
+        raise Busy()
+
+    return DigestService(DigestOptions.from_settings(settings), embed, clock=clock)
+
+
+class DigestResumeMiddleware(BaseMiddleware):
+    """A message from a chat whose digest was paused (the user had blocked the bot) resumes it.
+
+    Registered on `dp.message` after the DB session middleware, so `repo` is there. It costs one
+    indexed SELECT per message; the UPDATE runs only for a paused subscription.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        repo: Repo | None = data.get("repo")
+        digest: DigestService | None = data.get("digest")
+        chat = data.get("event_chat")
+        if repo is not None and digest is not None and chat is not None:
+            try:
+                if await digest.resume_if_paused(repo, chat.id):
+                    await repo.commit()
+            except Exception:  # never let the digest stand between a user and a reply
+                logger.exception("digest resume failed for chat %s", chat.id)
+        return await handler(event, data)
+
+
+async def follow_chat_zone(repo: Repo, digest: DigestService | None, chat_id: int,
+                           zone: str) -> None:
+    """/settings changed the chat's zone: move its digest to the same local time there."""
+    if digest is not None:
+        await digest.change_schedule(repo, chat_id, zone=zone)
