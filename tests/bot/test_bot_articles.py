@@ -20,3 +20,145 @@ async def test_forwarded_channel_post_gets_one_summary_with_source_and_buttons(
     assert '<a href="https://t.me/azertac/77">АЗЕРТАДЖ</a>' in text
     buttons = [b["text"] for row in params["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["Подробнее", "Задать вопрос"]
+
+
+async def _stored(harness, chat: int):
+    from bot.storage.repo import Repo
+
+    async with harness.sessionmaker() as session:
+        repo = Repo(session)
+        return await repo.articles.recent(chat, 10)
+
+
+def _texts(harness, chat: int) -> list[str]:
+    return harness.api.sent_texts(chat)
+
+
+async def test_paste_split_in_two_messages_becomes_one_article(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    cut = seed_text.rindex(" ", 0, 4000)
+    first, second = seed_text[:cut], seed_text[cut + 1:]
+    await harness.feed_together(U.private_text(first, chat_id=chat),
+                                U.private_text(second, chat_id=chat))
+    texts = _texts(harness, chat)
+    assert len(texts) == 1 and "Ключевое:" in texts[0]
+    [article] = await _stored(harness, chat)
+    assert "Олжасом Бектеновым" in article.text and "волоконно-оптических" in article.text
+    assert len(article.text) > 0.95 * len(seed_text.strip())
+
+
+async def test_txt_document_is_fetched_through_get_file(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    data = seed_text.encode("utf-8")
+    harness.api.add_file("seed-doc", data, "documents/file_1.txt")
+    await harness.feed(U.document("seed-doc", "seed.txt", size=len(data), chat_id=chat))
+    assert harness.api.calls_for("getFile")
+    [text] = _texts(harness, chat)
+    assert "Ключевое:" in text and "Источник: файл seed.txt" in text
+
+
+async def test_html_document_is_read_as_article(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    paragraphs = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n")[3:])
+    page = f"<html><head><title>Визит</title></head><body><article>{paragraphs}</article></body></html>"
+    harness.api.add_file("html-doc", page.encode(), "documents/file_2.html")
+    await harness.feed(U.document("html-doc", "visit.html", size=len(page.encode()),
+                                  chat_id=chat, mime_type="text/html"))
+    [text] = _texts(harness, chat)
+    assert "Ключевое:" in text
+
+
+async def test_binary_file_named_txt_is_refused_politely(harness) -> None:
+    chat = harness.new_chat()
+    blob = bytes(range(256)) * 40
+    harness.api.add_file("bin", blob, "documents/file_3.txt")
+    await harness.feed(U.document("bin", "photo.txt", size=len(blob), chat_id=chat))
+    [text] = _texts(harness, chat)
+    assert "не похож на текст" in text
+
+
+async def test_one_megabyte_text_file_is_refused_before_download(harness) -> None:
+    chat = harness.new_chat()
+    size = 1_000_000
+    await harness.feed(U.document("big", "big.txt", size=size, chat_id=chat))
+    [text] = _texts(harness, chat)
+    assert "Файл слишком большой" in text and "1.0 МБ" in text
+    assert not harness.api.calls_for("getFile")
+
+
+async def test_unsupported_extension_is_refused(harness) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.document("pdf", "report.pdf", size=1000, chat_id=chat,
+                                  mime_type="application/pdf"))
+    assert "только файлы .txt, .md и .html" in _texts(harness, chat)[0]
+
+
+async def test_sticker_photo_and_blank_text_get_a_hint_not_silence(harness) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.sticker(chat_id=chat))
+    await harness.feed(U.photo(chat_id=chat))
+    await harness.feed(U.private_text("   ", chat_id=chat))
+    texts = _texts(harness, chat)
+    assert len(texts) == 3
+    assert all("нет текста, который можно прочитать" in t for t in texts)
+
+
+async def test_article_text_is_escaped_in_the_reply(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    body = seed_text.split("\n\n", 3)[3]
+    await harness.feed(U.private_text("<b>x</i> & Co: визит в Баку\n\n" + body, chat_id=chat))
+    [text] = _texts(harness, chat)
+    assert text.startswith("<b>&lt;b&gt;x&lt;/i&gt; &amp; Co: визит в Баку</b>\n")
+
+
+async def test_same_article_twice_is_summarised_once(harness, seed_text) -> None:
+    from sqlalchemy import func, select
+
+    from bot.storage.tables import SummaryCacheRow
+    from models.base import Article
+
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    await harness.feed(U.private_text("  " + seed_text.replace("\n", "\n\n") + " ", chat_id=chat))
+    first, second = _texts(harness, chat)
+    assert first == second
+    assert len(await _stored(harness, chat)) == 1
+    async with harness.sessionmaker() as session:
+        rows = await session.scalar(select(func.count()).select_from(SummaryCacheRow).where(
+            SummaryCacheRow.hash == Article(seed_text).hash))
+    assert rows == 1
+
+
+async def test_longer_button_edits_the_summary(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    call = harness.api.calls_for("sendMessage")[-1]
+    markup = call.params["reply_markup"]["inline_keyboard"]
+    longer = next(b for row in markup for b in row if b["text"] == "Подробнее")
+    await harness.feed(U.callback_query(longer["callback_data"], message=call.result))
+    edit = await harness.api.wait_for("editMessageText", timeout=1)
+    assert edit.params["message_id"] == call.result["message_id"]
+    assert len(edit.params["text"]) > len(call.params["text"])
+    buttons = [b["text"] for row in edit.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["Короче", "Подробнее", "Задать вопрос"]
+
+
+async def test_group_ignores_messages_not_meant_for_the_bot(harness, seed_text) -> None:
+    group = -1002000 - harness.new_chat()
+    await harness.feed(U.group_text("Всем привет, как дела?", chat_id=group))
+    await harness.feed(U.group_text(seed_text[:3000], chat_id=group))
+    assert _texts(harness, group) == []
+
+
+async def test_group_forward_after_a_bare_mention_is_summarised(harness, seed_text) -> None:
+    from tests.support.fake_bot_api import BOT_USERNAME
+
+    group = -1002000 - harness.new_chat()
+    mention = U.group_text(f"@{BOT_USERNAME}", chat_id=group, mention=f"@{BOT_USERNAME}")
+    forward = U.group_text(seed_text, chat_id=group, forward_origin={
+        "type": "channel", "chat": {"id": -100777, "type": "channel", "title": "АЗЕРТАДЖ",
+                                    "username": "azertac"}, "message_id": 5, "date": 1})
+    await harness.feed_together(mention, forward)
+    texts = _texts(harness, group)
+    assert len(texts) == 1 and "Ключевое:" in texts[0]
+    assert harness.api.calls_for("sendMessage")[-1].params["reply_to_message_id"]

@@ -260,8 +260,9 @@ class FakeBotAPI:
         }
         if "text" in params:
             message["text"] = params["text"]
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:  # as Telegram: only these
+            message["reply_markup"] = markup
         return message
 
     def _m_getMe(self, params: dict[str, Any]) -> Any:

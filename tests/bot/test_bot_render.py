@@ -1,0 +1,64 @@
+"""Replies as Telegram HTML: escaping and splitting at 4096 on sentence boundaries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.services.questions import QuestionResult
+from bot.storage.repo import StoredArticle
+from handlers.render import render_answer, render_summary, split_message
+from models.base import Answer, Summary
+
+
+def _article(**kw) -> StoredArticle:
+    values = dict(id=1, chat_id=1, hash="h", text="t", title="", source_kind="text",
+                  source_title="", source_url="", message_id=None, reply_message_id=None,
+                  summary="", created_at=datetime(2025, 3, 3))
+    values.update(kw)
+    return StoredArticle(**values)
+
+
+def test_long_reply_is_split_at_sentence_ends_within_limit() -> None:
+    sentence = "Стороны приветствовали высокий уровень торгово-экономического сотрудничества. "
+    text = "<b>Заголовок</b>\n" + sentence * 150  # one line of ~12 000 characters
+    pieces = split_message(text)
+    assert len(pieces) >= 3
+    assert all(len(p) <= 4096 for p in pieces)
+    assert all(p.rstrip().endswith("сотрудничества.") for p in pieces)
+    assert re.sub(r"\s+", "", "".join(pieces)) == re.sub(r"\s+", "", text)
+
+
+def test_split_never_breaks_tags_or_entities() -> None:
+    text = "<i>" + "слово&amp;слово " * 600 + "</i>"  # no sentence ends at all
+    pieces = split_message(text, limit=1000)
+    for piece in pieces:
+        assert len(piece) <= 1000
+        assert piece.count("<i>") == piece.count("</i>") == 1
+        assert not re.search(r"&[a-z]*$", piece.replace("</i>", ""))
+
+
+def test_short_reply_is_one_piece() -> None:
+    assert split_message("<b>Ответ:</b> да") == ["<b>Ответ:</b> да"]
+
+
+def test_summary_escapes_every_piece_of_article_text() -> None:
+    article = _article(title="<script>", source_title="A&B <канал>",
+                       source_url='https://t.me/x/1?a="b"')
+    summary = Summary(text="", sentences=("1 < 2 & 3 > 2.",), names=("<b>Имя</b>",),
+                      numbers=("5 < 6",))
+    text = render_summary(article, summary)
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "1 &lt; 2 &amp; 3 &gt; 2." in text
+    assert "&lt;b&gt;Имя&lt;/b&gt; · 5 &lt; 6" in text
+    assert '<a href="https://t.me/x/1?a=&quot;b&quot;">A&amp;B &lt;канал&gt;</a>' in text
+
+
+def test_answer_and_no_answer() -> None:
+    found = QuestionResult(_article(), "q", Answer("документы <о>", "Подписаны документы <о>.",
+                                                   0, 5, 0.9))
+    text = render_answer(found)
+    assert text == ("<b>Ответ:</b> документы &lt;о&gt;\n"
+                    "<i>Из статьи:</i> «Подписаны документы &lt;о&gt;.»")
+    missing = QuestionResult(_article(), "q", Answer.none("no match"))
+    assert render_answer(missing).startswith("В статье этого нет.")

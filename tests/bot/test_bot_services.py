@@ -1,0 +1,73 @@
+"""Services without Telegram: the bounded executor, the paste joiner, file decoding."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from bot.errors import Busy, UnsupportedFile
+from bot.services.documents import decode_text, document_to_text
+from bot.services.message_joiner import MessageJoiner, Part, join_parts
+from bot.services.nlp_executor import NlpExecutor
+
+
+async def test_executor_runs_off_the_loop_and_refuses_when_full() -> None:
+    executor = NlpExecutor(workers=1, queue_size=1)
+    release = threading.Event()
+    loop_thread = threading.get_ident()
+
+    def work() -> int:
+        assert threading.get_ident() != loop_thread
+        release.wait(5)
+        return 1
+
+    first = asyncio.create_task(executor.run(work))
+    second = asyncio.create_task(executor.run(work))
+    await asyncio.sleep(0.05)
+    ticks = 0
+    while ticks < 3:  # the loop stays responsive while both jobs are pending
+        await asyncio.sleep(0.01)
+        ticks += 1
+    with pytest.raises(Busy):
+        await executor.run(work)
+    release.set()
+    assert await first + await second == 2
+    assert await executor.run(lambda: 3) == 3  # room again
+    executor.shutdown()
+
+
+async def test_joiner_returns_all_parts_to_the_first_caller_only() -> None:
+    joiner = MessageJoiner(window=0.2)
+    key = (1, 1)
+
+    async def later(part: Part, delay: float):
+        await asyncio.sleep(delay)
+        return await joiner.add(key, part)
+
+    started = time.monotonic()
+    results = await asyncio.gather(joiner.add(key, Part("Первая часть.", 10)),
+                                   later(Part("вторая", 11), 0.1), later(Part("третья", 12), 0.25))
+    assert results[1] is None and results[2] is None
+    assert [p.message_id for p in results[0]] == [10, 11, 12]
+    assert time.monotonic() - started >= 0.45  # quiet for a full window after the last part
+    assert join_parts(results[0]) == "Первая часть.\nвторая третья"
+    assert not joiner.is_open(key)
+
+
+def test_decode_accepts_utf8_utf16_cp1251_and_refuses_binary() -> None:
+    text = "Премьер-министр встретился с коллегой."
+    assert decode_text(text.encode("utf-8")) == text
+    assert decode_text(text.encode("utf-16")) == text
+    assert decode_text(text.encode("cp1251")) == text
+    with pytest.raises(UnsupportedFile):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(UnsupportedFile):
+        document_to_text(b"text", "archive.zip")
+
+
+def test_markdown_file_loses_its_marks() -> None:
+    _, text = document_to_text("# Заголовок\n\n**Важно**: [ссылка](http://x.y)".encode(), "a.md")
+    assert text == "Заголовок\n\nВажно: ссылка"

@@ -1,0 +1,43 @@
+"""An engine wrapper for tests of routing only: which article did a question reach?
+
+It summarises with the real engine it wraps, but its `answer` names the article's title
+instead of answering, so a test can tell exactly which article the bot picked. Use it only
+where routing is under test; answers themselves are tested with the real engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from models.base import Answer, Article, Engine, Length, Summary
+
+
+class TitleEchoEngine:
+    name = "title-echo"
+
+    def __init__(self, real: Engine) -> None:
+        self.real = real
+        self.questions: list[tuple[str, str]] = []  # (article title, question)
+
+    def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
+        return self.real.summarize(article, length=length)
+
+    def answer(self, article: Article, question: str) -> Answer:
+        self.questions.append((article.title, question))
+        sentence = article.text.split("\n", 1)[0]
+        return Answer(text=f"статья {article.title}", sentence=sentence, start=0,
+                      stop=len(sentence), score=1.0, engine=self.name)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.real.embed(texts)
+
+
+class FailingEngine(TitleEchoEngine):
+    """Fails the way a bug would (not an EngineError): the user must still get an apology."""
+
+    name = "failing"
+
+    def answer(self, article: Article, question: str) -> Answer:
+        raise RuntimeError("boom")
