@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 
 from models.analysis import AnalyzedArticle
@@ -149,6 +150,7 @@ class GuardStats:
     summaries_checked: int = 0
     summaries_with_drops: int = 0
     fallbacks: int = 0
+    seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
 
 
@@ -162,6 +164,7 @@ class FaithfulnessGuard:
     def filter(self, sentences: list[str], doc: AnalyzedArticle) -> list[str]:
         """The sentences that pass, in order; dropped ones are counted and logged (no text at
         INFO: only how many and why, by kind)."""
+        started = time.perf_counter()
         facts = article_facts(doc)
         kept = []
         for sentence in sentences:
@@ -174,6 +177,7 @@ class FaithfulnessGuard:
             else:
                 kept.append(sentence)
         dropped = len(sentences) - len(kept)
+        self.stats.seconds += time.perf_counter() - started
         self.stats.sentences_checked += len(sentences)
         self.stats.sentences_dropped += dropped
         self.stats.summaries_checked += 1

@@ -64,14 +64,15 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or "\\" in name or name.count("/") > 1
 
 
-def resolve_source(name: str, model_dir: str) -> tuple[str, bool]:
+def resolve_source(name: str, model_dir: str, task: Task | None = None) -> tuple[str, bool]:
     """Where to load `name` from: (a folder, True) or (a hub id, False).
 
     Raises ModelUnavailable when `name` is meant as a folder (a path) but is not one.
     """
     name = name.strip()
+    setting = SETTING[task] if task else "the model setting"
     if not name:
-        raise ModelUnavailable("No model is configured: the model setting is empty.")
+        raise ModelUnavailable(f"No model is configured: {setting} is empty.")
     as_path = Path(name).expanduser()
     if as_path.is_dir():
         return str(as_path), True
@@ -81,7 +82,7 @@ def resolve_source(name: str, model_dir: str) -> tuple[str, bool]:
             return str(copy), True
     if _looks_like_path(name) or as_path.exists():
         raise ModelUnavailable(
-            f"Model folder {name!r} does not exist (or is not a folder). Point the setting at a "
+            f"Model folder {name!r} does not exist (or is not a folder). Point {setting} at a "
             "folder holding config.json and the tokenizer files, or set NLP_ENGINE=embedded."
         )
     return name, False
@@ -119,7 +120,7 @@ def pick_dtype(dtype: str, device: str) -> Any:
     return choices[dtype]
 
 
-def _hub_reachable() -> tuple[bool, str]:
+def hub_reachable() -> tuple[bool, str]:
     """One quick TCP connect to the hub endpoint, so a closed network fails in seconds, not a
     minute of the library's retries. Returns (reachable, why not)."""
     from huggingface_hub import constants
@@ -135,14 +136,17 @@ def _hub_reachable() -> tuple[bool, str]:
         return False, f"{constants.ENDPOINT} did not answer ({exc.__class__.__name__})"
 
 
-def _unreachable_message(task: Task, name: str, model_dir: str, why: str) -> str:
+def unreachable_message(task: Task | None, name: str, model_dir: str, why: str) -> str:
+    """The "hub could not be reached" message: which model, why, and the ways out."""
     folder = Path(model_dir or "data/models") / safe_name(name)
+    what = f"the {task} model" if task else "the model"
+    setting = SETTING[task] if task else "SUMMARY_MODEL or QA_MODEL"
     return (
-        f"Cannot load the {task} model {name!r}: the Hugging Face hub could not be reached "
+        f"Cannot load {what} {name!r}: the Hugging Face hub could not be reached "
         f"({why}) and no local copy was found (looked in {folder} and the Hugging Face cache). "
-        f"Either put the model in a local folder and set {SETTING[task]}=/path/to/folder, "
+        f"Either put the model in a local folder and set {setting}=/path/to/folder, "
         "or run `python -m bot models download` on a machine with internet access and copy "
-        f"MODEL_DIR here, or use the offline engine with NLP_ENGINE=embedded."
+        "MODEL_DIR here, or use the offline engine with NLP_ENGINE=embedded."
     )
 
 
@@ -165,8 +169,8 @@ def _explain(task: Task, name: str, model_dir: str, local: bool, exc: BaseExcept
     network = (hub_errors.LocalEntryNotFoundError, hub_errors.OfflineModeIsEnabled,
                ConnectionError, TimeoutError)
     if not local and any(isinstance(c, network) for c in chain):
-        return _unreachable_message(task, name, model_dir, "the download failed")
-    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        return unreachable_message(task, name, model_dir, "the download failed")
+    text = str(exc).splitlines()[0].rstrip(". ") if str(exc) else exc.__class__.__name__
     where = f"the folder {name!r}" if local else f"{name!r}"
     kind = "a seq2seq (summarisation) model" if task == "summary" else "a question-answering model"
     return (f"Cannot load the {task} model from {where}: {text}. It must be {kind} with its "
@@ -181,7 +185,13 @@ def load_model(task: Task, name: str, *, model_dir: str = "", device: str = "aut
     Raises ModelUnavailable with a message that names the model and the way out.
     """
     started = time.perf_counter()
-    source, local = resolve_source(name, model_dir)
+    source, local = resolve_source(name, model_dir, task)
+    if local and not (Path(source) / "config.json").is_file():
+        raise ModelUnavailable(
+            f"The folder {source!r} ({SETTING[task]}) holds no config.json: it is not a "
+            "transformers model folder. Point it at a folder saved with save_pretrained or "
+            "made by `python -m bot models download`, or use NLP_ENGINE=embedded."
+        )
     chosen_device = pick_device(device)
     torch_dtype = pick_dtype(dtype, chosen_device)
     from transformers import AutoModelForQuestionAnswering, AutoModelForSeq2SeqLM, AutoTokenizer
@@ -199,9 +209,9 @@ def load_model(task: Task, name: str, *, model_dir: str = "", device: str = "aut
         except OSError:
             if local:
                 raise
-            reachable, why = _hub_reachable()
+            reachable, why = hub_reachable()
             if not reachable:
-                raise ModelUnavailable(_unreachable_message(task, name, model_dir, why)) from None
+                raise ModelUnavailable(unreachable_message(task, name, model_dir, why)) from None
             logger.info("downloading the %s model %s from the hub", task, name)
             tokenizer, model = load(local_only=False)
     except ModelUnavailable:
