@@ -34,7 +34,9 @@ async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, 
     result = await qa.ask(repo, message.chat.id, question,
                           user_id=message.from_user.id if message.from_user else None,
                           reply_to_message_id=reply_to)
-    await send_answer(message, repo, result, show_title=reply_to is None)
+    # Name the article when the user did not point at one and there is a choice.
+    show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
+    await send_answer(message, repo, result, show_title=show_title)
 
 
 @router.message(Command("ask"), flags=TYPING)

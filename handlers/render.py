@@ -56,8 +56,6 @@ def render_summary(article: StoredArticle, summary: Summary) -> str:
 def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
     answer = result.answer
     lines: list[str] = []
-    if show_title and result.article.title:
-        lines.append(f"<i>Статья:</i> {esc(result.article.title)}")
     if answer.found:
         lines.append(f"<b>Ответ:</b> {esc(answer.text)}")
         if answer.sentence:
@@ -65,6 +63,8 @@ def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
     else:
         lines.append("В статье этого нет.")
         lines.append("Спросите иначе или выберите другую статью: /articles")
+    if show_title and result.article.title:
+        lines.append(f"<i>Статья:</i> {esc(result.article.title)}")
     return "\n".join(lines)
 
 

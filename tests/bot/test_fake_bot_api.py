@@ -64,3 +64,15 @@ async def test_files_are_served_through_get_file(api_and_bot) -> None:
     file = await bot.get_file("f1")
     data = await bot.download_file(file.file_path)
     assert data.read().decode() == "текст"
+
+
+async def test_html_is_checked_like_telegram(api_and_bot) -> None:
+    from aiogram.exceptions import TelegramBadRequest
+
+    api, bot = api_and_bot
+    await bot.send_message(1, "<b>ok</b> &lt;b&gt;x&lt;/i&gt; &amp; <a href=\"u\">l</a>",
+                           parse_mode="HTML")
+    for bad in ("<b>x</i>", "<script>x</script>", "a & b", "<b>open", "1 < 2"):
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await bot.send_message(1, bad, parse_mode="HTML")
+    await bot.send_message(1, "<b>x</i> & 1 < 2", parse_mode=None)

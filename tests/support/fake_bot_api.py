@@ -21,6 +21,8 @@ API (all coroutines must run on the test's event loop):
     server.set_member(chat_id, user_id, "administrator")  # getChatMember/getChatAdministrators
     await server.stop()
 
+Texts sent with `parse_mode=HTML` are checked as Telegram does (known tags, properly nested,
+`<` and `&` escaped); a bad one gets 400 "can't parse entities", so escaping bugs fail tests.
 Sent messages get increasing `message_id`s (from 1000) and are returned as full Message objects,
 so `reply_to_message` in a later pushed update can point at one. The `pending_updates` count and
 `get_updates_calls` let a test see that the bot is polling. Failures injected with `fail_next`
@@ -33,9 +35,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
@@ -271,13 +275,11 @@ class FakeBotAPI:
     def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         if not str(params.get("text", "")).strip():
             raise _ApiError(400, "Bad Request: message text is empty")
-        if len(params["text"]) > 4096:
-            raise _ApiError(400, "Bad Request: message is too long")
+        _check_text(params)
         return self._message(params)
 
     def _m_editMessageText(self, params: dict[str, Any]) -> Any:
-        if len(params.get("text", "")) > 4096:
-            raise _ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
+        _check_text(params)
         return self._message(params, int(params["message_id"]))
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
@@ -327,6 +329,49 @@ class FakeBotAPI:
     _m_sendChatAction = _m_answerCallbackQuery = _m_setMyCommands = _ok
     _m_deleteWebhook = _m_setWebhook = _m_close = _m_logOut = _m_deleteMessage = _ok
     _m_deleteMyCommands = _m_setMyDescription = _m_setMyShortDescription = _ok
+
+
+_HTML_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code",
+                        "pre", "span", "tg-spoiler", "tg-emoji", "blockquote"})
+_BARE_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+class _HtmlCheck(HTMLParser):
+    """Telegram's HTML rules: known tags only, properly nested, `<`/`&` escaped in text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.stack: list[str] = []
+        self.error = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            self.error = self.error or f"Unsupported start tag \"{tag}\""
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f"Unexpected end tag \"{tag}\""
+        else:
+            self.stack.pop()
+
+
+def _check_text(params: dict[str, Any]) -> None:
+    """Answer 400 where Telegram would: too long, or HTML it cannot parse."""
+    text = str(params.get("text", ""))
+    if len(text) > 4096:
+        raise _ApiError(400, "Bad Request: message is too long")
+    if str(params.get("parse_mode", "")).upper() != "HTML":
+        return
+    checker = _HtmlCheck()
+    checker.feed(text)
+    checker.close()
+    error = checker.error or (f"Can't find end tag for \"{checker.stack[-1]}\""
+                              if checker.stack else "")
+    if not error and (_BARE_AMP.search(text) or re.search(r"<(?![/a-z])", text)):
+        error = "unescaped character in text"
+    if error:
+        raise _ApiError(400, f"Bad Request: can't parse entities: {error}")
 
 
 class _ApiError(Exception):
