@@ -83,7 +83,7 @@ async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Re
         name = "@" + name.removeprefix("https://t.me/").removeprefix("t.me/")
     try:
         channel = await bot.get_chat(name)
-        me = await bot.get_chat_member(channel.id, bot.id)
+        me = await bot.get_chat_member(channel.id, (await bot.me()).id)
     except TelegramAPIError:
         await message.answer(f"Не нашёл канал {esc(name)}. Проверьте имя, например: "
                              "<code>/source @my_channel</code>")
@@ -203,7 +203,7 @@ async def start_digest_scheduler(bot: Bot, dispatcher: Dispatcher,
                                 interval=float(dispatcher.get("digest_tick_seconds", 30.0)))
     dispatcher["digest_scheduler"] = scheduler
     scheduler.start()
-    logger.info("digest scheduler started (every %.0f s)", scheduler.interval)
+    logger.info("digest scheduler started (every %.1f s)", scheduler.interval)
 
 
 @router.shutdown()

@@ -1,0 +1,184 @@
+"""End to end: the bot from the factory long-polls the test Bot API server over HTTP; the digest
+scheduler runs inside it on a manual clock. Nothing between the socket and the database is faked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.digest.clock import ManualClock
+from bot.digest.wiring import build_digest_service
+from bot.factory import build_bot, build_dispatcher, build_services
+from bot.settings import Settings
+from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
+from bot.storage.repo import Repo
+from bot.storage.subscriptions import SubscriptionRepo
+from tests.support.fake_bot_api import BOT_USER_ID, FakeBotAPI, _ApiError
+from tests.support.updates import channel_post, command, private_text
+
+UTC = timezone.utc
+STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
+CHANNEL = -1009876
+USER = 6001
+
+
+class ChannelAwareAPI(FakeBotAPI):
+    """The test server, plus what `/source @name` needs: getChat by @username."""
+
+    def _resolve(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = str(params["chat_id"])
+        if chat_id.startswith("@"):
+            for known in self._chats.values():
+                if known.get("username") == chat_id[1:]:
+                    return {**params, "chat_id": known["id"]}
+            raise _ApiError(400, "Bad Request: chat not found")
+        return params
+
+    def _m_getChat(self, params: dict[str, Any]) -> Any:
+        return super()._m_getChat(self._resolve(params))
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        member = super()._member(chat_id, user_id)
+        if member["status"] == "creator":  # Telegram always sends this field for owners
+            member.setdefault("is_anonymous", False)
+        return member
+
+
+def story(name: str) -> str:
+    article = next(a for a in STORIES["articles"] if a["story"] == name)
+    return article["title"] + "\n\n" + article["text"]
+
+
+@pytest.fixture
+async def running_bot(tmp_path: Path, embedded_engine):
+    api = ChannelAwareAPI()
+    await api.start()
+    settings = Settings(bot_token=api.token, telegram_api_url=api.base_url,
+                        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
+                        user_rate_limit=1000, album_window_seconds=0.2, _env_file=None)
+    db = create_db_engine(settings.resolved_database_url)
+    await create_schema(db)
+    # Articles are stamped by the real clock, so the manual one starts at the real "now".
+    clock = ManualClock(datetime.now(UTC))
+    services = build_services(settings, embedded_engine)
+    services["digest"] = build_digest_service(settings, embedded_engine, services["executor"],
+                                              clock=clock)
+    bot = build_bot(settings)
+    dp = build_dispatcher(settings, engine=embedded_engine, sessionmaker=create_sessionmaker(db),
+                          services=services)
+    dp["digest_tick_seconds"] = 0.2
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False,
+                                                   close_bot_session=False, polling_timeout=1))
+    yield api, dp, clock
+    await dp.stop_polling()
+    await asyncio.wait_for(polling, 10)
+    services["executor"].shutdown()
+    await bot.session.close()
+    await api.stop()
+    await db.dispose()
+
+
+def digests(api: FakeBotAPI, chat_id: int) -> list[str]:
+    return [t for t in api.sent_texts(chat_id) if t.startswith("<b>Дайджест")]
+
+
+async def subscribe_in_an_hour(api: FakeBotAPI, clock: ManualClock) -> datetime:
+    """/subscribe at the Moscow wall time an hour from the clock; returns that instant (UTC)."""
+    due = (clock() + timedelta(hours=1)).replace(second=0, microsecond=0)
+    local = due.astimezone(ZoneInfo("Europe/Moscow"))
+    mark = api.mark()
+    api.push_update(command(f"/subscribe {local:%H:%M}", chat_id=USER))
+    reply = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert f"{local:%H:%M}" in reply.params["text"] and "Europe/Moscow" in reply.params["text"]
+    return due
+
+
+async def article_count(dp: Any) -> int:
+    async with dp["sessionmaker"]() as session:
+        return await Repo(session).articles.count(USER)
+
+
+async def wait_until(probe: Any, expected: Any, timeout: float = 60.0) -> None:
+    """Poll `await probe()` until it returns `expected` (updates are handled as tasks)."""
+    for _ in range(int(timeout / 0.1)):
+        if await probe() == expected:
+            return
+        await asyncio.sleep(0.1)
+    assert await probe() == expected
+
+
+async def tick_at(dp: Any, clock: ManualClock, when: datetime) -> None:
+    clock.set(when)
+    dp["digest_scheduler"].wake()
+    await asyncio.sleep(0.4)
+
+
+async def test_subscribe_then_the_digest_arrives_once_at_its_time(running_bot) -> None:
+    api, dp, clock = running_bot
+    due = await subscribe_in_an_hour(api, clock)
+    # A channel becomes a source; its post is stored as this chat's article.
+    api.set_chat(CHANNEL, {"id": CHANNEL, "type": "channel", "title": "Вести", "username": "vesti"})
+    api.set_member(CHANNEL, BOT_USER_ID, "administrator")
+    api.set_member(CHANNEL, USER, "creator")
+    mark = api.mark()
+    api.push_update(command("/source @vesti", chat_id=USER))
+    added = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert "добавлен" in added.params["text"]
+    api.push_update(channel_post(story("belgium"), channel_id=CHANNEL, title="Вести",
+                                 username="vesti"))
+    await wait_until(lambda: article_count(dp), 1)
+    await tick_at(dp, clock, due - timedelta(minutes=1))
+    assert digests(api, USER) == []  # a minute early: nothing
+    clock.set(due + timedelta(seconds=10))
+    dp["digest_scheduler"].wake()
+    sent = await api.wait_for("sendMessage", lambda c: str(c.params.get("text", "")).startswith(
+        "<b>Дайджест"), 60)
+    assert "Альберт II" in sent.params["text"] and "https://t.me/vesti/" in sent.params["text"]
+    for minutes in (1, 2, 3):  # more ticks in the same period send nothing more
+        await tick_at(dp, clock, due + timedelta(minutes=minutes))
+    assert len(digests(api, USER)) == 1
+
+
+async def test_blocked_user_is_paused_and_resumed_when_writing_again(running_bot) -> None:
+    api, dp, clock = running_bot
+    due = await subscribe_in_an_hour(api, clock)
+    mark = api.mark()
+    api.push_update(private_text(story("cuba"), chat_id=USER))
+    await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 60, since=mark)
+    await wait_until(lambda: article_count(dp), 1)
+    await asyncio.sleep(0.5)  # let the summary's follow-ups (buttons) go out first
+    api.fail_next("sendMessage", status=403)
+    clock.set(due + timedelta(seconds=10))
+    dp["digest_scheduler"].wake()
+
+    async def paused_reason() -> str | None:
+        async with dp["sessionmaker"]() as session:
+            sub = await SubscriptionRepo(session).get(USER)
+            assert sub is not None
+            return sub.paused_reason
+
+    await wait_until(paused_reason, "blocked")
+    await tick_at(dp, clock, due + timedelta(days=1, seconds=10))
+    assert digests(api, USER) == []  # paused: the next day's digest is not even tried
+    mark = api.mark()
+    api.push_update(command("/help", chat_id=USER))  # the user writes again
+    await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30, since=mark)
+    assert await paused_reason() is None
+    # Articles carry real timestamps, two manual days ago by now; an empty day's line proves
+    # that delivery resumed.
+    dp["digest"].options = replace(dp["digest"].options, send_empty=True)
+    mark = api.mark()
+    await tick_at(dp, clock, due + timedelta(days=2, seconds=10))
+    resumed = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                                 since=mark)
+    assert resumed.params["text"] == "За этот период новых статей не было."
