@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from models.errors import ModelUnavailable

@@ -11,16 +11,22 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from models.analysis import AnalyzedArticle, Sentence
 from models.base import Answer
 from models.hf_loading import LoadedModel, ModelClock
-from models.windows import SpanCandidate, Window, best_span, build_windows, merge_candidates
-from models.windows import select_windows
+from models.windows import (
+    SpanCandidate,
+    Window,
+    best_span,
+    build_windows,
+    merge_candidates,
+    select_windows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,13 +108,14 @@ class SpanQA:
         for first in range(0, len(windows), size):
             batch = windows[first:first + size]
             width = max(len(w.input_ids) for w in batch)
-            inputs = {
-                "input_ids": [list(w.input_ids) + [pad] * (width - len(w.input_ids)) for w in batch],
-                "attention_mask": [list(w.attention_mask) + [0] * (width - len(w.input_ids))
-                                   for w in batch],
-            }
+
+            def padded(rows: list[tuple[int, ...]], value: int) -> list[list[int]]:
+                return [list(row) + [value] * (width - len(row)) for row in rows]
+
+            inputs = {"input_ids": padded([w.input_ids for w in batch], pad),
+                      "attention_mask": padded([w.attention_mask for w in batch], 0)}
             for key in (batch[0].extra or {}):
-                inputs[key] = [list(w.extra[key]) + [0] * (width - len(w.input_ids)) for w in batch]
+                inputs[key] = padded([(w.extra or {})[key] for w in batch], 0)
             tensors = {k: torch.tensor(v, device=self.loaded.device) for k, v in inputs.items()}
             with self.clock.measure(), torch.inference_mode():
                 output = model(**tensors)

@@ -8,8 +8,9 @@ Nothing here imports torch: scores arrive as numpy arrays, so the merge logic is
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -19,6 +19,23 @@ from tests.transformers_engine.fake_hub import FakeHub
 from tests.transformers_engine.tiny_models import SEED
 
 ROOT = Path(__file__).resolve().parents[2]
+# Each CLI call builds its engine afresh (as `python -m bot` does), so it analyses the article
+# again: a short article keeps that quick.
+SHORT = (
+    "Премьер-министр Али Асадов встретился с казахстанским коллегой\n\n"
+    "3 марта премьер-министр Азербайджанской Республики Али Асадов встретился с находящимся "
+    "по его приглашению с официальным визитом в Баку премьер-министром Республики Казахстан "
+    "Олжасом Бектеновым.\n\nСначала главы правительств провели переговоры один на один, в "
+    "ходе которых были рассмотрены актуальные вопросы двусторонней повестки дня.\n\n"
+    "Договорно-правовая база двух стран насчитывает 165 документов.\n"
+)
+
+
+@pytest.fixture
+def short_article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(SHORT, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -40,15 +57,17 @@ def cli(monkeypatch, capsys, argv: list[str], stdin: str = "") -> tuple[int, str
     return code, out, err
 
 
-def test_summarize_and_ask_run_on_local_folders(transformers_env, monkeypatch, capsys) -> None:
-    code, out, err = cli(monkeypatch, capsys, ["summarize", str(SEED)])
+def test_summarize_and_ask_run_on_local_folders(transformers_env, monkeypatch, capsys,
+                                                short_article) -> None:
+    code, out, err = cli(monkeypatch, capsys, ["summarize", str(short_article)])
     assert code == 0 and out.strip() and "Traceback" not in err
-    code, out, err = cli(monkeypatch, capsys, ["ask", str(SEED), "Кто встретился с Бектеновым?"])
+    code, out, err = cli(monkeypatch, capsys, ["ask", str(short_article),
+                                               "Кто встретился с Бектеновым?"])
     assert code == 0 and out.strip()
 
 
 def test_jsonl_runs_on_local_folders(transformers_env, monkeypatch, capsys) -> None:
-    seed = SEED.read_text(encoding="utf-8")
+    seed = SHORT
     rows = [{"id": "a", "context": seed, "question": "С кем встретился Асадов?"},
             {"id": "b", "context": seed, "question": "   "}]
     stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

@@ -95,3 +95,22 @@ def test_select_windows_follows_the_ranking(tokenizer, seed_text: str) -> None:
     assert len(chosen) == 2
     assert chosen[0].start <= far < chosen[0].stop
     assert chosen[1].start <= near < chosen[1].stop
+
+
+def test_segments_keep_a_span_inside_one_sentence(tokenizer, seed_text: str) -> None:
+    window = build_windows(tokenizer, QUESTION, seed_text, max_length=64, stride=16)[3]
+    context = [i for i, inside in enumerate(window.in_context) if inside]
+    half = len(context) // 2
+    segments = np.full(len(window.input_ids), -1)
+    segments[context[:half]] = 0
+    segments[context[half:]] = 1
+    n = len(window.input_ids)
+    starts, ends = np.zeros(n), np.zeros(n)
+    starts[context[half - 1]], ends[context[half]] = 10.0, 10.0  # the best pair crosses
+    free = best_span(window, starts, ends)
+    bound = best_span(window, starts, ends, segments=segments)
+    assert free is not None and bound is not None
+    assert free.score == 20.0 and bound.score == 10.0
+    inside = {segments[i] for i, (a, b) in enumerate(window.offsets)
+              if window.in_context[i] and bound.start <= a and b <= bound.stop}
+    assert len(inside) == 1
