@@ -14,8 +14,8 @@ from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.delivery import DigestSender
-from bot.digest.scheduler import DigestScheduler
 from bot.digest.schedule import ScheduleInputError
+from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService, Schedule
 from bot.errors import BotError
 from bot.services.articles import ArticleIntake, IncomingArticle
@@ -164,7 +164,8 @@ async def _settings_rows(chat: ChatSettings, repo: Repo) -> Rows:
     current = await SubscriptionRepo(repo.session).get(chat.id)
     active = current.time_of_day if current is not None and current.active else ""
     row = [InlineKeyboardButton(text=("✓ " if t == active else "") + t,
-                                callback_data=SettingsCb(key="digest", value=t).pack())
+                                callback_data=SettingsCb(key="digest",
+                                                         value=t.replace(":", ".")).pack())
            for t in PRESET_TIMES]
     off = InlineKeyboardButton(text=("✓ " if not active else "") + "Без дайджеста",
                                callback_data=SettingsCb(key="digest", value="off").pack())
@@ -184,8 +185,8 @@ async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, rep
     if callback_data.value == "off":
         await digest.unsubscribe(repo, chat_id)
         await query.answer("Дайджест выключен")
-    elif callback_data.value in PRESET_TIMES:
-        schedule = await digest.subscribe(repo, chat_id, callback_data.value)
+    elif (chosen := callback_data.value.replace(".", ":")) in PRESET_TIMES:  # ":" separates
+        schedule = await digest.subscribe(repo, chat_id, chosen)
         await query.answer(f"Дайджест в {schedule.time_of_day}")
     else:
         await query.answer()

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 from urllib.parse import urlsplit
 
 import numpy as np

@@ -15,9 +15,9 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Awaitable, Callable, Sequence
 
 from aiogram import Bot
 from aiogram.enums import ParseMode

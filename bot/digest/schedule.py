@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -74,7 +74,7 @@ def parse_zone(raw: str) -> ZoneInfo:
 def _exists(wall: datetime, zone: ZoneInfo) -> bool:
     """True when the naive wall time `wall` occurs in `zone` (is not inside a DST gap)."""
     aware = wall.replace(tzinfo=zone, fold=0)
-    back = aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+    back = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     return back == wall
 
 
@@ -88,7 +88,7 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
             if _exists(candidate, zone):
                 wall = candidate
                 break
-    return wall.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    return wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
 def next_due(after: datetime, at: time, zone: ZoneInfo) -> datetime:

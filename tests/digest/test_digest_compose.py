@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ from bot.digest.compose import (
 from handlers.render import MESSAGE_LIMIT, split_message
 
 STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
-T0 = datetime(2026, 11, 27, 6, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
 
 
 def wikinews(*stories: str) -> list[DigestArticle]:

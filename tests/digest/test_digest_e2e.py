@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,9 +22,8 @@ from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from bot.storage.repo import Repo
 from bot.storage.subscriptions import SubscriptionRepo
 from tests.support.fake_bot_api import BOT_USER_ID, FakeBotAPI, _ApiError
-from tests.support.updates import channel_post, command, private_text
+from tests.support.updates import callback_query, channel_post, command, private_text
 
-UTC = timezone.utc
 STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
 CHANNEL = -1009876
 USER = 6001
@@ -126,7 +125,8 @@ async def test_subscribe_then_the_digest_arrives_once_at_its_time(running_bot) -
     api, dp, clock = running_bot
     due = await subscribe_in_an_hour(api, clock)
     # A channel becomes a source; its post is stored as this chat's article.
-    api.set_chat(CHANNEL, {"id": CHANNEL, "type": "channel", "title": "Вести", "username": "vesti"})
+    api.set_chat(CHANNEL, {"id": CHANNEL, "type": "channel", "title": "Вести",
+                           "username": "vesti"})
     api.set_member(CHANNEL, BOT_USER_ID, "administrator")
     api.set_member(CHANNEL, USER, "creator")
     mark = api.mark()
@@ -182,3 +182,55 @@ async def test_blocked_user_is_paused_and_resumed_when_writing_again(running_bot
     resumed = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
                                  since=mark)
     assert resumed.params["text"] == "За этот период новых статей не было."
+
+
+async def test_bad_time_or_zone_gets_a_clear_message(running_bot) -> None:
+    api, dp, clock = running_bot
+    replies = []
+    for text in ("/subscribe 25:00", "/subscribe 08:00 Mars/Olympus"):
+        mark = api.mark()
+        api.push_update(command(text, chat_id=USER))
+        reply = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                                   since=mark)
+        replies.append(reply.params["text"])
+    assert "«25:00»" in replies[0] and "/subscribe 08:30" in replies[0]
+    assert "«Mars/Olympus»" in replies[1] and "Asia/Almaty" in replies[1]
+    async with dp["sessionmaker"]() as session:
+        assert await SubscriptionRepo(session).get(USER) is None  # nothing half-saved
+
+
+async def test_settings_show_the_digest_and_a_zone_change_moves_it(running_bot) -> None:
+    api, dp, clock = running_bot
+    mark = api.mark()
+    api.push_update(command("/subscribe 08:00 Asia/Almaty", chat_id=USER))
+    reply = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert "Asia/Almaty" in reply.params["text"]
+    mark = api.mark()
+    api.push_update(command("/settings tz Europe/Berlin", chat_id=USER))
+    shown = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert "Дайджест: в <b>08:00</b> (Europe/Berlin)" in shown.params["text"]
+    async with dp["sessionmaker"]() as session:
+        sub = await SubscriptionRepo(session).get(USER)
+    assert sub is not None and sub.timezone == "Europe/Berlin"
+    local = sub.next_due_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"{local:%H:%M}" == "08:00" and sub.next_due_at > clock()
+
+
+async def test_settings_button_turns_the_digest_on_at_that_time(running_bot) -> None:
+    api, dp, clock = running_bot
+    mark = api.mark()
+    api.push_update(command("/settings", chat_id=USER))
+    shown = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert "Дайджест: выключен" in shown.params["text"]
+    buttons = [b for row in shown.params["reply_markup"]["inline_keyboard"] for b in row]
+    at_21 = next(b for b in buttons if b["text"] == "21:00")
+    message = {**shown.result, "chat": {"id": USER, "type": "private", "first_name": "User"}}
+    mark = api.mark()
+    api.push_update(callback_query(at_21["callback_data"], message=message, user_id=USER))
+    await api.wait_for("editMessageText", None, 30, since=mark)
+    async with dp["sessionmaker"]() as session:
+        sub = await SubscriptionRepo(session).get(USER)
+    assert sub is not None and sub.active and sub.time_of_day == "21:00"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -17,7 +17,6 @@ from bot.digest.schedule import (
     parse_zone,
 )
 
-UTC = timezone.utc
 NEW_YORK = parse_zone("America/New_York")
 BERLIN = parse_zone("Europe/Berlin")
 MOSCOW = parse_zone("Europe/Moscow")

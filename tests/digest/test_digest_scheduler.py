@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,6 @@ from bot.storage.subscriptions import SubscriptionRepo
 from bot.storage.tables import ArticleRow, ChatRow
 from tests.support.fake_bot_api import FakeBotAPI
 
-UTC = timezone.utc
 STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
 CHAT = 501
 # 27 November 2026, Moscow is UTC+3 all year: 09:00 local is 06:00 UTC.
