@@ -138,10 +138,15 @@ async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
         await repo.commit()
 
 
-@router.my_chat_member(F.chat.type == ChatType.PRIVATE)
-async def on_unblocked(event: ChatMemberUpdated, repo: Repo, digest: DigestService) -> None:
-    """Telegram tells the bot when a user unblocks it: resume a paused digest at once."""
-    if event.new_chat_member.status == ChatMemberStatus.MEMBER:
+@router.my_chat_member()
+async def on_membership(event: ChatMemberUpdated, repo: Repo, digest: DigestService) -> None:
+    """Telegram says when the bot is blocked or unblocked (private) or removed and re-added
+    (groups): pause at once rather than wait for the next 403, resume when it is back."""
+    status = event.new_chat_member.status
+    if status in (ChatMemberStatus.KICKED, ChatMemberStatus.LEFT):
+        if await digest.subscription(repo, event.chat.id) is not None:
+            await digest.pause(repo, event.chat.id)
+    elif status in (ChatMemberStatus.MEMBER, *_ADMINS):
         await digest.resume_if_paused(repo, event.chat.id)
 
 

@@ -185,7 +185,7 @@ async def test_blocked_user_is_paused_and_resumed_when_writing_again(running_bot
 
 
 async def test_bad_time_or_zone_gets_a_clear_message(running_bot) -> None:
-    api, dp, clock = running_bot
+    api, dp, _clock = running_bot
     replies = []
     for text in ("/subscribe 25:00", "/subscribe 08:00 Mars/Olympus"):
         mark = api.mark()
@@ -219,7 +219,7 @@ async def test_settings_show_the_digest_and_a_zone_change_moves_it(running_bot) 
 
 
 async def test_settings_button_turns_the_digest_on_at_that_time(running_bot) -> None:
-    api, dp, clock = running_bot
+    api, dp, _clock = running_bot
     mark = api.mark()
     api.push_update(command("/settings", chat_id=USER))
     shown = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
@@ -234,3 +234,35 @@ async def test_settings_button_turns_the_digest_on_at_that_time(running_bot) -> 
     async with dp["sessionmaker"]() as session:
         sub = await SubscriptionRepo(session).get(USER)
     assert sub is not None and sub.active and sub.time_of_day == "21:00"
+
+
+def membership(status: str) -> dict[str, Any]:
+    """What Telegram sends when the user blocks ("kicked") or unblocks ("member") the bot."""
+    bot_user = {"id": BOT_USER_ID, "is_bot": True, "first_name": "Newsbot"}
+    old = "member" if status == "kicked" else "kicked"
+    member = {"user": bot_user, "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    old_member = {"user": bot_user, "status": old, **({"until_date": 0} if old == "kicked"
+                                                         else {})}
+    return {"my_chat_member": {
+        "chat": {"id": USER, "type": "private", "first_name": "Анна"},
+        "from": {"id": USER, "is_bot": False, "first_name": "Анна"},
+        "date": int(datetime.now(UTC).timestamp()),
+        "old_chat_member": old_member, "new_chat_member": member,
+    }}
+
+
+async def test_block_and_unblock_events_pause_and_resume_at_once(running_bot) -> None:
+    api, dp, clock = running_bot
+    await subscribe_in_an_hour(api, clock)
+
+    async def paused_reason() -> str | None:
+        async with dp["sessionmaker"]() as session:
+            sub = await SubscriptionRepo(session).get(USER)
+            return sub.paused_reason if sub else "missing"
+
+    api.push_update(membership("kicked"))
+    await wait_until(paused_reason, "blocked")
+    api.push_update(membership("member"))
+    await wait_until(paused_reason, None)
