@@ -23,12 +23,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
 from bot.middlewares import (
+    ArrivalMiddleware,
     DbSessionMiddleware,
     RateLimitMiddleware,
     RetryAfterMiddleware,
     TypingMiddleware,
 )
-from bot.services.articles import ArticleIntake
+from bot.services.articles import MIN_ARTICLE_CHARS, ArticleIntake
 from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
 from bot.services.nlp import NlpService
@@ -107,6 +108,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     """The Dispatcher with middlewares, routers in a fixed order and workflow data."""
     services = services or build_services(settings, engine)
     dp = Dispatcher(settings=settings, engine=engine, sessionmaker=sessionmaker, **services)
+    dp.update.outer_middleware(ArrivalMiddleware(services["joiner"], MIN_ARTICLE_CHARS))
     dp.update.outer_middleware(DbSessionMiddleware(
         sessionmaker, default_length=settings.default_summary_length,
         default_timezone=settings.default_timezone,
@@ -128,7 +130,8 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     return dp
 
 
-async def _set_commands(bot: Bot) -> None:
+async def _set_commands(bot: Bot, dispatcher: Dispatcher) -> None:
     from handlers.start import COMMANDS
 
+    dispatcher["bot_username"] = (await bot.me()).username
     await bot.set_my_commands(COMMANDS)

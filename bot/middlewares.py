@@ -20,11 +20,12 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.dispatcher.flags import get_flag
-from aiogram.types import Chat, TelegramObject
+from aiogram.types import Chat, Message, TelegramObject, Update
 from aiogram.utils.chat_action import ChatActionSender
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.errors import RateLimited
+from bot.services.message_joiner import MessageJoiner
 from bot.storage.repo import Repo
 from models.base import Length
 
@@ -33,6 +34,41 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ArrivalMiddleware(BaseMiddleware):
+    """Notes article-like messages and bare group mentions in the order they arrived.
+
+    Polling handles updates as concurrent tasks, so the tail of a split paste (a short text)
+    can reach its filters before the long head has opened its buffer. This outer middleware
+    runs before anything in the update awaits, that is in arrival order, and tells the joiner
+    what to expect: a long text or a forward will open a buffer; "@bot" alone in a group arms
+    the forward that follows it.
+    """
+
+    def __init__(self, joiner: MessageJoiner, min_article_chars: int) -> None:
+        self.joiner = joiner
+        self.min_article_chars = min_article_chars
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        message = event.message if isinstance(event, Update) else None
+        if message is not None and message.from_user is not None:
+            key = (message.chat.id, message.from_user.id)
+            text = (message.text or message.caption or "").strip()
+            if message.forward_origin is not None or len(text) >= self.min_article_chars:
+                self.joiner.expect(key)
+            elif message.chat.type in ("group", "supergroup") and self._bare_mention(
+                    message, text, data.get("bot_username")):
+                self.joiner.arm(key)
+        return await handler(event, data)
+
+    @staticmethod
+    def _bare_mention(message: Message, text: str, username: str | None) -> bool:
+        if " " in text or not text.startswith("@"):
+            return False
+        if not any(e.type == "mention" for e in message.entities or []):
+            return False
+        return username is None or text[1:].lower() == username.lower()
 
 
 class DbSessionMiddleware(BaseMiddleware):

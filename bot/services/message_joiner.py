@@ -32,6 +32,7 @@ class MessageJoiner:
         self.window = window
         self._buffers: dict[Hashable, _Buffer] = {}
         self._armed: dict[Hashable, float] = {}
+        self._expected: dict[Hashable, float] = {}
 
     def arm(self, key: Hashable) -> None:
         """Expect an article from `key` within the window (a group mention, then a forward)."""
@@ -46,10 +47,22 @@ class MessageJoiner:
         armed = self._armed.pop(key, None)
         return armed is not None and time.monotonic() - armed < self.window * 2
 
+    def expect(self, key: Hashable) -> None:
+        """An article-like message from `key` has arrived and will open a buffer soon.
+
+        Called in arrival order, before any handler awaits, so a short tail piece handled
+        concurrently with the long first piece still sees the buffer as open.
+        """
+        self._expected[key] = time.monotonic()
+
     def is_open(self, key: Hashable) -> bool:
         """A buffer for `key` is collecting parts: the next message from them belongs to it."""
+        now = time.monotonic()
         buffer = self._buffers.get(key)
-        return buffer is not None and time.monotonic() - buffer.last < self.window
+        if buffer is not None and now - buffer.last < self.window:
+            return True
+        expected = self._expected.get(key)
+        return expected is not None and now - expected < self.window
 
     async def add(self, key: Hashable, part: Part) -> list[Part] | None:
         """Add a piece; returns all pieces (in message order) to the first caller, else None."""
@@ -64,6 +77,7 @@ class MessageJoiner:
                 await asyncio.sleep(left)
         finally:
             del self._buffers[key]
+            self._expected.pop(key, None)
         return sorted(buffer.parts, key=lambda p: p.message_id)
 
 

@@ -162,3 +162,16 @@ async def test_group_forward_after_a_bare_mention_is_summarised(harness, seed_te
     texts = _texts(harness, group)
     assert len(texts) == 1 and "Ключевое:" in texts[0]
     assert harness.api.calls_for("sendMessage")[-1].params["reply_to_message_id"]
+
+
+async def test_short_tail_of_a_split_paste_is_not_taken_for_a_question(harness, seed_text
+                                                                       ) -> None:
+    chat = harness.new_chat()
+    body = seed_text.strip()
+    cut = body.rindex(" ", 0, len(body) - 60)
+    await harness.feed_together(U.private_text(body[:cut], chat_id=chat),
+                                U.private_text(body[cut + 1:], chat_id=chat))
+    [text] = _texts(harness, chat)
+    assert "Ключевое:" in text
+    [article] = await _stored(harness, chat)
+    assert article.text.endswith(body[cut + 1:])
