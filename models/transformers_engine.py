@@ -52,7 +52,8 @@ class TransformersEngine:
 
         self.config = config
         self.embedded = embedded
-        self.clock = ModelClock()
+        self.summary_clock = ModelClock()
+        self.qa_clock = ModelClock()
         self.guard = FaithfulnessGuard(embedded.toolkit)
         self.summary_options = _options(SummaryOptions, config.options, "summary_")
         self.qa_options = _options(QaOptions, config.options, "qa_")
@@ -88,7 +89,7 @@ class TransformersEngine:
                 self._totals["load_seconds"] += loaded.load_seconds
                 self._summarizer = AbstractiveSummarizer(loaded, self.summary_options,
                                                          self.guard, self.embedded.toolkit,
-                                                         self.clock)
+                                                         self.summary_clock)
             return self._summarizer
 
     def qa(self) -> SpanQA:
@@ -98,7 +99,7 @@ class TransformersEngine:
                 loaded = load_model("qa", self.config.qa_model, model_dir=self.config.model_dir,
                                     device=self.config.device, dtype=self.config.dtype)
                 self._totals["load_seconds"] += loaded.load_seconds
-                self._qa = SpanQA(loaded, self.qa_options, self.clock)
+                self._qa = SpanQA(loaded, self.qa_options, self.qa_clock)
             return self._qa
 
     def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
@@ -141,17 +142,27 @@ class TransformersEngine:
         self._totals[f"{task}_seconds"] += seconds
 
     def stats(self) -> dict[str, float]:
-        """Cumulative figures for the benchmark. `model_seconds` is time inside the models'
-        forward/generate calls only; `total_seconds` all time in summarize/answer (analysis
-        included); `overhead_fraction` = (total - model) / model."""
+        """Cumulative figures for the benchmark. `*model_seconds` is time inside the models'
+        forward/generate calls only; `total_seconds` all time in summarize/answer (analysis,
+        windows, guard included); `overhead_fraction` = (total - model) / model, overall and
+        per task."""
         guard = self.guard.stats
-        total = self._totals["summary_seconds"] + self._totals["answer_seconds"]
-        model = self.clock.seconds
         figures = dict(self._totals)
+
+        def overhead(total: float, model: float) -> float:
+            return (total - model) / model if model > 0 else 0.0
+
+        summary_model, qa_model = self.summary_clock.seconds, self.qa_clock.seconds
+        total = self._totals["summary_seconds"] + self._totals["answer_seconds"]
         figures.update({
-            "model_seconds": model, "model_calls": float(self.clock.calls),
+            "model_seconds": summary_model + qa_model,
+            "summary_model_seconds": summary_model,
+            "answer_model_seconds": qa_model,
+            "model_calls": float(self.summary_clock.calls + self.qa_clock.calls),
             "total_seconds": total,
-            "overhead_fraction": (total - model) / model if model > 0 else 0.0,
+            "overhead_fraction": overhead(total, summary_model + qa_model),
+            "summary_overhead_fraction": overhead(self._totals["summary_seconds"], summary_model),
+            "answer_overhead_fraction": overhead(self._totals["answer_seconds"], qa_model),
             "guard_sentences_checked": float(guard.sentences_checked),
             "guard_sentences_dropped": float(guard.sentences_dropped),
             "guard_fired": float(guard.summaries_with_drops),

@@ -122,3 +122,22 @@ def test_qa_model_path_is_recorded(engine, tiny_models: dict[str, Path]) -> None
     assert qa.loaded.source == str(tiny_models["qa"])
     assert type(qa.loaded.model).__name__ == "XLMRobertaForQuestionAnswering"
     assert qa.loaded.tokenizer.is_fast
+
+
+def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, seed_doc,
+                                                                   engine_config) -> None:
+    from models.extractive_qa import rank_evidence
+    from models.transformers_engine import TransformersEngine
+
+    qa, start, stop = pointing
+    sentence = next(s for s in seed_doc.sentences if s.start <= start < s.stop)
+    question = sentence.text.rstrip(".") + "?"  # the retriever surely ranks it first
+    config = replace(engine_config, qa_model=qa.loaded.source,
+                     options={**engine_config.options, "qa_top_windows": 4})
+    fast = TransformersEngine.load(config)
+    ranked = rank_evidence(seed_doc, question, fast.embedded.toolkit)
+    assert ranked[0][0] == sentence.index
+    read = fast.qa().preprocess(seed_doc, question, ranked)
+    assert len(read) == 4 < len(fast.qa().preprocess(seed_doc, question))
+    answer = fast.answer(seed_doc.article, question)
+    assert (answer.start, answer.stop) == (start, stop)

@@ -114,3 +114,17 @@ def test_segments_keep_a_span_inside_one_sentence(tokenizer, seed_text: str) -> 
     inside = {segments[i] for i, (a, b) in enumerate(window.offsets)
               if window.in_context[i] and bound.start <= a and b <= bound.stop}
     assert len(inside) == 1
+
+
+def test_a_pasted_paragraph_as_question_still_leaves_room_for_the_article(
+        tokenizer, seed_text: str) -> None:
+    question = seed_text[:1500]  # far longer than a window
+    windows = build_windows(tokenizer, question, seed_text, max_length=64, stride=16)
+    covered = np.zeros(len(seed_text), dtype=bool)
+    for window in windows:
+        assert len(window.input_ids) <= 64
+        assert sum(window.in_context) >= 64 // 2 - 4 or window is windows[-1]
+        for (a, b), inside in zip(window.offsets, window.in_context):
+            if inside:
+                covered[a:b] = True
+    assert all(covered[i] for i, ch in enumerate(seed_text) if not ch.isspace())
