@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "eval": "bot.commands.evaluate",
     "benchmark": "bot.commands.benchmark",
     "models": "bot.commands.models",
+    "digest": "bot.commands.digest",
 }
 
 HELP = {
@@ -30,6 +31,7 @@ HELP = {
     "eval": "score the engine on the evaluation data in ../shared/eval",
     "benchmark": "measure load time, latency and peak memory of the configured engine",
     "models": "manage local model folders (download for offline use)",
+    "digest": "compose a digest from a JSONL file of articles, or a chat's from the database",
 }
 
 

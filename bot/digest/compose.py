@@ -27,7 +27,7 @@ from razdel import sentenize
 SAME_STORY_COSINE = 0.935
 RELATED_COSINE = 0.90
 SHARED_TERMS_FOR_RELATED = 6
-HEADLINE_CHARS = 220
+HEADLINE_CHARS = 200
 STORY_TEXT_CHARS = 300
 
 _WORD = re.compile(r"[\w\-]+")
@@ -164,7 +164,11 @@ def _label(article: DigestArticle) -> str:
     if article.source_title:
         return article.source_title
     if article.source_url:
-        return urlsplit(article.source_url).netloc.removeprefix("www.") or "ссылка"
+        parts = urlsplit(article.source_url)
+        host = parts.netloc.removeprefix("www.")
+        if host == "t.me" and parts.path.strip("/"):  # a post link: name the channel
+            return "@" + parts.path.strip("/").split("/")[0]
+        return host or "ссылка"
     return ""
 
 
