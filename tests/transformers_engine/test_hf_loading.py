@@ -112,3 +112,15 @@ def test_lazy_engine_loads_each_model_on_first_use(engine_config) -> None:
 def test_preloading_engine_fails_at_start_on_a_missing_model(engine_config, tmp_path) -> None:
     with pytest.raises(ModelUnavailable, match="could not be reached"):
         load_engine(replace(engine_config, qa_model="nobody/missing-qa", model_dir=str(tmp_path)))
+
+
+def test_stats_split_model_time_from_the_code_around_it(engine, seed_article) -> None:
+    engine.summarize(seed_article)
+    engine.answer(seed_article, "С кем встретился Али Асадов?")
+    stats = engine.stats()
+    assert stats["summaries"] >= 1 and stats["answers"] >= 1
+    assert 0 < stats["summary_model_seconds"] <= stats["summary_seconds"]
+    assert 0 < stats["answer_model_seconds"] <= stats["answer_seconds"]
+    assert stats["model_seconds"] + stats["analysis_seconds"] <= stats["total_seconds"]
+    assert stats["code_overhead_fraction"] <= stats["overhead_fraction"]
+    assert stats["guard_sentences_checked"] >= stats["guard_sentences_dropped"] >= 0
