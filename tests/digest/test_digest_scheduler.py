@@ -210,3 +210,21 @@ async def test_429_waits_retry_after_and_delivers(world: World) -> None:
     assert (await scheduler.tick())["sent"] == 1
     assert time.monotonic() - started >= 1.0
     assert len(world.digests()) == 1
+
+
+async def test_many_digests_due_in_the_same_minute_keep_to_30_a_second(world: World) -> None:
+    scheduler = await world.scheduler()
+    chats = list(range(9001, 9071))  # 70 private chats, all at 09:00, all with one article
+    for chat_id in chats:
+        await world.subscribe(scheduler, chat_id=chat_id)
+        await world.add_article(scheduler, "cuba", NINE_MSK - timedelta(hours=1), chat_id=chat_id)
+    world.clock.set(NINE_MSK)
+    started = time.monotonic()
+    report = await scheduler.tick()
+    elapsed = time.monotonic() - started
+    assert report["sent"] == 70
+    stamps = sorted(c.at for c in world.api.calls_for("sendMessage"))
+    assert len(stamps) == 70 and elapsed >= 2.0  # 70 at 30/s: at least two more seconds
+    # Server-side arrival times: no second holds more than 30 (5% allowance for HTTP jitter).
+    assert all(stamps[i + 30] - stamps[i] >= 0.95 for i in range(len(stamps) - 30))
+    assert {c.params["chat_id"] for c in world.api.calls_for("sendMessage")} == set(chats)
