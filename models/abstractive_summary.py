@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from models.analysis import AnalyzedArticle
 from models.base import Length, Summary
+from models.errors import EngineError
 from models.extractive_summary import BUDGETS, rank_sentences
 from models.extractive_summary import summarize as extractive_summarize
 from models.faithfulness import FaithfulnessGuard
@@ -36,6 +37,14 @@ class SummaryOptions:
     prefix: str = ""  # a task prefix some T5 checkpoints expect, e.g. "summarize: "
     new_tokens: tuple[tuple[int, int], ...] = ((20, 90), (40, 160), (60, 256))  # per Length
     min_kept_chars: int = 40  # less than this left after the guard: fall back to extractive
+
+    def __post_init__(self) -> None:
+        if self.strategy not in ("select", "map_reduce"):
+            raise EngineError(f"Unknown SUMMARY_STRATEGY {self.strategy!r}: use select or "
+                              "map_reduce.")
+        if self.num_beams < 1 or self.max_input_tokens < 32:
+            raise EngineError("SUMMARY_NUM_BEAMS must be at least 1 and "
+                              "SUMMARY_MAX_INPUT_TOKENS at least 32.")
 
     def bounds(self, length: Length) -> tuple[int, int]:
         """(min_new_tokens, max_new_tokens) for `length`."""
@@ -96,11 +105,12 @@ class AbstractiveSummarizer:
                            max_length=self.budget + 2, return_tensors="pt").to(self.loaded.device)
         low, high = self.options.bounds(length)
         with self.clock.measure(), torch.inference_mode():
+            beams = self.options.num_beams
             output = model.generate(
-                **inputs, num_beams=self.options.num_beams,
-                no_repeat_ngram_size=self.options.no_repeat_ngram_size,
-                length_penalty=self.options.length_penalty, early_stopping=True,
+                **inputs, num_beams=beams, no_repeat_ngram_size=self.options.no_repeat_ngram_size,
                 min_new_tokens=low, max_new_tokens=high,
+                **({"length_penalty": self.options.length_penalty, "early_stopping": True}
+                   if beams > 1 else {}),
             )
         return tokenizer.decode(output[0], skip_special_tokens=True).strip()
 

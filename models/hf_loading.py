@@ -9,6 +9,7 @@ it); otherwise the Hugging Face cache, and only then the hub. Every failure beco
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -128,6 +129,8 @@ def hub_reachable() -> tuple[bool, str]:
 
     if constants.HF_HUB_OFFLINE:
         return False, "offline mode is on (HF_HUB_OFFLINE=1)"
+    if any(os.environ.get(v) for v in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")):
+        return True, ""  # behind a proxy a direct connect proves nothing: let the library try
     url = urlparse(constants.ENDPOINT)
     host, port = url.hostname or "", url.port or (443 if url.scheme == "https" else 80)
     try:

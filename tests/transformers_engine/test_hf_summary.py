@@ -108,3 +108,14 @@ def test_mbart_loads_and_summarises_through_the_engine_loader(engine, tiny_model
         "Премьер-министр Али Асадов встретился с казахстанским коллегой Олжасом Бектеновым. "
         "Стороны обсудили сотрудничество в энергетике и транспорте."))
     assert summarizer.summarize(doc, Length.SHORT).text
+
+
+@pytest.mark.parametrize("options,message", [
+    ({"strategy": "truncate"}, "SUMMARY_STRATEGY"),
+    ({"num_beams": 0}, "SUMMARY_NUM_BEAMS"),
+])
+def test_bad_generation_settings_are_explained(options, message: str) -> None:
+    from models.errors import EngineError
+
+    with pytest.raises(EngineError, match=message):
+        SummaryOptions(**options)
