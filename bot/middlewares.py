@@ -53,13 +53,15 @@ class ArrivalMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         message = event.message if isinstance(event, Update) else None
         if message is not None and message.from_user is not None:
-            key = (message.chat.id, message.from_user.id)
+            key = (message.chat.id, message.from_user.id)  # as handlers.filters.joiner_key
             text = (message.text or message.caption or "").strip()
-            if message.forward_origin is not None or len(text) >= self.min_article_chars:
-                self.joiner.expect(key)
+            if message.forward_origin is not None:
+                self.joiner.expect((*key, "forward"))
+            elif len(text) >= self.min_article_chars:
+                self.joiner.expect((*key, "text"))
             elif message.chat.type in ("group", "supergroup") and self._bare_mention(
                     message, text, data.get("bot_username")):
-                self.joiner.arm(key)
+                self.joiner.arm((*key, ""))
         return await handler(event, data)
 
     @staticmethod

@@ -83,8 +83,9 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
-async def _joined(message: Message, joiner: MessageJoiner, text: str) -> list[Part] | None:
-    return await joiner.add(joiner_key(message), Part(text, message.message_id))
+async def _joined(message: Message, joiner: MessageJoiner, text: str, kind: str
+                  ) -> list[Part] | None:
+    return await joiner.add(joiner_key(message, kind), Part(text, message.message_id))
 
 
 @router.message(F.document, Addressed(), flags=TYPING)
@@ -117,7 +118,7 @@ async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner
     if not text.strip():
         raise EmptyMessage()
     joiner.disarm(joiner_key(message))
-    parts = await _joined(message, joiner, text)
+    parts = await _joined(message, joiner, text, "forward")
     if parts is None:
         return
     title, url = forward_source(message)
@@ -136,20 +137,6 @@ async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
     await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(ArticleText(), Addressed(), flags=TYPING)
-async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
-                            joiner: MessageJoiner, chat_settings: ChatSettings) -> None:
-    text = message_text(message)
-    if message.chat.type in GROUPS:
-        text = strip_mention(text, (await bot.me()).username)
-    parts = await _joined(message, joiner, text)
-    if parts is None:
-        return
-    incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
-                               message_ids=tuple(p.message_id for p in parts))
-    await take_article(message, repo, intake, chat_settings, incoming)
-
-
 @router.message(BareMention())
 async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> None:
     """"@bot" alone in a group: the forward that follows it is an article for us."""
@@ -159,6 +146,20 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     if joiner.disarm(key):
         await message.reply("Перешлите статью сразу после упоминания или задайте вопрос: "
                             f"@{(await bot.me()).username} что подписали?")
+
+
+@router.message(ArticleText(), Addressed(), flags=TYPING)
+async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
+                            joiner: MessageJoiner, chat_settings: ChatSettings) -> None:
+    text = message_text(message)
+    if message.chat.type in GROUPS:
+        text = strip_mention(text, (await bot.me()).username)
+    parts = await _joined(message, joiner, text, "text")
+    if parts is None:
+        return
+    incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
+                               message_ids=tuple(p.message_id for p in parts))
+    await take_article(message, repo, intake, chat_settings, incoming)
 
 
 @router.message(F.chat.type == "private", ~F.text)

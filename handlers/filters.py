@@ -6,6 +6,8 @@ forward that follows a bare mention; it never answers every message.
 
 from __future__ import annotations
 
+import re
+
 from aiogram import Bot
 from aiogram.filters import Filter
 from aiogram.types import Message
@@ -15,14 +17,17 @@ from bot.services.fetch import only_url
 from bot.services.message_joiner import MessageJoiner
 
 GROUPS = ("group", "supergroup")
+_MENTIONS = re.compile(r"@\w+")
 
 
 def message_text(message: Message) -> str:
     return message.text or message.caption or ""
 
 
-def joiner_key(message: Message) -> tuple[int, int]:
-    return (message.chat.id, message.from_user.id if message.from_user else 0)
+def joiner_key(message: Message, kind: str = "") -> tuple[int, int, str]:
+    """Who sent it, and how: pieces of a paste ("text") never join forwards ("forward");
+    the kind-less key is for arming a forward after a bare mention."""
+    return (message.chat.id, message.from_user.id if message.from_user else 0, kind)
 
 
 async def mentions_bot(message: Message, bot: Bot) -> bool:
@@ -66,9 +71,9 @@ class ArticleText(Filter):
 
     async def __call__(self, message: Message, joiner: MessageJoiner) -> bool:
         text = message_text(message)
-        if not text.strip() or text.startswith("/"):
+        if not _MENTIONS.sub("", text).strip() or text.startswith("/"):
             return False
-        if joiner.is_open(joiner_key(message)) and message.reply_to_message is None:
+        if joiner.is_open(joiner_key(message, "text")) and message.reply_to_message is None:
             return True
         return len(text.strip()) >= MIN_ARTICLE_CHARS
 

@@ -161,7 +161,10 @@ async def test_group_forward_after_a_bare_mention_is_summarised(harness, seed_te
     await harness.feed_together(mention, forward)
     texts = _texts(harness, group)
     assert len(texts) == 1 and "Ключевое:" in texts[0]
+    assert '<a href="https://t.me/azertac/5">АЗЕРТАДЖ</a>' in texts[0]
     assert harness.api.calls_for("sendMessage")[-1].params["reply_to_message_id"]
+    [article] = await _stored(harness, group)
+    assert article.source_kind == "forward" and article.text == seed_text.strip()
 
 
 async def test_short_tail_of_a_split_paste_is_not_taken_for_a_question(harness, seed_text
