@@ -124,3 +124,25 @@ def test_stats_split_model_time_from_the_code_around_it(engine, seed_article) ->
     assert stats["model_seconds"] + stats["analysis_seconds"] <= stats["total_seconds"]
     assert stats["code_overhead_fraction"] <= stats["overhead_fraction"]
     assert stats["guard_sentences_checked"] >= stats["guard_sentences_dropped"] >= 0
+
+
+def test_the_rut5_hub_layout_loads(tiny_models, tmp_path: Path) -> None:
+    """rut5_base_sum_gazeta ships spiece.model without tokenizer.json and pytorch_model.bin
+    weights: the loader must convert the sentencepiece model to a fast tokenizer."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoTokenizer
+
+    folder = tmp_path / "rut5"
+    shutil.copytree(tiny_models["summary"], folder)
+    (folder / "tokenizer.json").unlink()
+    weights = load_file(str(folder / "model.safetensors"))
+    torch.save(weights, folder / "pytorch_model.bin")
+    (folder / "model.safetensors").unlink()
+    loaded = load_model("summary", str(folder), device="cpu")
+    reference = AutoTokenizer.from_pretrained(str(tiny_models["summary"]))
+    text = "Премьер-министр Али Асадов встретился 3 марта 2025 года."
+    assert loaded.tokenizer.is_fast
+    assert loaded.tokenizer(text)["input_ids"] == reference(text)["input_ids"]
+    state = loaded.model.state_dict()
+    assert all(torch.equal(state[name], tensor) for name, tensor in weights.items())
