@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -48,18 +49,20 @@ class BotProcess:
         })
         env.update(self.env)
         polls = self.api.get_updates_calls
+        webhooks = len(self.api.calls_for("setWebhook"))
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         self._reader = asyncio.create_task(self._read())
         deadline = time.monotonic() + START_TIMEOUT
-        while self.api.get_updates_calls <= polls:
+        while not (self.api.get_updates_calls > polls
+                   or len(self.api.calls_for("setWebhook")) > webhooks):
             if self.proc.returncode is not None:
                 await asyncio.sleep(0.2)
                 raise RuntimeError(f"bot exited {self.proc.returncode}:\n{self.output}")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"bot did not start polling:\n{self.output}")
+                raise TimeoutError(f"bot did not start:\n{self.output}")
             await asyncio.sleep(0.1)
 
     async def _read(self) -> None:
@@ -90,6 +93,12 @@ class BotProcess:
         if self._reader is not None:
             await asyncio.wait_for(self._reader, 5)
         return code
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def to_chat(chat_id: int) -> Callable[[ApiCall], bool]:

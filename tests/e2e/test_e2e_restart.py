@@ -1,0 +1,97 @@
+"""Kill the bot (SIGKILL), start it again on the same database: nothing is lost.
+
+Also webhook mode: the same bot, registered with `setWebhook`, fed by POSTs with the secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiohttp
+
+from tests.e2e.conftest import TOKEN, BotProcess, free_port, reply_in
+from tests.support import updates as U
+from tests.support.fake_bot_api import FakeBotAPI
+
+SIGNED = ("медицинского страхования", "научных изданий", "волоконно-оптических")
+
+
+async def _settled(api: FakeBotAPI) -> None:
+    """Wait until the bot has confirmed every update (its next getUpdates carried the offset)."""
+    for _ in range(100):
+        if api.pending_updates == 0:
+            return
+        await asyncio.sleep(0.05)
+
+
+async def test_restart_after_kill_keeps_articles_and_answers(tmp_path: Path,
+                                                             seed_text: str) -> None:
+    api = FakeBotAPI(token=TOKEN)
+    await api.start()
+    db = tmp_path / "bot.sqlite3"
+    chat = 9301
+    first = BotProcess(api, db)
+    second = BotProcess(api, db)
+    try:
+        await first.start()
+        mark = api.mark()
+        api.push_update(U.forwarded_channel_post(seed_text, chat_id=chat, post_id=31))
+        summary = await reply_in(api, chat, mark)
+        await _settled(api)
+        await first.kill()
+        assert first.proc is not None and first.proc.returncode == -9
+
+        await second.start()
+        mark = api.mark()
+        api.push_update(U.private_text("Что подписали?", chat_id=chat))
+        answer = (await reply_in(api, chat, mark)).params["text"]
+        assert all(words in answer for words in SIGNED), answer
+
+        mark = api.mark()  # the summary sent before the kill still maps to its article
+        api.push_update(U.private_text("Кто встретился?", chat_id=chat, reply_to=summary.result))
+        answer = (await reply_in(api, chat, mark)).params["text"]
+        assert "Асадов" in answer or "Бектенов" in answer, answer
+
+        mark = api.mark()  # the same article again: summarised before the kill, cached
+        api.push_update(U.private_text(seed_text, chat_id=chat))
+        again = await reply_in(api, chat, mark)
+        assert again.params["text"] == summary.params["text"]
+        assert "summary cache hit" in second.output
+        assert "summarised hash=" not in second.output
+    finally:
+        await first.stop()
+        await second.stop()
+        await api.stop()
+
+
+async def test_webhook_mode_takes_updates_by_post_with_the_secret(tmp_path: Path) -> None:
+    api = FakeBotAPI(token=TOKEN)
+    await api.start()
+    port = free_port()
+    bot = BotProcess(api, tmp_path / "hook.sqlite3", WEBHOOK_URL=f"http://127.0.0.1:{port}",
+                     WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(port), WEBHOOK_SECRET="s3cret")
+    try:
+        await bot.start()
+        hook = api.calls_for("setWebhook")[-1]
+        assert hook.params["url"] == f"http://127.0.0.1:{port}/telegram/webhook"
+        assert hook.params["secret_token"] == "s3cret"
+        url = hook.params["url"]
+        chat = 9401
+        async with aiohttp.ClientSession() as http:
+            wrong = U.with_id(U.command("/help", chat_id=chat))
+            async with http.post(url, json=wrong,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}) as resp:
+                assert resp.status == 401
+            mark = api.mark()
+            update = U.with_id(U.command("/help", chat_id=chat))
+            async with http.post(url, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as resp:
+                assert resp.status == 200
+            text = (await reply_in(api, chat, mark, timeout=20)).params["text"]
+        assert "Пример" in text
+        assert len(api.sent_texts(chat)) == 1  # the unauthenticated update did nothing
+        assert api.get_updates_calls == 0
+    finally:
+        assert await bot.stop() == 0
+        await api.stop()
