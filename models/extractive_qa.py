@@ -1,0 +1,99 @@
+"""Extractive question answering for the embedded engine: retrieve, then cut the span.
+
+preprocess: parse the question (answer type, content lemmas) and embed it with e5 "query:";
+retrieve: rank the article's sentences by e5 similarity plus lemma overlap (the sentence
+vectors come from the cached analysis, so a follow-up question costs one query vector);
+postprocess: parse the few best sentences and pick the best-scoring span across them, or
+`Answer.none` when even the best sentence is too far from the question (calibrated on
+XQuAD-ru questions asked against the wrong article).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from models.analysis import AnalyzedArticle
+from models.base import Answer
+from models.nlp_toolkit import NlpToolkit
+from models.qa_parse import parse_sentences
+from models.qa_question import Question, parse_question
+from models.qa_retrieval import combined_scores
+from models.qa_spans import Candidate, score_candidates
+
+logger = logging.getLogger(__name__)
+
+ENGINE = "embedded"
+TOP_SENTENCES = 3  # sentences parsed and searched for a span
+SENTENCE_WEIGHT = 4.0  # a span's score gains this much per unit of its sentence's lead
+NO_ANSWER_THRESHOLD = 0.80  # below this retrieval score the article does not answer
+NO_ANSWER_TEXT = "В статье этого нет"
+
+
+def _query_vector(question: str, toolkit: NlpToolkit) -> np.ndarray:
+    return np.asarray(toolkit.e5.query(question), dtype=np.float32).reshape(-1)
+
+
+def _scores(doc: AnalyzedArticle, question: Question, toolkit: NlpToolkit) -> np.ndarray:
+    combined, _, _ = combined_scores(doc, question, _query_vector(question.text, toolkit))
+    return combined
+
+
+def rank_evidence(doc: AnalyzedArticle, question: str,
+                  toolkit: NlpToolkit) -> list[tuple[int, float]]:
+    """Sentence indices of `doc` with their retrieval scores, best first.
+
+    Raises EmptyQuestion for a question with no word in it. The transformers engine uses this to
+    run its QA model only over the windows around the best sentences.
+    """
+    parsed = parse_question(question, toolkit)
+    if not doc.sentences:
+        return []
+    scores = _scores(doc, parsed, toolkit)
+    order = np.argsort(-scores, kind="stable")
+    return [(int(i), float(scores[i])) for i in order]
+
+
+def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit) -> Answer:
+    """The shortest span of `doc.article.text` that answers `question`, or `Answer.none`.
+
+    `Answer.start`/`stop` are offsets into the original article text; `score` is the evidence
+    sentence's retrieval score (cosine similarity plus lemma overlap), the figure the
+    no-answer threshold applies to. Raises EmptyQuestion for an empty question.
+    """
+    parsed = parse_question(question, toolkit)
+    if not doc.sentences:
+        return Answer.none("the article has no sentences", engine=ENGINE)
+    scores = _scores(doc, parsed, toolkit)
+    order = [int(i) for i in np.argsort(-scores, kind="stable")[:TOP_SENTENCES]]
+    best = order[0]
+    if scores[best] < NO_ANSWER_THRESHOLD:
+        return Answer.none(f"best sentence scores {scores[best]:.3f} < {NO_ANSWER_THRESHOLD}",
+                           score=float(scores[best]), sentence=doc.sentences[best].text,
+                           engine=ENGINE)
+    chosen = _best_span(doc, parsed, order, scores, toolkit)
+    sentence = doc.sentences[best] if chosen is None else chosen.sentence.sentence
+    if chosen is None:  # nothing shorter than the sentence fits: the sentence is the answer
+        start, stop = sentence.start, sentence.stop
+    else:
+        start, stop = chosen.start, chosen.stop
+    return Answer(text=doc.article.text[start:stop], sentence=sentence.text, start=start,
+                  stop=stop, score=float(scores[sentence.index]), engine=ENGINE)
+
+
+def _best_span(doc: AnalyzedArticle, question: Question, order: list[int], scores: np.ndarray,
+               toolkit: NlpToolkit) -> Candidate | None:
+    """The best candidate span across the top sentences, weighing in each sentence's score."""
+    parsed = parse_sentences(doc, order, toolkit)
+    lead = float(scores[order[0]])
+    best: tuple[float, Candidate] | None = None
+    for index in order:
+        sentence = parsed[index]
+        entities = doc.entities_in(sentence.sentence)
+        bonus = SENTENCE_WEIGHT * (float(scores[index]) - lead)
+        for candidate in score_candidates(sentence, entities, question):
+            total = candidate.score + bonus
+            if best is None or total > best[0]:
+                best = (total, candidate)
+    return None if best is None else best[1]

@@ -1,0 +1,89 @@
+"""Morphological features and a dependency tree for the few sentences a question needs.
+
+The article's analysis keeps lemmas and parts of speech only; span selection also needs case
+and syntax, which cost a few milliseconds per sentence, so they are computed for the top
+candidate sentences only and cached beside the analysis for the next question.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+from models.analysis import AnalyzedArticle, Sentence
+from models.nlp_toolkit import NlpToolkit
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A token of a parsed sentence; `head` is an index into the sentence's words, -1 = root."""
+
+    text: str
+    start: int
+    stop: int
+    lemma: str
+    pos: str
+    feats: dict[str, str]
+    head: int
+    rel: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSentence:
+    """A sentence's words with features and tree; `children[i]` are the dependents of word i."""
+
+    sentence: Sentence
+    words: tuple[Word, ...]
+    children: tuple[tuple[int, ...], ...]
+
+    def subtree(self, i: int) -> tuple[int, int]:
+        """(first, last) word index covered by the subtree of word i."""
+        lo = hi = i
+        stack = [i]
+        seen = {i}
+        while stack:
+            j = stack.pop()
+            lo, hi = min(lo, j), max(hi, j)
+            for k in self.children[j]:
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+        return lo, hi
+
+
+_parsed: weakref.WeakKeyDictionary[AnalyzedArticle, dict[int, ParsedSentence]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+
+
+def parse_sentences(doc: AnalyzedArticle, indices: list[int],
+                    toolkit: NlpToolkit) -> dict[int, ParsedSentence]:
+    """Parsed sentences `indices` of `doc`; each sentence is parsed once per article."""
+    with _lock:
+        cache = _parsed.setdefault(doc, {})
+        missing = [i for i in indices if i not in cache]
+    if missing:
+        batch = [[t.text for t in doc.sentences[i].tokens] for i in missing]
+        morphs = list(toolkit.morph_tagger.map(batch))
+        trees = list(toolkit.syntax_parser.map(batch))
+        fresh = {i: _build(doc.sentences[i], m, t) for i, m, t in zip(missing, morphs, trees)}
+        with _lock:
+            cache.update(fresh)
+    with _lock:
+        return {i: cache[i] for i in indices}
+
+
+def _build(sentence: Sentence, morph, tree) -> ParsedSentence:
+    ids = {tok.id: n for n, tok in enumerate(tree.tokens)}
+    words = []
+    children: list[list[int]] = [[] for _ in sentence.tokens]
+    for n, (token, mtok, stok) in enumerate(zip(sentence.tokens, morph.tokens, tree.tokens)):
+        head = ids.get(stok.head_id, -1)
+        if head == n:
+            head = -1
+        words.append(Word(token.text, token.start, token.stop, token.lemma, token.pos,
+                          dict(mtok.feats or {}), head, stok.rel or ""))
+        if head >= 0:
+            children[head].append(n)
+    return ParsedSentence(sentence, tuple(words), tuple(tuple(c) for c in children))

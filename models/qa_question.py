@@ -1,0 +1,183 @@
+"""What a question asks for: its content lemmas and the type of answer it expects.
+
+The question word decides the kind of span worth returning (кто: a person or body, когда: a
+date, сколько: a number with its unit, почему: a reason clause...); "какой/каков" borrow the
+type from the noun they modify ("в каком году" is a date, "какова численность" a number).
+The question is parsed once with the same natasha models as the article, so its lemmas match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.errors import EmptyQuestion
+from models.nlp_toolkit import NlpToolkit
+
+_WORDS = re.compile(r"\w", re.UNICODE)
+
+
+class Expect(StrEnum):
+    """The kind of span an answer should be."""
+
+    PERSON = "person"  # кто, чей, кем: a person, an organisation, a group of people
+    PLACE = "place"  # где, куда, откуда
+    TIME = "time"  # когда, в каком году
+    NUMBER = "number"  # сколько, какова численность
+    REASON = "reason"  # почему, зачем
+    NAME = "name"  # как называется, как зовут
+    QUALITY = "quality"  # какой/каков with no telling noun: an adjective or a noun phrase
+    MANNER = "manner"  # как (how): a clause or adverbial
+    THING = "thing"  # что, чем and the rest: a noun phrase
+
+
+PERSON_WORDS = {"кто", "чей"}
+PLACE_WORDS = {"где", "куда", "откуда"}
+TIME_WORDS = {"когда"}
+NUMBER_WORDS = {"сколько", "насколько"}
+REASON_WORDS = {"почему", "зачем", "отчего"}
+WHICH_WORDS = {"какой", "каков", "который"}
+QUESTION_WORDS = (PERSON_WORDS | PLACE_WORDS | TIME_WORDS | NUMBER_WORDS | REASON_WORDS
+                  | WHICH_WORDS | {"что", "как", "ли", "каковой"})
+
+TIME_NOUNS = {"год", "век", "месяц", "день", "дата", "число", "время", "период", "эпоха",
+              "десятилетие", "столетие", "момент", "срок", "тысячелетие", "неделя", "час",
+              "сезон", "эра"}
+NUMBER_NOUNS = {"количество", "число", "численность", "процент", "доля", "стоимость", "сумма",
+                "объём", "объем", "площадь", "длина", "высота", "ширина", "глубина", "размер",
+                "скорость", "температура", "население", "вес", "масса", "расстояние", "цена",
+                "возраст", "рост", "уровень", "показатель", "бюджет", "мощность", "тираж",
+                "продолжительность", "частота", "зарплата", "доход", "прибыль", "оборот"}
+PLACE_NOUNS = {"место", "город", "страна", "регион", "район", "область", "континент",
+               "река", "остров", "территория", "штат", "государство", "местность", "улица",
+               "провинция", "столица", "часть", "океан", "море", "деревня"}
+PERSON_NOUNS = {"человек", "люди", "учёный", "ученый", "архитектор", "исследователь",
+                "президент", "король", "император", "лидер", "автор", "композитор",
+                "писатель", "философ", "физик", "химик", "математик", "инженер", "изобретатель",
+                "правитель", "руководитель", "министр", "премьер-министр", "генерал",
+                "художник", "актёр", "актер", "игрок", "тренер", "команда", "организация",
+                "компания", "группа", "политик", "династия", "племя", "народ", "хан",
+                "полководец", "монарх", "епископ", "папа", "священник", "деятель"}
+
+# Lemmas that carry no content for matching a sentence to the question.
+STOP_LEMMAS = QUESTION_WORDS | {
+    "быть", "являться", "это", "этот", "тот", "такой", "свой", "весь", "мочь", "иметь",
+    "называть", "называться", "звать", "делать", "сделать", "самый", "очень", "также",
+    "ещё", "еще", "именно", "основный", "основной", "главный", "обычно", "один", "себя",
+    "он", "она", "они", "оно", "его", "её", "их", "который", "кроме", "какой-либо",
+}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV", "X", "AUX"}
+
+
+@dataclass(frozen=True, slots=True)
+class QWord:
+    """A token of the question: surface form, lemma, UD tag, features and syntax."""
+
+    text: str
+    lemma: str
+    pos: str
+    feats: dict[str, str]
+    rel: str
+    head: int  # index of the head in the question's words, -1 for the root
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A parsed question: its words, the answer type it expects and its content lemmas."""
+
+    text: str
+    words: tuple[QWord, ...]
+    expect: Expect
+    wh: str  # lemma of the question word ("" when there is none)
+    wh_index: int  # its place in `words`, -1 when there is none
+    focus: str  # the noun "какой" modifies, or the noun of "какое количество"
+    content: frozenset[str]  # lemmas that must be found near the answer
+
+    @property
+    def wh_case(self) -> str:
+        """Grammatical case of the question word (Nom, Acc, Dat...), "" if unknown."""
+        if self.wh_index < 0:
+            return ""
+        return self.words[self.wh_index].feats.get("Case", "")
+
+
+def parse_question(question: str, toolkit: NlpToolkit) -> Question:
+    """Tag and parse `question`; raises EmptyQuestion when it has no word at all."""
+    from natasha import Doc
+
+    text = (question or "").strip()
+    if not _WORDS.search(text):
+        raise EmptyQuestion("The question is empty.")
+    doc = Doc(text)
+    doc.segment(toolkit.segmenter)
+    doc.tag_morph(toolkit.morph_tagger)
+    doc.parse_syntax(toolkit.syntax_parser)
+    ids = {t.id: i for i, t in enumerate(doc.tokens)}
+    words = []
+    for token in doc.tokens:
+        token.lemmatize(toolkit.morph_vocab)
+        words.append(QWord(token.text, (token.lemma or token.text).lower(), token.pos or "X",
+                           dict(token.feats or {}), token.rel or "",
+                           ids.get(token.head_id, -1)))
+    return _type_question(text, tuple(words))
+
+
+def _next_noun(words: tuple[QWord, ...], start: int) -> str:
+    for word in words[start + 1:start + 4]:
+        if word.pos in {"NOUN", "PROPN"}:
+            return word.lemma
+    return ""
+
+
+def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
+    """Find the question word and map it, and the noun it governs, to an `Expect`."""
+    wh, wh_index, focus, expect = "", -1, "", Expect.THING
+    for i, word in enumerate(words):
+        lemma = word.lemma
+        if lemma in QUESTION_WORDS - {"ли", "который"} or lemma == "который" and i < 3:
+            wh, wh_index = lemma, i
+            break
+    lower = text.lower()
+    if wh in PERSON_WORDS:
+        expect = Expect.PERSON
+    elif wh in PLACE_WORDS:
+        expect = Expect.PLACE
+    elif wh in TIME_WORDS:
+        expect = Expect.TIME
+    elif wh in NUMBER_WORDS:
+        expect = Expect.NUMBER
+    elif wh in REASON_WORDS:
+        expect = Expect.REASON
+    elif wh in WHICH_WORDS or wh == "каковой":
+        focus = _next_noun(words, wh_index)
+        if not focus and wh in {"каков", "каковой"}:
+            focus = _next_noun(words, wh_index) or next(
+                (w.lemma for w in words[wh_index + 1:] if w.pos == "NOUN"), "")
+        if focus in TIME_NOUNS:
+            expect = Expect.TIME
+        elif focus in NUMBER_NOUNS:
+            expect = Expect.NUMBER
+        elif focus in PLACE_NOUNS:
+            expect = Expect.PLACE
+        elif focus in PERSON_NOUNS:
+            expect = Expect.PERSON
+        else:
+            expect = Expect.QUALITY
+    elif wh == "как":
+        if re.search(r"\bкак\s+(назыв|зовут|звал|именуют|прозвал)", lower):
+            expect = Expect.NAME
+        elif re.search(r"\bкак\s+(долго|давно)", lower):
+            expect = Expect.TIME
+        elif re.search(r"\bкак\s+(много|часто|далеко|высоко|глубоко)", lower):
+            expect = Expect.NUMBER
+        else:
+            expect = Expect.MANNER
+    elif wh == "что":
+        if re.search(r"\bчто\s+(такое|означает|значит)", lower):
+            expect = Expect.QUALITY
+    content = frozenset(
+        w.lemma for i, w in enumerate(words)
+        if i != wh_index and w.pos in CONTENT_POS and w.lemma not in STOP_LEMMAS
+    )
+    return Question(text, words, expect, wh, wh_index, focus, content)

@@ -1,0 +1,192 @@
+"""The shortest piece of an evidence sentence that answers the question.
+
+Candidates are syntactic units of the sentence (a word's subtree, a noun phrase without its
+clauses, a single word), named entities and reason clauses. Each is scored by how well it fits
+the answer type the question word asks for, whether it hangs off a word the question mentions,
+how near it is to those words, and it loses points for repeating the question itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from models.analysis import Entity
+from models.qa_parse import ParsedSentence, Word
+from models.qa_question import STOP_LEMMAS, Expect, Question
+from models.qa_retrieval import PREFIX
+
+MAX_WORDS = 14  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
+EDGE_POS = {"ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}
+CLAUSE_RELS = {"acl", "acl:relcl", "advcl", "parataxis", "conj", "ccomp", "appos"}
+REASON_MARKERS = ("потому что", "так как", "из-за", "благодаря", "поскольку", "в связи с",
+                  "в результате", "вследствие", "ввиду", "чтобы", "из-за того")
+MONTHS = ("январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр",
+          "октябр", "ноябр", "декабр")
+_YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
+_DIGIT = re.compile(r"\d")
+NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
+                "четверть", "процент", "млн", "млрд", "тыс"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span of words [first, last] of a parsed sentence, with its score and why."""
+
+    sentence: ParsedSentence
+    first: int
+    last: int
+    score: float
+
+    @property
+    def start(self) -> int:
+        return self.sentence.words[self.first].start
+
+    @property
+    def stop(self) -> int:
+        return self.sentence.words[self.last].stop
+
+
+def _trim(words: tuple[Word, ...], lo: int, hi: int) -> tuple[int, int]:
+    """Drop prepositions, conjunctions and punctuation from both ends ("в 1970-х" -> "1970-х")."""
+    while lo <= hi and (words[lo].pos in EDGE_POS or words[lo].text in "«»\"'()"):
+        lo += 1
+    while hi >= lo and (words[hi].pos in {"PUNCT", "CCONJ", "ADP", "SCONJ"}
+                        or words[hi].text in "«»\"'(),"):
+        hi -= 1
+    return lo, hi
+
+
+def _core_phrase(parsed: ParsedSentence, i: int) -> tuple[int, int]:
+    """Word i with its dependents except clauses and coordinated items: the bare phrase."""
+    lo = hi = i
+    stack = [i]
+    seen = {i}  # the parser can emit a cycle; never walk a word twice
+    while stack:
+        j = stack.pop()
+        for k in parsed.children[j]:
+            if parsed.words[k].rel in CLAUSE_RELS or k in seen:
+                continue
+            seen.add(k)
+            lo, hi = min(lo, k), max(hi, k)
+            stack.append(k)
+    return lo, hi
+
+
+def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tuple[int, int]]:
+    """Word ranges worth scoring: subtrees, bare phrases, single words, entities, reasons."""
+    words = parsed.words
+    ranges: set[tuple[int, int]] = set()
+    for i, word in enumerate(words):
+        if word.pos == "PUNCT":
+            continue
+        for lo, hi in (parsed.subtree(i), _core_phrase(parsed, i), (i, i)):
+            ranges.add(_trim(words, lo, hi))
+        # a word with the dependents on its right only ("около 500 млн долларов")
+        lo, hi = parsed.subtree(i)
+        ranges.add(_trim(words, i, hi))
+    for entity in entities:
+        inside = [n for n, w in enumerate(words) if entity.start <= w.start and w.stop <= entity.stop]
+        if inside:
+            ranges.add((inside[0], inside[-1]))
+    text_lower = parsed.sentence.text.lower()
+    for marker in REASON_MARKERS:
+        at = text_lower.find(marker)
+        if at >= 0:
+            begin = parsed.sentence.start + at + len(marker)
+            first = next((n for n, w in enumerate(words) if w.start >= begin), None)
+            if first is not None:
+                ranges.add(_trim(words, first, len(words) - 1))
+    return {(lo, hi) for lo, hi in ranges if lo <= hi and hi - lo < MAX_WORDS}
+
+
+def _matches(word: Word, question: Question) -> bool:
+    lemma = word.lemma
+    if lemma in question.content:
+        return True
+    return len(lemma) >= PREFIX and any(
+        len(q) >= PREFIX and q[:PREFIX] == lemma[:PREFIX] for q in question.content)
+
+
+def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Question,
+              kinds: set[str]) -> float:
+    """How well words lo..hi look like the kind of answer the question expects (0..1)."""
+    words = parsed.words[lo:hi + 1]
+    text = " ".join(w.text for w in words).lower()
+    has_digit = bool(_DIGIT.search(text))
+    head_word = parsed.words[head]
+    expect = question.expect
+    if expect is Expect.PERSON:
+        if kinds & {"PER", "ORG"}:
+            return 1.0
+        if head_word.feats.get("Animacy") == "Anim" or head_word.pos == "PROPN":
+            return 0.6
+        return 0.1 if head_word.pos == "NOUN" else 0.0
+    if expect is Expect.PLACE:
+        if "LOC" in kinds:
+            return 1.0
+        if head_word.pos == "PROPN" or kinds:
+            return 0.6
+        return 0.3 if head_word.pos == "NOUN" else 0.0
+    if expect is Expect.TIME:
+        if _YEAR.search(text) or any(m in text for m in MONTHS):
+            return 1.0
+        if has_digit or "век" in text:
+            return 0.7
+        return 0.0
+    if expect is Expect.NUMBER:
+        if has_digit:
+            return 1.0
+        if any(w.pos == "NUM" or w.lemma in NUMBER_WORDS for w in words):
+            return 0.8
+        return 0.0
+    if expect is Expect.NAME:
+        if kinds or head_word.pos == "PROPN" or "«" in parsed.sentence.text[
+                parsed.words[max(0, lo - 1)].start:parsed.words[hi].stop]:
+            return 1.0
+        return 0.4 if head_word.pos == "NOUN" else 0.0
+    if expect is Expect.REASON:
+        before = parsed.sentence.text[:words[0].start - parsed.sentence.start].lower()
+        return 1.0 if before.rstrip().endswith(REASON_MARKERS) else 0.0
+    if expect is Expect.QUALITY:
+        if head_word.pos == "ADJ":
+            return 0.8
+        if kinds or head_word.pos == "PROPN":
+            return 0.7
+        return 0.4 if head_word.pos == "NOUN" else 0.0
+    if expect is Expect.MANNER:
+        return 0.5 if head_word.pos in {"NOUN", "VERB", "ADV"} else 0.1
+    return 0.6 if head_word.pos in {"NOUN", "PROPN"} else 0.1
+
+
+def score_candidates(parsed: ParsedSentence, entities: list[Entity],
+                     question: Question) -> list[Candidate]:
+    """Every candidate span of `parsed`, scored; the caller picks the best across sentences."""
+    words = parsed.words
+    matched = [i for i, w in enumerate(words) if _matches(w, question)]
+    matched_set = set(matched)
+    out = []
+    for lo, hi in candidate_ranges(parsed, entities):
+        span = range(lo, hi + 1)
+        content = [i for i in span if words[i].pos not in EDGE_POS
+                   and words[i].lemma not in STOP_LEMMAS]
+        if not content:
+            continue
+        repeated = sum(1 for i in content if i in matched_set) / len(content)
+        if repeated >= 1.0:
+            continue
+        heads = [i for i in span if not lo <= words[i].head <= hi]
+        head = heads[0] if heads else lo
+        start, stop = words[lo].start, words[hi].stop
+        kinds = {e.type for e in entities if e.start < stop and start < e.stop}
+        fit = _type_fit(parsed, lo, hi, head, question, kinds)
+        governor = words[head].head
+        attached = 1.0 if governor in matched_set else 0.0
+        if matched:
+            distance = min(min(abs(i - m) for m in matched) for i in (lo, hi))
+        else:
+            distance = 5
+        score = (1.0 * fit + 0.5 * attached - 1.5 * repeated - 0.04 * min(distance, 10)
+                 - 0.03 * len(content))
+        out.append(Candidate(parsed, lo, hi, score))
+    return out
