@@ -45,8 +45,8 @@ async def run_app(settings: Settings) -> None:
 
 async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     """Serve `WEBHOOK_PATH` on `WEBHOOK_HOST:WEBHOOK_PORT` and register `WEBHOOK_URL` with it."""
-    from aiohttp import web
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
 
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     url = settings.webhook_url.rstrip("/")

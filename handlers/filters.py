@@ -34,9 +34,9 @@ async def mentions_bot(message: Message, bot: Bot) -> bool:
     me = await bot.me()
     text = message_text(message)
     for entity in message.entities or message.caption_entities or []:
-        if entity.type == "mention" and me.username:
-            if entity.extract_from(text).lower() == f"@{me.username.lower()}":
-                return True
+        if (entity.type == "mention" and me.username
+                and entity.extract_from(text).lower() == f"@{me.username.lower()}"):
+            return True
         if entity.type == "text_mention" and entity.user and entity.user.id == me.id:
             return True
     return False

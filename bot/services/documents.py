@@ -42,7 +42,7 @@ def decode_text(data: bytes) -> str:
 
 def markdown_to_text(text: str) -> str:
     """Markdown marks off, link texts kept; good enough for sentence splitting."""
-    return _MD_MARKS.sub(lambda m: "" if m.group(1) is None else "", _MD_LINK.sub(r"\1", text))
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
 
 
 def html_to_text(html: str) -> tuple[str, str]:

@@ -52,11 +52,12 @@ class BotHarness:
 
 
 def make_settings(api: FakeBotAPI, db_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        bot_token=api.token, telegram_api_url=api.base_url,
-        database_url=f"sqlite+aiosqlite:///{db_path}", album_window_seconds=0.3,
-        user_rate_limit=1000, fetch_allow_private=True, _env_file=None,
-    )
+    values: dict[str, Any] = {
+        "bot_token": api.token, "telegram_api_url": api.base_url,
+        "database_url": f"sqlite+aiosqlite:///{db_path}", "album_window_seconds": 0.3,
+        "user_rate_limit": 1000, "fetch_allow_private": True, "_env_file": None,
+        "nlp_engine": "embedded",
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -12,9 +12,9 @@ from models.base import Answer, Summary
 
 
 def _article(**kw) -> StoredArticle:
-    values = dict(id=1, chat_id=1, hash="h", text="t", title="", source_kind="text",
-                  source_title="", source_url="", message_id=None, reply_message_id=None,
-                  summary="", created_at=datetime(2025, 3, 3))
+    values = {"id": 1, "chat_id": 1, "hash": "h", "text": "t", "title": "", "source_kind": "text",
+              "source_title": "", "source_url": "", "message_id": None, "reply_message_id": None,
+              "summary": "", "created_at": datetime(2025, 3, 3)}
     values.update(kw)
     return StoredArticle(**values)
 

@@ -69,7 +69,7 @@ async def test_files_are_served_through_get_file(api_and_bot) -> None:
 async def test_html_is_checked_like_telegram(api_and_bot) -> None:
     from aiogram.exceptions import TelegramBadRequest
 
-    api, bot = api_and_bot
+    _, bot = api_and_bot
     await bot.send_message(1, "<b>ok</b> &lt;b&gt;x&lt;/i&gt; &amp; <a href=\"u\">l</a>",
                            parse_mode="HTML")
     for bad in ("<b>x</i>", "<script>x</script>", "a & b", "<b>open", "1 < 2"):

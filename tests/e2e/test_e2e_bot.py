@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 
-from tests.e2e.conftest import TOKEN, BotProcess, buttons, replies_in, reply_in
+from tests.e2e.conftest import TOKEN, BotProcess, buttons, reply_in
 from tests.support import updates as U
 from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI
 
