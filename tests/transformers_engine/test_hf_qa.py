@@ -141,3 +141,18 @@ def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, see
     assert len(read) == 4 < len(fast.qa().preprocess(seed_doc, question))
     answer = fast.answer(seed_doc.article, question)
     assert (answer.start, answer.stop) == (start, stop)
+
+
+def test_deberta_qa_with_token_type_ids_answers_inside_the_article(seed_doc,
+                                                                    tmp_path: Path) -> None:
+    from tests.transformers_engine.tiny_models import build_deberta_qa
+
+    loaded = load_model("qa", str(build_deberta_qa(tmp_path / "mdeberta")), device="cpu")
+    qa = SpanQA(loaded, SMALL, ModelClock())
+    windows = qa.preprocess(seed_doc, QUESTION)
+    assert windows[0].extra and "token_type_ids" in windows[0].extra
+    answer = qa.answer(seed_doc, QUESTION)
+    if answer.found:
+        assert seed_doc.article.text[answer.start:answer.stop] == answer.text
+        assert answer.text in answer.sentence
+    assert qa.clock.calls >= 1

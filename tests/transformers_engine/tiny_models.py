@@ -214,3 +214,24 @@ def build_pointing_xlmr_qa(folder: Path, tokenizer_folder: Path, target: int) ->
         model.qa_outputs.bias.zero_()
     model.save_pretrained(str(folder))
     return folder
+
+
+def build_deberta_qa(folder: Path) -> Path:
+    """mDeBERTa-v3's class (DebertaV2ForQuestionAnswering, the class of
+    timpal0l/mdeberta-v3-base-squad2): its tokenizer also returns token_type_ids."""
+    import torch
+    from transformers import DebertaV2Config, DebertaV2ForQuestionAnswering, DebertaV2Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    train_sentencepiece(folder / "spm", {"pad_id": 0, "bos_id": 1, "eos_id": 2, "unk_id": 3})
+    tokenizer = DebertaV2Tokenizer.from_pretrained(str(folder))
+    torch.manual_seed(0)
+    config = DebertaV2Config(vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=1,
+                             num_attention_heads=4, intermediate_size=64,
+                             max_position_embeddings=512, relative_attention=True,
+                             position_buckets=64, pos_att_type=["p2c", "c2p"],
+                             type_vocab_size=0, pad_token_id=tokenizer.pad_token_id)
+    model = DebertaV2ForQuestionAnswering(config)
+    model.save_pretrained(str(folder))
+    tokenizer.save_pretrained(str(folder))
+    return folder
