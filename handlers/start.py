@@ -20,6 +20,8 @@ HELP = (
     "<b>Пример</b>: перешлите новость о переговорах и спросите «Что подписали?».\n\n"
     "/articles — последние статьи, /settings — длина пересказа и часовой пояс, "
     "/forget — удалить статьи этого чата.\n"
+    "/subscribe 09:00 — дайджест за день каждое утро (/unsubscribe, /digest — сейчас, "
+    "/source @канал — добавить канал, где я администратор).\n"
     "В группе упомяните меня или ответьте на моё сообщение."
 )
 
@@ -29,6 +31,9 @@ COMMANDS = [
     BotCommand(command="articles", description="Последние статьи"),
     BotCommand(command="settings", description="Длина пересказа, часовой пояс"),
     BotCommand(command="forget", description="Удалить статьи этого чата"),
+    BotCommand(command="subscribe", description="Ежедневный дайджест: /subscribe 09:00"),
+    BotCommand(command="digest", description="Дайджест сейчас"),
+    BotCommand(command="unsubscribe", description="Отключить дайджест"),
 ]
 
 
