@@ -124,7 +124,7 @@ def test_qa_model_path_is_recorded(engine, tiny_models: dict[str, Path]) -> None
     assert qa.loaded.tokenizer.is_fast
 
 
-def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, seed_doc,
+def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, seed_doc, engine,
                                                                    engine_config) -> None:
     from models.extractive_qa import rank_evidence
     from models.transformers_engine import TransformersEngine
@@ -134,7 +134,7 @@ def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, see
     question = sentence.text.rstrip(".") + "?"  # the retriever surely ranks it first
     config = replace(engine_config, qa_model=qa.loaded.source,
                      options={**engine_config.options, "qa_top_windows": 4})
-    fast = TransformersEngine.load(config)
+    fast = TransformersEngine(config, engine.embedded)  # shares the analysed-article cache
     ranked = rank_evidence(seed_doc, question, fast.embedded.toolkit)
     assert ranked[0][0] == sentence.index
     read = fast.qa().preprocess(seed_doc, question, ranked)
