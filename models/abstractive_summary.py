@@ -122,7 +122,9 @@ class AbstractiveSummarizer:
                 if len(texts) == 1:
                     break
                 texts = self.parts([self.generate(t, Length.MEDIUM) for t in texts])
-            return self.generate(texts[0], length)
+            # Each round shrinks the text several-fold, so this is one part; were it not, the
+            # last part would be cut at the budget rather than dropped.
+            return self.generate(" ".join(texts), length)
         return self.generate(" ".join(doc.sentences[i].text for i in self.select(doc)), length)
 
     def split(self, text: str) -> list[str]:
