@@ -22,12 +22,19 @@ from typing import Any
 from bot.settings import Settings
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
+NEREL = (Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "nerel_wikinews_ru"
+         / "nerel_news.wikinews_only.jsonl")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--jsonl", metavar="PATH", help="articles, one JSON object a line")
     source.add_argument("--chat", type=int, help="a chat id in the configured database")
+    source.add_argument("--calibrate", metavar="PAIRS",
+                        help="score the same-story rule on labelled NEREL pairs "
+                             "(tests/digest/calibration_pairs.json)")
+    parser.add_argument("--nerel", default=str(NEREL),
+                        help="the NEREL Wikinews JSONL the pairs refer to")
     parser.add_argument("--max-items", type=int, default=None,
                         help="stories to show (default: DIGEST_MAX_ITEMS)")
 
@@ -54,6 +61,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             print("error: no articles in the input", file=sys.stderr)
             return EXIT_BAD_INPUT
     engine = load_engine(settings.engine_config())
+    if args.calibrate:
+        return _calibrate(Path(args.calibrate), Path(args.nerel), engine)
     max_items = args.max_items or settings.digest_max_items
     if args.chat is not None:
         return asyncio.run(_from_database(args.chat, settings, engine, max_items))
@@ -94,4 +103,34 @@ async def _from_database(chat_id: int, settings: Settings, engine: Any, max_item
     print(digest.text)
     print(f"chat {chat_id}: {digest.articles} articles -> {digest.stories} stories",
           file=sys.stderr)
+    return EXIT_OK
+
+
+def _calibrate(pairs_path: Path, nerel_path: Path, engine: Any) -> int:
+    """Per label (same, hard, random): pairs merged by `same_story`, and the cosine range."""
+    from bot.digest.compose import DigestArticle, key_terms, same_story, story_text
+
+    try:
+        pairs = json.loads(pairs_path.read_text(encoding="utf-8"))["pairs"]
+        rows = {r["id"]: r for r in map(json.loads, nerel_path.read_text("utf-8").splitlines())}
+        ids = sorted({p[side] for p in pairs for side in ("a", "b")})
+        articles = {i: DigestArticle(id=n, title=rows[i]["title"], text=rows[i]["text"])
+                    for n, i in enumerate(ids)}
+    except (OSError, ValueError, KeyError) as error:
+        print(f"error: cannot read the pairs or the NEREL file: {error!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    started = time.perf_counter()
+    vectors = dict(zip(ids, engine.embed([story_text(articles[i]) for i in ids]), strict=True))
+    seconds = time.perf_counter() - started
+    by_label: dict[str, list[tuple[float, bool]]] = {}
+    for pair in pairs:
+        a, b = articles[pair["a"]], articles[pair["b"]]
+        cosine = float(vectors[pair["a"]] @ vectors[pair["b"]])
+        shared = len(key_terms(story_text(a)) & key_terms(story_text(b)))
+        by_label.setdefault(pair["label"], []).append((cosine, same_story(cosine, shared)))
+    for label, scored in by_label.items():
+        cosines = [c for c, _ in scored]
+        print(f"{label:7s} pairs={len(scored):3d} merged={sum(m for _, m in scored):3d} "
+              f"cosine {min(cosines):.3f}-{max(cosines):.3f}")
+    print(f"{len(ids)} articles embedded in {seconds:.1f} s", file=sys.stderr)
     return EXIT_OK
