@@ -102,7 +102,7 @@ async def test_full_queue_gets_a_polite_busy(harness_factory, seed_text) -> None
 async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) -> None:
     from aiohttp import web
 
-    body = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n")[3:])
+    body = "".join(f"<p>{p}</p>" for p in seed_text.split("\n\n")[3:7])
     page = f"<html><head><title>Визит</title></head><body><article>{body}</article></body></html>"
     async def news(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")

@@ -33,7 +33,7 @@ async def site():
         return resp
 
     async def slow(_: web.Request) -> web.Response:
-        await asyncio.sleep(3)
+        await asyncio.sleep(1)
         return web.Response(text=ARTICLE, content_type="text/html")
 
     async def image(_: web.Request) -> web.Response:
@@ -68,7 +68,7 @@ async def test_loopback_is_refused_unless_allowed(site) -> None:
 @pytest.mark.parametrize("path,reason,kwargs", [
     ("/hop/9", "redirects", {"max_redirects": 3}),
     ("/big", "too_big", {"max_bytes": 200_000}),
-    ("/slow", "timeout", {"timeout": 0.5}),
+    ("/slow", "timeout", {"timeout": 0.3}),
     ("/image", "type", {}),
 ])
 async def test_caps(site, path: str, reason: str, kwargs: dict) -> None:

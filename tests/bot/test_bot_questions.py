@@ -10,8 +10,9 @@ from tests.support.routing_engine import FailingEngine, TitleEchoEngine
 
 
 def _article(title: str, seed_text: str) -> str:
-    """The seed's body under another headline: a distinct article (another hash)."""
-    return f"{title}\n\n" + seed_text.split("\n\n", 3)[3]
+    """Four paragraphs of the seed under another headline: a distinct article (another hash),
+    short enough to summarise quickly."""
+    return f"{title}\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
 
 
 @pytest.fixture

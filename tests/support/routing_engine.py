@@ -15,10 +15,10 @@ from models.base import Answer, Article, Engine, Length, Summary
 
 
 class TitleEchoEngine:
-    name = "title-echo"
 
     def __init__(self, real: Engine) -> None:
         self.real = real
+        self.name = real.name  # its summaries are the real engine's: share their cache
         self.questions: list[tuple[str, str]] = []  # (article title, question)
 
     def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
@@ -36,8 +36,6 @@ class TitleEchoEngine:
 
 class FailingEngine(TitleEchoEngine):
     """Fails the way a bug would (not an EngineError): the user must still get an apology."""
-
-    name = "failing"
 
     def answer(self, article: Article, question: str) -> Answer:
         raise RuntimeError("boom")
