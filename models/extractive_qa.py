@@ -21,12 +21,12 @@ from models.qa_parse import parse_sentences
 from models.qa_question import Question, parse_question
 from models.qa_retrieval import combined_scores
 from models.qa_spans import Candidate, score_candidates
+from models.qa_weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
 
 logger = logging.getLogger(__name__)
 
 ENGINE = "embedded"
 TOP_SENTENCES = 3  # sentences parsed and searched for a span
-SENTENCE_WEIGHT = 4.0  # a span's score gains this much per unit of its sentence's lead
 NO_ANSWER_THRESHOLD = 0.80  # below this retrieval score the article does not answer
 NO_ANSWER_TEXT = "В статье этого нет"
 
@@ -88,10 +88,11 @@ def _best_span(doc: AnalyzedArticle, question: Question, order: list[int], score
     parsed = parse_sentences(doc, order, toolkit)
     lead = float(scores[order[0]])
     best: tuple[float, Candidate] | None = None
-    for index in order:
+    for rank, index in enumerate(order):
         sentence = parsed[index]
         entities = doc.entities_in(sentence.sentence)
-        bonus = SENTENCE_WEIGHT * (float(scores[index]) - lead)
+        bonus = (SENTENCE_LEAD_WEIGHT * (float(scores[index]) - lead)
+                 + SENTENCE_RANK_WEIGHTS[min(rank, len(SENTENCE_RANK_WEIGHTS) - 1)])
         for candidate in score_candidates(sentence, entities, question):
             total = candidate.score + bonus
             if best is None or total > best[0]:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
+from models.qa_weights import (BASE, CROSSED, CROSSED_AT, EXPECTS, FEATURES, HEAD_POS,
+                               HEAD_RELS, WEIGHTS)
 
-MAX_WORDS = 14  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
+MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
 EDGE_POS = {"ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}
 CLAUSE_RELS = {"acl", "acl:relcl", "advcl", "parataxis", "conj", "ccomp", "appos"}
 REASON_MARKERS = ("потому что", "так как", "из-за", "благодаря", "поскольку", "в связи с",
@@ -25,6 +29,8 @@ MONTHS = ("январ", "феврал", "март", "апрел", "мая", "м�
           "октябр", "ноябр", "декабр")
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
 _DIGIT = re.compile(r"\d")
+APPROX = {"около", "более", "менее", "свыше", "почти", "примерно", "порядка", "приблизительно",
+          "до", "от", "лишь", "всего"}
 NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
                 "четверть", "процент", "млн", "млрд", "тыс"}
 
@@ -89,6 +95,21 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
         inside = [n for n, w in enumerate(words) if entity.start <= w.start and w.stop <= entity.stop]
         if inside:
             ranges.add((inside[0], inside[-1]))
+    for i, word in enumerate(words):  # "7 000 000 квадратных километров": digit runs + unit
+        if _DIGIT.search(word.text) and (i == 0 or not _DIGIT.search(words[i - 1].text)):
+            j = i
+            while j + 1 < len(words) and (_DIGIT.search(words[j + 1].text)
+                                          or words[j + 1].lemma in NUMBER_WORDS):
+                j += 1
+            ranges.add((i, j))
+            k = j
+            while k + 1 < len(words) and words[k + 1].pos in {"NOUN", "ADJ", "SYM"} and k - j < 3:
+                k += 1
+                if words[k].pos in {"NOUN", "SYM"}:
+                    ranges.add((i, k))
+                    break
+            if i > 0 and words[i - 1].lemma in APPROX:
+                ranges.update({(i - 1, j), (i - 1, k)})
     text_lower = parsed.sentence.text.lower()
     for marker in REASON_MARKERS:
         at = text_lower.find(marker)
@@ -149,24 +170,29 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
         before = parsed.sentence.text[:words[0].start - parsed.sentence.start].lower()
         return 1.0 if before.rstrip().endswith(REASON_MARKERS) else 0.0
     if expect is Expect.QUALITY:
+        governor = parsed.words[head_word.head].lemma if head_word.head >= 0 else ""
         if head_word.pos == "ADJ":
-            return 0.8
+            return 0.9 if governor == question.focus else 0.2
         if kinds or head_word.pos == "PROPN":
-            return 0.7
-        return 0.4 if head_word.pos == "NOUN" else 0.0
+            return 0.8
+        return 0.6 if head_word.pos == "NOUN" else 0.0
     if expect is Expect.MANNER:
         return 0.5 if head_word.pos in {"NOUN", "VERB", "ADV"} else 0.1
-    return 0.6 if head_word.pos in {"NOUN", "PROPN"} else 0.1
+    if head_word.pos in {"NOUN", "PROPN"}:
+        case = question.wh_case
+        return 0.8 if case and head_word.feats.get("Case") == case else 0.6
+    return 0.1
 
 
-def score_candidates(parsed: ParsedSentence, entities: list[Entity],
-                     question: Question) -> list[Candidate]:
-    """Every candidate span of `parsed`, scored; the caller picks the best across sentences."""
+def candidate_features(parsed: ParsedSentence, entities: list[Entity], question: Question
+                       ) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """Candidate word ranges of `parsed` and one feature row each (see `FEATURES`)."""
     words = parsed.words
     matched = [i for i, w in enumerate(words) if _matches(w, question)]
     matched_set = set(matched)
-    out = []
-    for lo, hi in candidate_ranges(parsed, entities):
+    expect_at = EXPECTS.index(question.expect)
+    ranges, rows = [], []
+    for lo, hi in sorted(candidate_ranges(parsed, entities)):
         span = range(lo, hi + 1)
         content = [i for i in span if words[i].pos not in EDGE_POS
                    and words[i].lemma not in STOP_LEMMAS]
@@ -179,14 +205,46 @@ def score_candidates(parsed: ParsedSentence, entities: list[Entity],
         head = heads[0] if heads else lo
         start, stop = words[lo].start, words[hi].stop
         kinds = {e.type for e in entities if e.start < stop and start < e.stop}
+        exact_entity = any(e.start == start and e.stop == stop for e in entities)
         fit = _type_fit(parsed, lo, hi, head, question, kinds)
         governor = words[head].head
-        attached = 1.0 if governor in matched_set else 0.0
-        if matched:
-            distance = min(min(abs(i - m) for m in matched) for i in (lo, hi))
-        else:
-            distance = 5
-        score = (1.0 * fit + 0.5 * attached - 1.5 * repeated - 0.04 * min(distance, 10)
-                 - 0.03 * len(content))
-        out.append(Candidate(parsed, lo, hi, score))
-    return out
+        distance = min(min(abs(i - m) for m in matched) for i in (lo, hi)) if matched else 10
+        inside = sum(1 for m in matched if lo < m < hi)
+        case = question.wh_case
+        row = np.zeros(len(FEATURES), dtype=np.float32)
+        row[0] = 1.0
+        row[1] = fit
+        row[2] = governor in matched_set
+        row[3] = repeated
+        row[4] = min(distance, 10) / 10
+        row[5] = min(len(content), 30) / 10
+        row[6] = head in matched_set
+        row[7] = bool(kinds)
+        row[8] = exact_entity
+        row[9] = bool(case) and words[head].feats.get("Case") == case
+        row[10] = inside > 0
+        row[11] = lo == 0 or words[lo - 1].pos == "PUNCT"
+        row[12] = hi == len(words) - 1 or words[hi + 1].pos == "PUNCT"
+        row[13] = governor >= 0 and words[governor].pos == "VERB" and governor in matched_set
+        row[14] = (len(content) == 1)
+        pos_at = HEAD_POS.index(words[head].pos) if words[head].pos in HEAD_POS else -1
+        if pos_at >= 0:
+            row[BASE + pos_at] = 1.0
+        rel = words[head].rel.split(":")[0]
+        if rel in HEAD_RELS:
+            row[BASE + len(HEAD_POS) + HEAD_RELS.index(rel)] = 1.0
+        cross = BASE + len(HEAD_POS) + len(HEAD_RELS) + expect_at * len(CROSSED)
+        row[cross:cross + len(CROSSED)] = [row[k] for k in CROSSED_AT] + [
+            words[head].pos == p for p in ("NOUN", "PROPN", "ADJ", "NUM", "VERB")]
+        ranges.append((lo, hi))
+        rows.append(row)
+    matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
+    return ranges, matrix
+
+
+def score_candidates(parsed: ParsedSentence, entities: list[Entity],
+                     question: Question) -> list[Candidate]:
+    """Every candidate span of `parsed`, scored by the learned weights (higher is better)."""
+    ranges, matrix = candidate_features(parsed, entities, question)
+    scores = matrix @ WEIGHTS if len(ranges) else []
+    return [Candidate(parsed, lo, hi, float(score)) for (lo, hi), score in zip(ranges, scores)]
