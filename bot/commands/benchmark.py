@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.commands.evaluate import format_report
 from bot.commands.summarize import EXIT_OK, BadInput, fail, load_configured_engine, read_article
-from bot.evaluation.summary import percentile
+from bot.evaluation.common import percentile
 from bot.settings import Settings
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_3e03566f6385fd19.txt"

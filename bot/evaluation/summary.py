@@ -10,14 +10,13 @@ same code, so the comparison is like for like; lengths are in characters.
 
 from __future__ import annotations
 
-import json
 import logging
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.evaluation.common import percentile, read_jsonl
 from models.base import Article, Engine
 from models.errors import EngineError
 from models.nlp_toolkit import NlpToolkit, load_toolkit
@@ -30,29 +29,6 @@ STOP_LEMMAS = {
     "один", "новый", "сам", "иметь", "сказать", "другой", "самый", "наш", "ваш", "её", "его",
 }
 BASELINES = (2, 3)
-
-
-def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of a JSON-lines file, at most `limit` of them."""
-    with path.open(encoding="utf-8") as lines:
-        count = 0
-        for line in lines:
-            if line.strip():
-                yield json.loads(line)
-                count += 1
-                if limit is not None and count >= limit:
-                    return
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) by linear interpolation; 0.0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def lemmas(text: str, toolkit: NlpToolkit) -> list[tuple[str, str]]:

@@ -116,3 +116,15 @@ def test_real_process_exit_codes_and_no_traceback() -> None:
     )
     assert done.returncode == 2
     assert "no words" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_benchmark_reports_load_latency_and_memory(monkeypatch, capsys) -> None:
+    code, out, _ = cli(monkeypatch, capsys, ["benchmark", "--runs", "2", "--question",
+                                             "С кем встретился Али Асадов?"])
+    assert code == 0
+    figures = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    assert float(figures["engine_load_s"]) >= 0  # the session's engine is already loaded
+    for key in ("summary_p50_s", "summary_p95_s", "followup_question_p50_s", "peak_rss_mb"):
+        assert float(figures[key]) > 0
+    # each timed summary analysed the article afresh (the cache was cleared before each run)
+    assert float(figures["  analyses"]) >= 2
