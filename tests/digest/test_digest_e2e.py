@@ -266,3 +266,25 @@ async def test_block_and_unblock_events_pause_and_resume_at_once(running_bot) ->
     await wait_until(paused_reason, "blocked")
     api.push_update(membership("member"))
     await wait_until(paused_reason, None)
+
+
+async def test_digest_now_lists_the_chat_articles_and_keeps_the_schedule(running_bot) -> None:
+    api, dp, clock = running_bot
+    mark = api.mark()
+    api.push_update(command("/digest", chat_id=USER))
+    empty = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
+                               since=mark)
+    assert empty.params["text"] == "За этот период новых статей не было."
+    api.push_update(command("/subscribe 09:00", chat_id=USER))
+    for count, name in enumerate(("belgium", "drones"), start=1):  # apart: not one paste
+        api.push_update(private_text(story(name), chat_id=USER))
+        await wait_until(lambda: article_count(dp), count)
+    clock.set(datetime.now(UTC))  # articles carry real timestamps; the manual clock catches up
+    mark = api.mark()
+    api.push_update(command("/digest", chat_id=USER))
+    sent = await api.wait_for("sendMessage", lambda c: str(c.params["text"]).startswith(
+        "<b>Дайджест"), 60, since=mark)
+    assert sent.params["text"].count("\n• ") == 2 and "2 статьи" in sent.params["text"]
+    async with dp["sessionmaker"]() as session:
+        sub = await SubscriptionRepo(session).get(USER)
+    assert sub is not None and sub.last_sent_at is None  # the 09:00 digest will list them too
