@@ -128,3 +128,24 @@ def test_benchmark_reports_load_latency_and_memory(monkeypatch, capsys) -> None:
         assert float(figures[key]) > 0
     # each timed summary analysed the article afresh (the cache was cleared before each run)
     assert float(figures["  analyses"]) >= 2
+
+
+def test_ask_prints_the_answer_then_its_sentence(monkeypatch, capsys, seed_text) -> None:
+    code, out, _ = cli(monkeypatch, capsys, ["ask", str(SEED), "С кем встретился Али Асадов?"])
+    assert code == 0
+    answer, evidence = out.strip().splitlines()
+    assert answer in evidence and evidence in seed_text
+
+
+def test_ask_jsonl_answers_in_order(monkeypatch, capsys, seed_text) -> None:
+    lines = [
+        json.dumps({"id": i, "context": seed_text, "question": q}, ensure_ascii=False)
+        for i, q in enumerate(["С кем встретился Али Асадов?", "Какой объем взаимной торговли?"])
+    ]
+    code, out, _ = cli(monkeypatch, capsys, ["ask", "--jsonl"], "\n".join(lines) + "\n")
+    results = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r["id"] for r in results] == [0, 1]
+    for result in results:
+        assert set(result) == {"id", "answer", "evidence", "score"}
+        assert result["evidence"] in seed_text
