@@ -161,6 +161,22 @@ async def test_dst_spring_forward_0230_subscription_fires_once_at_0300(world: Wo
     assert sub.next_due_at == datetime(2026, 3, 9, 6, 30, tzinfo=UTC)  # 02:30 EDT
 
 
+async def test_dst_fall_back_0130_subscription_fires_once_not_in_the_repeated_hour(
+        world: World) -> None:
+    scheduler = await world.scheduler()
+    world.clock.set(datetime(2026, 10, 31, 12, 0, tzinfo=UTC))
+    await world.subscribe(scheduler, args="01:30 America/New_York")
+    await world.add_article(scheduler, "cuba", datetime(2026, 11, 1, 1, 0, tzinfo=UTC))
+    sent_at = []
+    for minutes in range(0, 24 * 60, 15):  # 1 November 2026: 01:00-02:00 happens twice
+        world.clock.set(datetime(2026, 11, 1, 0, 0, tzinfo=UTC) + timedelta(minutes=minutes))
+        if (await scheduler.tick())["sent"]:
+            sent_at.append(world.clock())
+    assert sent_at == [datetime(2026, 11, 1, 5, 30, tzinfo=UTC)]  # 01:30 EDT, the first one
+    sub = await world.subscription(scheduler)
+    assert sub.next_due_at == datetime(2026, 11, 2, 6, 30, tzinfo=UTC)  # 01:30 EST
+
+
 async def test_next_digest_lists_only_articles_since_the_last_one(world: World) -> None:
     scheduler = await world.scheduler()
     await world.subscribe(scheduler)
