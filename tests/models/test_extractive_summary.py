@@ -70,7 +70,7 @@ def test_the_top_ranked_sentence_comes_first(embedded_engine, seed_text) -> None
 def test_a_repeated_sentence_is_not_quoted_twice(embedded_engine) -> None:
     lead = ("Премьер-министр Азербайджана Али Асадов встретился в Баку с премьер-министром "
             "Казахстана Олжасом Бектеновым.")
-    text = "\n".join([
+    lines = [
         lead,
         "Стороны обсудили торговлю, транзит грузов и строительство энергокабеля по дну Каспия.",
         lead,
@@ -79,7 +79,8 @@ def test_a_repeated_sentence_is_not_quoted_twice(embedded_engine) -> None:
         "Главы правительств подписали документы о сотрудничестве в медицине и связи.",
         "Следующая встреча пройдет в Астане осенью текущего года, сообщили в кабинете.",
         "Кроме того, стороны отметили рост туристических потоков между странами.",
-    ])
+    ]
+    text = "\n".join(lines)
     summary = embedded_engine.summarize(Article(text), length=Length.MEDIUM)
     assert summary.text.count("Али Асадов встретился") == 1
 
