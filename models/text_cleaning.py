@@ -52,6 +52,7 @@ _CREDIT = re.compile(
 _URL = re.compile(r"(?:https?://|www\.|t\.me/)\S+|\S+\.(?:ru|com|org|net|рф|su|io|me)(?:/\S*)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'][^\W\d_]+)*")
+_LIST_ITEM = re.compile(r"^\s*(?:[•·▪●◦*–—-]|\d+[.)])\s")
 _TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
 
 MAX_HEADLINE_CHARS = 250
@@ -100,8 +101,13 @@ def is_furniture(line: str) -> bool:
         return True
     words = _WORD.findall(_URL.sub(" ", line))
     # A rubric name or a one-word tail ("Политика", "Новости", "Главное"): a short label
-    # with no sentence punctuation.
-    return len(words) <= MAX_LABEL_WORDS and not _TERMINAL.search(line)
+    # with no sentence punctuation. A list item ("• Москва — 5 человек") is not one.
+    return (
+        len(words) <= MAX_LABEL_WORDS
+        and not _TERMINAL.search(line)
+        and not _LIST_ITEM.match(line)
+        and not any(c.isdigit() for c in line)
+    )
 
 
 def _looks_like_headline(line: Span, rest: list[Span]) -> bool:

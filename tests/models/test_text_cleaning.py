@@ -37,6 +37,8 @@ def test_furniture_lines_are_recognised(line: str) -> None:
     "Объем взаимной торговли составил около 500 млн долларов.",
     "В среду прошли переговоры.",
     "Он сказал: «Мы готовы».",
+    "• Москва — 5 человек",
+    "— Кто там?",
 ])
 def test_prose_lines_are_kept(line: str) -> None:
     assert not is_furniture(line)
