@@ -20,14 +20,16 @@ from models.nlp_toolkit import NlpToolkit
 from models.qa_parse import parse_sentences
 from models.qa_question import Question, parse_question
 from models.qa_retrieval import combined_scores
-from models.qa_spans import Candidate, score_candidates
+from models.qa_spans import Candidate, refine, score_candidates
 from models.qa_weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
 
 logger = logging.getLogger(__name__)
 
 ENGINE = "embedded"
 TOP_SENTENCES = 3  # sentences parsed and searched for a span
-NO_ANSWER_THRESHOLD = 0.80  # below this retrieval score the article does not answer
+# Below this retrieval score the article does not answer. On XQuAD-ru dev 0.88 keeps 99.6% of
+# the questions answered and rejects 91.5% of them asked against another article.
+NO_ANSWER_THRESHOLD = 0.88
 NO_ANSWER_TEXT = "В статье этого нет"
 
 
@@ -88,13 +90,15 @@ def _best_span(doc: AnalyzedArticle, question: Question, order: list[int], score
     parsed = parse_sentences(doc, order, toolkit)
     lead = float(scores[order[0]])
     best: tuple[float, Candidate] | None = None
+    everyone: list[Candidate] = []
     for rank, index in enumerate(order):
         sentence = parsed[index]
         entities = doc.entities_in(sentence.sentence)
         bonus = (SENTENCE_LEAD_WEIGHT * (float(scores[index]) - lead)
                  + SENTENCE_RANK_WEIGHTS[min(rank, len(SENTENCE_RANK_WEIGHTS) - 1)])
         for candidate in score_candidates(sentence, entities, question):
+            everyone.append(candidate)
             total = candidate.score + bonus
             if best is None or total > best[0]:
                 best = (total, candidate)
-    return None if best is None else best[1]
+    return None if best is None else refine(best[1], everyone, question)

@@ -29,6 +29,9 @@ MONTHS = ("январ", "феврал", "март", "апрел", "мая", "м�
           "октябр", "ноябр", "декабр")
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
 _DIGIT = re.compile(r"\d")
+LIGHT_NOUNS = {"документ", "соглашение", "договор", "меморандум", "вопрос", "мера", "проект",
+               "решение", "программа", "план", "заявление", "указ", "закон", "протокол",
+               "контракт", "изменение", "поправка", "шаг", "предложение", "условие"}
 APPROX = {"около", "более", "менее", "свыше", "почти", "примерно", "порядка", "приблизительно",
           "до", "от", "лишь", "всего"}
 NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
@@ -43,6 +46,8 @@ class Candidate:
     first: int
     last: int
     score: float
+    fit: float = 0.0  # how well it looks like the expected answer type (0..1)
+    repeated: float = 0.0  # share of its content words that repeat the question
 
     @property
     def start(self) -> int:
@@ -242,9 +247,31 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
     return ranges, matrix
 
 
+def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Candidate:
+    """Make the chosen span say only the answer.
+
+    A number or date span that repeats the question ("объём торговли составил около 500 млн долларов") is
+    cut to the largest span inside it that fits the answer type as well and repeats nothing.
+    A lone general noun ("документы", "меры") is widened to its phrase, since what it names is
+    in its complement ("документы о сотрудничестве в сфере ...").
+    """
+    if best.repeated > 0 and question.expect in {Expect.NUMBER, Expect.TIME}:
+        inner = [c for c in rivals if c.sentence is best.sentence and c.repeated == 0
+                 and best.first <= c.first and c.last <= best.last and c.fit >= best.fit]
+        if inner:
+            return max(inner, key=lambda c: c.score)
+    words = best.sentence.words
+    if best.first == best.last and words[best.first].lemma in LIGHT_NOUNS:
+        lo, hi = _trim(words, *best.sentence.subtree(best.first))
+        if hi > best.last and hi - lo < MAX_WORDS:
+            return Candidate(best.sentence, best.first, hi, best.score, best.fit, best.repeated)
+    return best
+
+
 def score_candidates(parsed: ParsedSentence, entities: list[Entity],
                      question: Question) -> list[Candidate]:
     """Every candidate span of `parsed`, scored by the learned weights (higher is better)."""
     ranges, matrix = candidate_features(parsed, entities, question)
     scores = matrix @ WEIGHTS if len(ranges) else []
-    return [Candidate(parsed, lo, hi, float(score)) for (lo, hi), score in zip(ranges, scores)]
+    return [Candidate(parsed, lo, hi, float(score), float(row[1]), float(row[3]))
+            for (lo, hi), score, row in zip(ranges, scores, matrix)]

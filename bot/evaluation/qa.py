@@ -1,0 +1,111 @@
+"""QA evaluation on SQuAD-style JSON lines (XQuAD-ru): EM, token F1, evidence, no-answer, latency.
+
+Each row's context is the article. The engine first reads each article once (timed apart, when
+the engine exposes `analyze`), so the per-question latency is that of a follow-up question about
+an article already read. "evidence" is the share of questions whose evidence sentence holds the
+gold answer. Negatives: each question is also asked against a different article (the next one in
+the file); a good engine answers "no answer" there, and `negatives_rejected` is that share.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.evaluation.common import exact_match, percentile, read_jsonl, token_f1
+from models.base import Answer, Article, Engine
+from models.errors import EngineError
+
+logger = logging.getLogger(__name__)
+
+NEGATIVES = 200  # questions asked against the wrong article (spread over the file)
+
+
+def _holds_gold(answer: Answer, context: str, golds: list[dict[str, Any]]) -> bool:
+    """Whether the evidence sentence contains a gold answer, by offsets when they are known."""
+    if not answer.sentence:
+        return False
+    where = -1
+    if answer.found:
+        where = context.rfind(answer.sentence, 0, answer.start + 1)
+    if where < 0:
+        return any(g["text"] in answer.sentence for g in golds)
+    stop = where + len(answer.sentence)
+    return any(where <= g["answer_start"] and g["answer_start"] + len(g["text"]) <= stop
+               for g in golds)
+
+
+def _ask(engine: Engine, article: Article, question: str) -> tuple[Answer | None, float]:
+    started = time.perf_counter()
+    try:
+        answer = engine.answer(article, question)
+    except EngineError as error:
+        logger.warning("question failed: %r", error)
+        return None, time.perf_counter() - started
+    return answer, time.perf_counter() - started
+
+
+def run_qa_eval(path: Path, engine: Engine, limit: int | None = None,
+                negatives: int = NEGATIVES) -> dict[str, Any]:
+    """Score `engine` on the QA rows of `path` (first `limit` rows); returns a flat report.
+
+    Figures are fractions (0..1) except latencies, in milliseconds. `negatives` questions (0 to
+    skip) are asked against another article to measure how often "no answer" is given there.
+    """
+    rows = list(read_jsonl(Path(path), limit))
+    if not rows:
+        raise EngineError(f"{path} holds no rows")
+    contexts = list(dict.fromkeys(row["context"] for row in rows))
+    analyze = getattr(engine, "analyze", None)
+    read_ms: list[float] = []
+    if callable(analyze):
+        for context in contexts:
+            started = time.perf_counter()
+            analyze(Article(context))
+            read_ms.append(1000 * (time.perf_counter() - started))
+    em = f1 = evidence = unanswered = failed = 0.0
+    latency: list[float] = []
+    for row in rows:
+        golds = row["answers"]
+        answer, seconds = _ask(engine, Article(row["context"]), row["question"])
+        latency.append(1000 * seconds)
+        if answer is None:
+            failed += 1
+            continue
+        texts = [g["text"] for g in golds]
+        em += exact_match(answer.text, texts)
+        f1 += token_f1(answer.text, texts)
+        evidence += _holds_gold(answer, row["context"], golds)
+        unanswered += not answer.found
+    count = len(rows)
+    report: dict[str, Any] = {
+        "questions": count,
+        "articles": len(contexts),
+        "exact_match": em / count,
+        "f1": f1 / count,
+        "evidence_hit": evidence / count,
+        "no_answer_rate": unanswered / count,
+        "errors": int(failed),
+        "latency_ms_p50": percentile(latency, 50),
+        "latency_ms_p95": percentile(latency, 95),
+    }
+    if read_ms:
+        report["article_read_ms_p50"] = percentile(read_ms, 50)
+    if negatives and len(contexts) > 1:
+        report.update(_negatives(engine, rows, contexts, negatives))
+    return report
+
+
+def _negatives(engine: Engine, rows: list[dict[str, Any]], contexts: list[str],
+               wanted: int) -> dict[str, Any]:
+    """Ask questions against the next article in the file; count how many get no answer."""
+    step = max(1, len(rows) // wanted)
+    picked = rows[::step][:wanted]
+    rejected = 0
+    for row in picked:
+        other = contexts[(contexts.index(row["context"]) + 1) % len(contexts)]
+        answer, _ = _ask(engine, Article(other), row["question"])
+        rejected += answer is not None and not answer.found
+    return {"negatives": len(picked), "negatives_rejected": rejected / len(picked)}
