@@ -93,5 +93,6 @@ async def test_webhook_mode_takes_updates_by_post_with_the_secret(tmp_path: Path
         assert len(api.sent_texts(chat)) == 1  # the unauthenticated update did nothing
         assert api.get_updates_calls == 0
     finally:
-        assert await bot.stop() == 0
+        code = await bot.stop()
         await api.stop()
+    assert code == 0, bot.output[-3000:]  # SIGTERM is a clean shutdown
