@@ -113,11 +113,13 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
         sessionmaker, default_length=settings.default_summary_length,
         default_timezone=settings.default_timezone,
     ))
+    # Inner middlewares run only when a handler matched: group chatter the bot ignores
+    # neither counts towards the rate limit nor gets a "too many messages" reply.
     rate_limit = RateLimitMiddleware(settings.user_rate_limit)
-    dp.message.outer_middleware(rate_limit)
     dp.message.outer_middleware(DigestResumeMiddleware())
-    dp.callback_query.outer_middleware(rate_limit)
     typing = TypingMiddleware()
+    dp.message.middleware(rate_limit)
+    dp.callback_query.middleware(rate_limit)
     dp.message.middleware(typing)
     dp.callback_query.middleware(typing)
     for router in load_routers():

@@ -145,3 +145,13 @@ async def test_chat_row_created_once_with_defaults(harness) -> None:
     async with harness.sessionmaker() as session:
         rows = (await session.scalars(select(ChatRow).where(ChatRow.id == chat))).all()
     assert len(rows) == 1 and rows[0].summary_length == "short" and rows[0].kind == "private"
+
+
+async def test_group_chatter_does_not_count_towards_the_rate_limit(harness_factory) -> None:
+    harness = await harness_factory(user_rate_limit=2)
+    group = -1004000 - harness.new_chat()
+    for n in range(5):
+        await harness.feed(U.group_text(f"Обычная болтовня номер {n}", chat_id=group))
+    assert harness.api.sent_texts(group) == []
+    await harness.feed(U.command("/help", chat_id=group))
+    assert "Пример" in harness.api.sent_texts(group)[-1]
