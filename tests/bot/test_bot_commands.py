@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 
 from sqlalchemy import select
 
 from bot.storage.tables import ChatRow
 from tests.support import updates as U
+from tests.support.routing_engine import BlockingEngine
 
 
 def _buttons(call) -> dict[str, str]:
@@ -88,15 +90,20 @@ async def test_429_is_retried_after_retry_after(harness) -> None:
     assert sends[1].at - sends[0].at >= 0.9
 
 
-async def test_full_queue_gets_a_polite_busy(harness_factory, seed_text) -> None:
-    harness = await harness_factory(nlp_workers=1, nlp_queue_size=0)
-    executor = harness.dp["executor"]
-    executor._in_flight = executor.capacity  # every worker taken by other chats' articles
+async def test_full_queue_gets_a_polite_busy(harness_factory, embedded_engine,
+                                             seed_text) -> None:
+    engine = BlockingEngine(embedded_engine)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_queue_size=0)
     chat = harness.new_chat()
-    await harness.feed(U.private_text(seed_text.replace("Баку", "Баку (Азербайджан)"),
-                                      chat_id=chat))
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    await harness.feed(U.private_text(article, chat_id=chat))
+    slow = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
+    await asyncio.to_thread(engine.started.wait, 10)  # the only worker is busy now
+    await harness.feed(U.private_text("Что подписали?", chat_id=chat))
     assert "Попробуйте через минуту" in harness.api.sent_texts(chat)[-1]
-    executor._in_flight = 0
+    engine.release.set()
+    await slow
+    assert harness.api.sent_texts(chat)[-1].startswith("<b>Ответ:</b>")
 
 
 async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) -> None:

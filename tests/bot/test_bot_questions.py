@@ -120,3 +120,17 @@ async def test_seed_question_is_answered_with_the_signed_documents(harness, seed
     assert answer.startswith("<b>Ответ:</b>") and "<i>Из статьи:</i> «" in answer
     for words in ("медицинского страхования", "научных изданий", "волоконно-оптических"):
         assert words in answer, answer
+
+
+async def test_picking_an_article_in_the_list_directs_plain_questions(echo, seed_text) -> None:
+    harness, engine = echo
+    chat = harness.new_chat()
+    for title in ("Первая новость о визите", "Вторая новость о визите"):
+        await harness.feed(U.private_text(_article(title, seed_text), chat_id=chat))
+    await harness.feed(U.command("/articles", chat_id=chat))
+    listing = harness.api.calls_for("sendMessage")[-1]
+    assert "1. Вторая новость о визите" in listing.params["text"]
+    second = listing.params["reply_markup"]["inline_keyboard"][0][1]  # the older one
+    await harness.feed(U.callback_query(second["callback_data"], message=listing.result))
+    await harness.feed(U.private_text("Кто приехал?", chat_id=chat))
+    assert engine.questions[-1] == ("Первая новость о визите", "Кто приехал?")

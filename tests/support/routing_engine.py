@@ -7,6 +7,7 @@ where routing is under test; answers themselves are tested with the real engine.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -39,3 +40,17 @@ class FailingEngine(TitleEchoEngine):
 
     def answer(self, article: Article, question: str) -> Answer:
         raise RuntimeError("boom")
+
+
+class BlockingEngine(TitleEchoEngine):
+    """Answers only when `release` is set: holds the one worker, as a slow article would."""
+
+    def __init__(self, real: Engine) -> None:
+        super().__init__(real)
+        self.release = threading.Event()
+        self.started = threading.Event()
+
+    def answer(self, article: Article, question: str) -> Answer:
+        self.started.set()
+        self.release.wait(10)
+        return super().answer(article, question)
