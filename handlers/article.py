@@ -139,9 +139,12 @@ async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
 
 @router.message(BareMention())
 async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> None:
-    """"@bot" alone in a group: the forward that follows it is an article for us."""
+    """"@bot" alone in a group: the forward that follows it is an article for us.
+
+    `ArrivalMiddleware` armed the joiner when the message arrived (re-arming here could undo
+    the forward's disarm); if no forward used it, say what to do.
+    """
     key = joiner_key(message)
-    joiner.arm(key)
     await asyncio.sleep(joiner.window * 1.5)
     if joiner.disarm(key):
         await message.reply("Перешлите статью сразу после упоминания или задайте вопрос: "

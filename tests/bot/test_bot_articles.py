@@ -178,3 +178,13 @@ async def test_short_tail_of_a_split_paste_is_not_taken_for_a_question(harness, 
     assert "Ключевое:" in text
     [article] = await _stored(harness, chat)
     assert article.text.endswith(body[cut + 1:])
+
+
+async def test_bare_group_mention_with_nothing_after_it_gets_a_hint(harness) -> None:
+    from tests.support.fake_bot_api import BOT_USERNAME
+
+    group = -1002000 - harness.new_chat()
+    mention = f"@{BOT_USERNAME}"
+    await harness.feed(U.group_text(mention, chat_id=group, mention=mention))
+    [text] = _texts(harness, group)
+    assert "Перешлите статью сразу после упоминания" in text

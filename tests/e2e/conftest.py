@@ -46,6 +46,7 @@ class BotProcess:
             "DATA_DIR": str(self.db_path.parent), "NLP_ENGINE": "embedded",
             "FETCH_ALLOW_PRIVATE": "true", "ALBUM_WINDOW_SECONDS": "1.0",
             "USER_RATE_LIMIT": "200", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
+            "WEBHOOK_URL": "",  # a developer's .env must not switch these runs to a webhook
         })
         env.update(self.env)
         polls = self.api.get_updates_calls
