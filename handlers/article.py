@@ -17,7 +17,7 @@ from bot.errors import ArticleNotFound, ArticleTooLong, EmptyMessage, Unsupporte
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, extension
 from bot.services.fetch import PageFetcher
-from bot.services.message_joiner import MessageJoiner, Part, join_parts
+from bot.services.message_joiner import MessageJoiner, Part, join_parts, split_forwards
 from bot.settings import Settings
 from bot.storage.repo import ChatSettings, Repo, StoredArticle
 from handlers.filters import (
@@ -53,6 +53,20 @@ def forward_source(message: Message) -> tuple[str, str]:
     if origin is not None and origin.type == "hidden_user":
         return origin.sender_user_name, ""  # type: ignore[union-attr]
     return "", ""
+
+
+def forward_origin_key(message: Message) -> tuple[str, int]:
+    """Who the forward came from, and the post's id there (0 when Telegram does not say)."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginChannel):
+        return f"channel:{origin.chat.id}", origin.message_id
+    if isinstance(origin, MessageOriginChat):
+        return f"chat:{origin.sender_chat.id}", 0
+    if origin is not None and origin.type == "user":
+        return f"user:{origin.sender_user.id}", 0  # type: ignore[union-attr]
+    if origin is not None and origin.type == "hidden_user":
+        return f"hidden:{origin.sender_user_name}", 0  # type: ignore[union-attr]
+    return "", 0
 
 
 async def send_summary(message: Message, repo: Repo, article: StoredArticle, summary: Summary,
@@ -114,17 +128,32 @@ async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleInt
 @router.message(F.forward_origin, Addressed(), flags=TYPING)
 async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner: MessageJoiner,
                      chat_settings: ChatSettings) -> None:
+    """Forwards that arrive together are collected, then each post (or a post the channel had
+    to cut into consecutive pieces) becomes its own article with its own reply."""
     text = message_text(message)
     if not text.strip():
         raise EmptyMessage()
     joiner.disarm(joiner_key(message))
-    parts = await _joined(message, joiner, text, "forward")
+    title, url = forward_source(message)
+    origin, origin_message_id = forward_origin_key(message)
+    part = Part(text, message.message_id, origin=origin, origin_message_id=origin_message_id,
+                source_title=title, source_url=url)
+    parts = await joiner.add(joiner_key(message, "forward"), part)
     if parts is None:
         return
-    title, url = forward_source(message)
-    incoming = IncomingArticle(text=join_parts(parts), source_kind="forward", source_title=title,
-                               source_url=url, message_ids=tuple(p.message_id for p in parts))
-    await take_article(message, repo, intake, chat_settings, incoming)
+    failure: Exception | None = None
+    for run in split_forwards(parts):
+        incoming = IncomingArticle(text=join_parts(run), source_kind="forward",
+                                   source_title=run[0].source_title,
+                                   source_url=run[0].source_url,
+                                   message_ids=tuple(p.message_id for p in run))
+        try:
+            await take_article(message, repo, intake, chat_settings, incoming)
+        except Exception as exc:  # one bad post must not cost the others their summaries
+            await repo.rollback()
+            failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 @router.message(F.text, OnlyLink(), Addressed(), flags=TYPING)

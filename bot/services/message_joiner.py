@@ -17,8 +17,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Part:
+    """One message of a possible multi-message article.
+
+    `origin` names where a forwarded piece came from ("" for the user's own text) and
+    `origin_message_id` is its id there (0 when unknown); `split_forwards` uses both.
+    `source_title`/`source_url` say where the piece came from, for the reply.
+    """
+
     text: str
     message_id: int
+    origin: str = ""
+    origin_message_id: int = 0
+    source_title: str = ""
+    source_url: str = ""
 
 
 @dataclass
@@ -79,6 +90,32 @@ class MessageJoiner:
             del self._buffers[key]
             self._expected.pop(key, None)
         return sorted(buffer.parts, key=lambda p: p.message_id)
+
+
+# A channel post holds at most 4096 characters of text (1024 of a caption); a piece shorter than
+# this is a whole post, not the head of a long read that the channel had to cut.
+MIN_CUT_POST_CHARS = 900
+
+
+def split_forwards(parts: list[Part]) -> list[list[Part]]:
+    """Group forwarded pieces into articles: people forward several posts at once.
+
+    A piece continues the previous one only if both come from the same origin, their ids there
+    are consecutive (or unknown, as for a person's messages) and the previous one is long enough
+    to have been cut; otherwise it starts an article of its own.
+    """
+    runs: list[list[Part]] = []
+    for part in parts:
+        if runs:
+            previous = runs[-1][-1]
+            same_origin = part.origin == previous.origin
+            consecutive = (not part.origin_message_id or not previous.origin_message_id
+                           or part.origin_message_id == previous.origin_message_id + 1)
+            if same_origin and consecutive and len(previous.text) >= MIN_CUT_POST_CHARS:
+                runs[-1].append(part)
+                continue
+        runs.append([part])
+    return runs
 
 
 def join_parts(parts: list[Part]) -> str:

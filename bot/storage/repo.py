@@ -283,3 +283,7 @@ class Repo:
 
     async def commit(self) -> None:
         await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Drop what this update wrote since the last commit (a failed step leaves no half rows)."""
+        await self.session.rollback()

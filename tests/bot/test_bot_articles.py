@@ -188,3 +188,33 @@ async def test_bare_group_mention_with_nothing_after_it_gets_a_hint(harness) -> 
     await harness.feed(U.group_text(mention, chat_id=group, mention=mention))
     [text] = _texts(harness, group)
     assert "Перешлите статью сразу после упоминания" in text
+
+
+async def test_two_posts_forwarded_together_get_a_summary_each(harness, seed_text) -> None:
+    from pathlib import Path
+
+    other = (Path(__file__).parents[1] / "support" / "articles" / "wikinews_100084.txt").read_text()
+    chat = harness.new_chat()
+    await harness.feed_together(
+        U.forwarded_channel_post(seed_text, chat_id=chat, post_id=77),
+        U.forwarded_channel_post(other, chat_id=chat, post_id=78, channel_id=-100999,
+                                 channel_title="Викиновости", channel_username="wikinews"),
+    )
+    texts = _texts(harness, chat)
+    assert len(texts) == 2 and all("Ключевое:" in t for t in texts)
+    assert any("https://t.me/azertac/77" in t for t in texts)
+    assert any("https://t.me/wikinews/78" in t for t in texts)
+    stored = await _stored(harness, chat)
+    assert sorted(a.text.splitlines()[0] for a in stored) == sorted(
+        [seed_text.strip().splitlines()[0], other.strip().splitlines()[0]])
+
+
+def test_a_long_post_cut_by_its_channel_joins_but_separate_posts_do_not() -> None:
+    from bot.services.message_joiner import Part, split_forwards
+
+    head = Part("а" * 1000, 1, origin="channel:1", origin_message_id=10)
+    tail = Part("конец.", 2, origin="channel:1", origin_message_id=11)
+    short = Part("Короткий пост.", 3, origin="channel:1", origin_message_id=12)
+    elsewhere = Part("б" * 1000, 4, origin="channel:2", origin_message_id=13)
+    runs = split_forwards([head, tail, short, elsewhere])
+    assert [[p.message_id for p in run] for run in runs] == [[1, 2], [3], [4]]
