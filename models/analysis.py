@@ -1,15 +1,18 @@
 """One pass over an article: prose lines, sentences, tokens with lemmas, named entities, vectors.
 
 The summariser and the question answerer both start from an `AnalyzedArticle`, so the costly part
-(morphology, NER, one e5 vector per sentence) is done once per article and cached by the engine.
+(morphology, NER, one e5 vector per sentence) is done once per article and cached by the engine;
+the vectors, the costliest, only when a question first needs them.
 Every offset is into `Article.text`, the text exactly as the user sent it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -60,23 +63,74 @@ class Entity:
     normal: str
 
 
-@dataclass(eq=False)
 class AnalyzedArticle:
     """An article after analysis.
 
     `title` is the headline ("" when the text has none); it is not one of `sentences`, which are
     the body's sentences in reading order. `vectors[i]` is the e5 "passage:" vector of
     `sentences[i]` (L2-normalised, float32); `title_vector` that of the headline, or None.
+
+    The vectors are computed on first use and then kept: the summary does not need them, so a
+    forwarded article costs no e5 time until someone asks a question about it; every later
+    question reuses them.
     """
 
-    article: Article
-    title: str
-    sentences: list[Sentence]
-    entities: list[Entity]
-    vectors: np.ndarray
-    title_sentence: Sentence | None = None
-    title_vector: np.ndarray | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    def __init__(
+        self,
+        article: Article,
+        title: str,
+        sentences: list[Sentence],
+        entities: list[Entity],
+        encoder: Any = None,
+        *,
+        title_sentence: Sentence | None = None,
+        vectors: np.ndarray | None = None,
+        title_vector: np.ndarray | None = None,
+        timings: dict[str, float] | None = None,
+    ) -> None:
+        self.article = article
+        self.title = title
+        self.sentences = sentences
+        self.entities = entities
+        self.title_sentence = title_sentence
+        self.timings = timings if timings is not None else {}
+        self._encoder = encoder
+        self._vectors = vectors
+        self._title_vector = title_vector
+        self._lock = threading.Lock()
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """One e5 "passage:" vector per sentence (n_sentences x 384), computed once."""
+        self._embed()
+        return self._vectors  # type: ignore[return-value]
+
+    @property
+    def title_vector(self) -> np.ndarray | None:
+        """The headline's e5 "passage:" vector, or None when there is no headline."""
+        self._embed()
+        return self._title_vector
+
+    @property
+    def has_vectors(self) -> bool:
+        return self._vectors is not None
+
+    def _embed(self) -> None:
+        with self._lock:
+            if self._vectors is not None:
+                return
+            if self._encoder is None:
+                raise RuntimeError("this analysis was built without an encoder for vectors")
+            started = time.perf_counter()
+            texts = [s.text for s in self.sentences]
+            if self.title_sentence is not None:
+                texts.append(self.title_sentence.text)
+            matrix = np.asarray(self._encoder.passage(texts), dtype=np.float32)
+            matrix = matrix.reshape(len(texts), -1)
+            n = len(self.sentences)
+            self._title_vector = matrix[n] if self.title_sentence is not None else None
+            self._vectors = matrix[:n]
+            self.timings["vector_seconds"] = time.perf_counter() - started
 
     def entities_in(self, sentence: Sentence) -> list[Entity]:
         """The entities inside `sentence`, in order."""
@@ -131,7 +185,7 @@ def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
 
 
 def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
-    """Clean, split, tag and embed `article`.
+    """Clean, split and tag `article`; its e5 vectors follow on first use.
 
     Raises EmptyText when the text is blank or only emoji and links, and TextTooShort when no
     prose line (or fewer than three words) is left once page furniture is removed.
@@ -156,7 +210,6 @@ def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
         token.lemmatize(toolkit.morph_vocab)
     doc.tag_ner(toolkit.ner_tagger)
     _normalize_entities(doc, toolkit)
-    t_nlp = time.perf_counter()
 
     def convert(index: int, sent) -> Sentence:
         tokens = tuple(
@@ -175,18 +228,14 @@ def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
         Entity(sp.start, sp.stop, sp.type, text[sp.start:sp.stop], sp.normal or sp.text)
         for sp in doc.spans
     ]
-    texts = [s.text for s in sentences] + ([title_sentence.text] if title_sentence else [])
-    matrix = np.asarray(toolkit.e5.passage(texts), dtype=np.float32).reshape(len(texts), -1)
-    t_vec = time.perf_counter()
-    timings = {"nlp_seconds": t_nlp - started, "vector_seconds": t_vec - t_nlp}
+    timings = {"nlp_seconds": time.perf_counter() - started}
     logger.debug("analysed %s: %d sentences, %s", article.hash, len(sentences), timings)
     return AnalyzedArticle(
         article=article,
         title=title_sentence.text if title_sentence else article.title.strip(),
         sentences=sentences,
         entities=entities,
-        vectors=matrix[: len(sentences)],
+        encoder=toolkit.e5,
         title_sentence=title_sentence,
-        title_vector=matrix[len(sentences)] if title_sentence else None,
         timings=timings,
     )

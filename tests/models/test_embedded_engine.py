@@ -35,3 +35,21 @@ def test_embed_gives_normalised_vectors_that_group_stories(embedded_engine) -> N
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert embedded_engine.embed([]).shape == (0, 384)
+
+
+def test_vectors_are_computed_for_the_first_question_and_reused(embedded_engine) -> None:
+    text = (
+        "Городские власти объявили о строительстве нового моста через реку Кама.\n"
+        "Работы начнутся весной следующего года и продлятся два года.\n"
+        "Стоимость проекта оценивается в 12 млрд рублей, сообщили в мэрии.\n"
+        "Новый мост соединит центр города с северными районами."
+    )
+    article = Article(text)
+    embedded_engine.summarize(article)
+    doc = embedded_engine.analyze(article)
+    assert not doc.has_vectors  # a summary needs no e5 vectors
+    embedded_engine.answer(article, "Когда начнутся работы?")
+    vectors = doc.vectors
+    assert vectors.shape == (len(doc.sentences), 384)
+    embedded_engine.answer(article, "Сколько стоит проект?")
+    assert embedded_engine.analyze(article).vectors is vectors
