@@ -149,9 +149,8 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
         expect = Expect.REASON
     elif wh in WHICH_WORDS or wh == "каковой":
         focus = _next_noun(words, wh_index)
-        if not focus and wh in {"каков", "каковой"}:
-            focus = _next_noun(words, wh_index) or next(
-                (w.lemma for w in words[wh_index + 1:] if w.pos == "NOUN"), "")
+        if not focus and wh in {"каков", "каковой"}:  # "Каков был их общий объём?"
+            focus = next((w.lemma for w in words[wh_index + 1:] if w.pos == "NOUN"), "")
         if focus in TIME_NOUNS:
             expect = Expect.TIME
         elif focus in NUMBER_NOUNS:
@@ -171,9 +170,8 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
             expect = Expect.NUMBER
         else:
             expect = Expect.MANNER
-    elif wh == "что":
-        if re.search(r"\bчто\s+(такое|означает|значит)", lower):
-            expect = Expect.QUALITY
+    elif wh == "что" and re.search(r"\bчто\s+(такое|означает|значит)", lower):
+        expect = Expect.QUALITY
     content = frozenset(
         w.lemma for i, w in enumerate(words)
         if i != wh_index and w.pos in CONTENT_POS and w.lemma not in STOP_LEMMAS

@@ -81,7 +81,6 @@ def lexical_scores(doc: AnalyzedArticle, question: Question) -> np.ndarray:
     index = lexical_index(doc)
     scores = np.zeros(len(doc.sentences), dtype=np.float32)
     query = question.content
-    query_prefixes = _prefixes(query)
     norm = BM25_K1 * (0.25 + 0.75 * index.lengths / index.mean_length)
     for i, (lemmas, prefixes) in enumerate(zip(index.lemmas, index.prefixes)):
         total = 0.0
@@ -91,7 +90,6 @@ def lexical_scores(doc: AnalyzedArticle, question: Question) -> np.ndarray:
             elif len(lemma) >= PREFIX and lemma[:PREFIX] in prefixes:
                 total += 0.5 * index.prefix_idf.get(lemma[:PREFIX], 0.0)
         scores[i] = total * (BM25_K1 + 1) / (1 + norm[i]) if total else 0.0
-    del query_prefixes
     return scores
 
 

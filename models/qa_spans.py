@@ -17,8 +17,16 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
-from models.qa_weights import (BASE, CROSSED, CROSSED_AT, EXPECTS, FEATURES, HEAD_POS,
-                               HEAD_RELS, WEIGHTS)
+from models.qa_weights import (
+    BASE,
+    CROSSED,
+    CROSSED_AT,
+    EXPECTS,
+    FEATURES,
+    HEAD_POS,
+    HEAD_RELS,
+    WEIGHTS,
+)
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
 EDGE_POS = {"ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}

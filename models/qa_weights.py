@@ -4,7 +4,8 @@ Hand-set weights did poorly (token F1 0.28), so the weights are fitted: for each
 candidates of its three best sentences get a softmax over their scores, trained (Adam, L2 0.01)
 towards their squared token F1 against the gold answer. Fitted on the first 15 of the 30
 XQuAD-ru dev articles (352 questions); the other 15 articles are held out and reported apart.
-Feature rows are built by `models.qa_spans.candidate_features`; refit when features change.
+Feature rows are built by `models.qa_spans.candidate_features`; refit with
+`bot/evaluation/qa_fit.py` when features change.
 """
 
 from __future__ import annotations
