@@ -6,6 +6,7 @@ engine; the cache row holds only engine output, so sharing it across chats leaks
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -45,6 +46,32 @@ class NlpService:
     def __init__(self, engine: Engine, executor: NlpExecutor) -> None:
         self.engine = engine
         self.executor = executor
+        self._background: set[asyncio.Task[None]] = set()
+
+    def prefetch(self, article: Article) -> None:
+        """Let the engine get ready for questions about `article` while the user reads.
+
+        The embedded engine computes sentence vectors only for the first question (about 2 s
+        for the seed on two cores); doing it right after the summary makes that first question
+        as fast as the next. Engines without `prepare` skip this, and so does a busy queue:
+        a user's request always wins over a guess.
+        """
+        prepare = getattr(self.engine, "prepare", None)
+        if prepare is None or self.executor.in_flight >= self.executor.workers:
+            return
+        task = asyncio.create_task(self._prefetch(prepare, article))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _prefetch(self, prepare: Any, article: Article) -> None:
+        started = time.perf_counter()
+        try:
+            await self.executor.run(prepare, article)
+        except Exception:  # a failed guess costs nothing; the question will retry the work
+            logger.warning("prefetch failed hash=%s", article.hash, exc_info=True)
+            return
+        logger.info("prepared hash=%s for questions in %.2fs", article.hash,
+                    time.perf_counter() - started)
 
     async def summarize(self, repo: Repo, article: Article, length: Length = Length.SHORT
                         ) -> Summary:

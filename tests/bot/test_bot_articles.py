@@ -218,3 +218,26 @@ def test_a_long_post_cut_by_its_channel_joins_but_separate_posts_do_not() -> Non
     elsewhere = Part("б" * 1000, 4, origin="channel:2", origin_message_id=13)
     runs = split_forwards([head, tail, short, elsewhere])
     assert [[p.message_id for p in run] for run in runs] == [[1, 2], [3], [4]]
+
+
+async def test_vectors_for_questions_are_ready_soon_after_the_summary(harness, embedded_engine
+                                                                      ) -> None:
+    import asyncio
+
+    from models.base import Article
+
+    embedded_engine.clear_cache()
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(
+        "Правительство утвердило новый порядок выдачи электронных виз для иностранцев. "
+        "Документ подписал премьер-министр во вторник, сообщила пресс-служба кабмина. "
+        "По новым правилам визу можно будет получить за четыре дня вместо десяти. "
+        "Стоимость оформления составит 52 доллара, как и раньше. "
+        "Первые визы по новым правилам начнут выдавать с 1 марта.", chat_id=chat, post_id=5))
+    [stored] = await _stored(harness, chat)
+    doc = embedded_engine.analyze(Article(text=stored.text, title=stored.title))
+    for _ in range(100):
+        if doc.has_vectors:
+            break
+        await asyncio.sleep(0.1)
+    assert doc.has_vectors
