@@ -129,6 +129,13 @@ class TransformersEngine:
         self._count("answer", time.perf_counter() - started)
         return answer
 
+    def prepare(self, article: Article) -> None:
+        """Get ready for questions: vectors only when the retriever picks the QA windows."""
+        if self.qa_options.top_windows:
+            self.embedded.prepare(article)
+        else:
+            self._analyze(article)
+
     def clear_cache(self) -> None:
         """Forget analysed articles (the benchmark times first summaries with it)."""
         self.embedded.clear_cache()
