@@ -16,7 +16,12 @@ whose lemmas mostly repeat a chosen one's.
 
 Sentences that cannot be quoted alone are never chosen: fragments without final punctuation
 (captions, a line ending in ":" before a missing quote), direct speech, very short or very long
-ones. The summary keeps reading order, so the main event comes first.
+ones. One exception: news often states its main event in a first sentence that then introduces
+a quote ("Спартак объявил об отставке тренера Аленичева:"). Such a sentence may open the summary
+(only the lead, and only among the article's first two sentences); without it the summary would
+open with whatever quotable sentence comes next, often the quote itself. On Wikinews (headline
+removed) this lifts headline-lemma coverage from 68.9% to 69.6% at the same length.
+The summary keeps reading order, so the main event comes first.
 """
 
 from __future__ import annotations
@@ -65,7 +70,10 @@ CONTAINED = 0.85  # share of the shorter sentence's lemmas found in the other
 MIN_SENTENCE_CHARS = 40
 MAX_SENTENCE_CHARS = 400
 
+LEAD_COLON_WITHIN = 2  # a lead ending in ":" must be one of the article's first sentences
+
 _COMPLETE_END = re.compile(r"[.!?…][»\"”)]*\s*$")
+_COLON_END = re.compile(r":\s*$")
 _SPEECH_START = re.compile(r"^\s*[—–-]\s")
 
 
@@ -74,6 +82,20 @@ def standalone(sentence: Sentence) -> bool:
     text = sentence.text
     return (
         bool(_COMPLETE_END.search(text))
+        and not _SPEECH_START.match(text)
+        and MIN_SENTENCE_CHARS <= len(text) <= MAX_SENTENCE_CHARS
+    )
+
+
+def can_lead(sentence: Sentence) -> bool:
+    """Whether a sentence may open the summary: quotable, or an early one that introduces a quote.
+
+    "X announced Y:" states the main event even though a quote follows it.
+    """
+    text = sentence.text
+    return standalone(sentence) or (
+        sentence.index < LEAD_COLON_WITHIN
+        and bool(_COLON_END.search(text))
         and not _SPEECH_START.match(text)
         and MIN_SENTENCE_CHARS <= len(text) <= MAX_SENTENCE_CHARS
     )
@@ -115,7 +137,7 @@ def _greedy(doc: AnalyzedArticle, fits: Callable[[list[int], int], bool], limit:
     """Lead first, then the sentence with the largest position-discounted key-word gain."""
     sentences = doc.sentences
     quotable = [i for i, s in enumerate(sentences) if standalone(s)]
-    lead = next((i for i in quotable if fits([], i)), None)
+    lead = next((i for i, s in enumerate(sentences) if can_lead(s) and fits([], i)), None)
     if lead is None:
         return []
     weights = key_word_weights(doc)
