@@ -42,16 +42,19 @@ class Budget:
     """How much of the article a summary of one length may take.
 
     The first two sentences may fill `max_chars`; later ones are added only while the summary
-    stays within `more_chars`, so a third sentence does not double a summary's length.
+    stays within `more_chars`, so a third sentence does not double a summary's length, and only
+    when they add at least `min_density` key-word weight per 100 characters: a long sentence
+    that adds one minor word costs the reader more than it tells.
     """
 
     max_sentences: int
     max_chars: int
     more_chars: int
+    min_density: float = 0.0
 
 
 BUDGETS = {
-    Length.SHORT: Budget(max_sentences=3, max_chars=450, more_chars=340),
+    Length.SHORT: Budget(max_sentences=3, max_chars=450, more_chars=450, min_density=0.8),
     Length.MEDIUM: Budget(max_sentences=5, max_chars=800, more_chars=700),
     Length.LONG: Budget(max_sentences=8, max_chars=1400, more_chars=1300),
 }
@@ -133,8 +136,17 @@ def _is_duplicate(doc: AnalyzedArticle, index: int, chosen: list[int]) -> bool:
     return False
 
 
-def _greedy(doc: AnalyzedArticle, fits: Callable[[list[int], int], bool], limit: int) -> list[int]:
-    """Lead first, then the sentence with the largest position-discounted key-word gain."""
+def _greedy(
+    doc: AnalyzedArticle,
+    fits: Callable[[list[int], int], bool],
+    limit: int,
+    min_density: float = 0.0,
+) -> list[int]:
+    """Lead first, then the sentence with the largest position-discounted key-word gain.
+
+    From the third sentence on, a sentence whose gain per 100 characters is below `min_density`
+    ends the summary.
+    """
     sentences = doc.sentences
     quotable = [i for i, s in enumerate(sentences) if standalone(s)]
     lead = next((i for i, s in enumerate(sentences) if can_lead(s) and fits([], i)), None)
@@ -151,7 +163,9 @@ def _greedy(doc: AnalyzedArticle, fits: Callable[[list[int], int], bool], limit:
             gain = sum(weights[lemma] for lemma in lemmas[i] - covered) / (1 + POSITION_DECAY * i)
             if gain > best_gain:
                 best, best_gain = i, gain
-        if best is None:
+        if best is None or (
+            len(chosen) >= 2 and best_gain * 100 / len(sentences[best].text) < min_density
+        ):
             break
         chosen.append(best)
         covered |= lemmas[best]
@@ -175,7 +189,7 @@ def select_sentences(doc: AnalyzedArticle, length: Length = Length.SHORT) -> lis
         cap = budget.max_chars if len(chosen) < 2 else budget.more_chars
         return used + len(doc.sentences[index].text) <= min(cap, share)
 
-    chosen = _greedy(doc, fits, budget.max_sentences)
+    chosen = _greedy(doc, fits, budget.max_sentences, budget.min_density)
     if not chosen and doc.sentences:
         # An article so short that no quotable sentence fits in a third of it: its shortest
         # early sentence still says more than a refusal would.
