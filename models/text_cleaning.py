@@ -55,7 +55,7 @@ _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'][^\W\d_]+)*")
 _LIST_ITEM = re.compile(r"^\s*(?:[•·▪●◦*–—-]|\d+[.)])\s")
 _TERMINAL = re.compile(r"[.!?…:;»\"”)]\s*$")
 
-MAX_HEADLINE_CHARS = 250
+MAX_HEADLINE_CHARS = 160  # longer first lines are lead paragraphs that lost their final period
 MAX_LABEL_WORDS = 3
 
 

@@ -84,6 +84,22 @@ def test_a_lead_that_introduces_a_quote_still_opens_the_summary(embedded_engine)
     assert all(sentence.endswith(".") for sentence in summary.sentences[1:])
 
 
+def test_a_long_first_paragraph_is_prose_not_a_headline(embedded_engine) -> None:
+    """A 200-character first line without a final period is the lead, and opens the summary."""
+    lead = ("С 8 по 13 октября патриарх Кирилл находится с официальным визитом в Санкт-Петербурге. "
+            "Он будет присутствовать сразу на трёх юбилейных торжествах, которые пройдут в "
+            "городе на этой неделе")
+    lines = [
+        lead,
+        "Первым станет юбилей Санкт-Петербургской духовной академии, основанной в 1809 году.",
+        "Затем патриарх посетит торжества в честь столетия одного из городских храмов.",
+        "Программа визита включает встречи с губернатором и с преподавателями академии.",
+        "В последний день визита патриарх совершит литургию в Исаакиевском соборе.",
+    ]
+    summary = embedded_engine.summarize(Article("\n".join(lines)))
+    assert summary.sentences[0].startswith("С 8 по 13 октября патриарх Кирилл")
+
+
 def test_a_repeated_sentence_is_not_quoted_twice(embedded_engine) -> None:
     lead = ("Премьер-министр Азербайджана Али Асадов встретился в Баку с премьер-министром "
             "Казахстана Олжасом Бектеновым.")
