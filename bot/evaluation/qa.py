@@ -1,7 +1,7 @@
 """QA evaluation on SQuAD-style JSON lines (XQuAD-ru): EM, token F1, evidence, no-answer, latency.
 
 Each row's context is the article. The engine first reads each article once (timed apart, when
-the engine exposes `analyze`), so the per-question latency is that of a follow-up question about
+the engine exposes `prepare` or `analyze`), so the per-question latency is that of a follow-up question about
 an article already read. "evidence" is the share of questions whose evidence sentence holds the
 gold answer. Negatives: each question is also asked against a different article (the next one in
 the file); a good engine answers "no answer" there, and `negatives_rejected` is that share.
@@ -58,12 +58,13 @@ def run_qa_eval(path: Path, engine: Engine, limit: int | None = None,
     if not rows:
         raise EngineError(f"{path} holds no rows")
     contexts = list(dict.fromkeys(row["context"] for row in rows))
-    analyze = getattr(engine, "analyze", None)
+    # `prepare` reads an article and computes its sentence vectors; `analyze` may leave them lazy.
+    read = getattr(engine, "prepare", None) or getattr(engine, "analyze", None)
     read_ms: list[float] = []
-    if callable(analyze):
+    if callable(read):
         for context in contexts:
             started = time.perf_counter()
-            analyze(Article(context))
+            read(Article(context))
             read_ms.append(1000 * (time.perf_counter() - started))
     em = f1 = evidence = unanswered = failed = 0.0
     latency: list[float] = []
