@@ -21,7 +21,10 @@ a quote ("Спартак объявил об отставке тренера А�
 (only the lead, and only among the article's first two sentences); without it the summary would
 open with whatever quotable sentence comes next, often the quote itself. On Wikinews (headline
 removed) this lifts headline-lemma coverage from 68.9% to 69.6% at the same length.
-The summary keeps reading order, so the main event comes first.
+A third sentence must add enough key-word weight per character (`Budget.min_density`): that
+spends the characters on dense sentences, 70.2% at a median of 311 characters (lead-2: 68.3% at
+241, lead-3: 72.7% at 360, same code). The summary keeps reading order, so the main event comes
+first.
 """
 
 from __future__ import annotations
