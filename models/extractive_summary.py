@@ -201,14 +201,24 @@ def select_sentences(doc: AnalyzedArticle, length: Length = Length.SHORT) -> lis
     return sorted(chosen)
 
 
+def as_statement(sentence: str) -> str:
+    """A lead that introduces a quote ("…, заявил журналистам:") ends with a period in a
+    summary, where the quote does not follow it; every other sentence is shown as written."""
+    if sentence.endswith(":"):
+        return sentence[:-1].rstrip() + "."
+    return sentence
+
+
 def summarize(doc: AnalyzedArticle, length: Length = Length.SHORT) -> Summary:
-    """An extractive summary of `doc`: whole sentences of the article, quoted exactly."""
+    """An extractive summary of `doc`: whole sentences of the article, quoted exactly (but for
+    a closing colon, see `as_statement`); `sources` point at them in the article."""
     chosen = select_sentences(doc, length)
     sentences = [doc.sentences[i] for i in chosen]
+    shown = [as_statement(s.text) for s in sentences]
     ranked = rank_sentences(doc)
     return Summary(
-        text=" ".join(s.text for s in sentences),
-        sentences=tuple(s.text for s in sentences),
+        text=" ".join(shown),
+        sentences=tuple(shown),
         sources=tuple(Span(s.start, s.stop, s.text) for s in sentences),
         names=key_names(doc),
         numbers=key_numbers(doc, chosen + [i for i in ranked if i not in chosen]),
