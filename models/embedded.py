@@ -45,8 +45,11 @@ class EmbeddedEngine:
         return cls(load_toolkit(threads=config.threads))
 
     def analyze(self, article: Article) -> AnalyzedArticle:
-        """The article's analysis, computed on first use and then served from the cache."""
-        key = article.hash
+        """The article's analysis, computed on first use and then served from the cache.
+
+        Keyed by text and title: the same text with a title given apart is analysed differently
+        (the title is not a body sentence then)."""
+        key = f"{article.hash}:{article.title}"
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
