@@ -18,7 +18,7 @@ from models.analysis import AnalyzedArticle
 from models.base import Answer
 from models.nlp_toolkit import NlpToolkit
 from models.qa_parse import parse_sentences
-from models.qa_question import Question, parse_question
+from models.qa_question import Expect, Question, parse_question
 from models.qa_retrieval import combined_scores
 from models.qa_spans import Candidate, refine, score_candidates
 from models.qa_weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
@@ -27,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 ENGINE = "embedded"
 TOP_SENTENCES = 3  # sentences parsed and searched for a span
+TYPED = {Expect.TIME, Expect.NUMBER}  # answer types a sentence plainly has or lacks
+TYPED_FIT = 0.7  # a span this date- or number-like counts as one (see qa_spans._type_fit)
+TYPED_SENTENCES = 6  # how far down to look when the top sentences hold no date or number
 # Below this retrieval score the article does not answer. On XQuAD-ru dev 0.88 keeps 99.6% of
 # the questions answered and rejects 91.5% of them asked against another article.
 NO_ANSWER_THRESHOLD = 0.88
@@ -75,6 +78,10 @@ def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit) ->
                            score=float(scores[best]), sentence=doc.sentences[best].text,
                            engine=ENGINE)
     chosen = _best_span(doc, parsed, order, scores, toolkit)
+    if parsed.expect in TYPED and (chosen is None or chosen.fit < TYPED_FIT):
+        # a date or number question is not answered by a sentence without one: look further
+        wider = [int(i) for i in np.argsort(-scores, kind="stable")[:TYPED_SENTENCES]]
+        chosen = _best_span(doc, parsed, wider, scores, toolkit)
     sentence = doc.sentences[best] if chosen is None else chosen.sentence.sentence
     if chosen is None:  # nothing shorter than the sentence fits: the sentence is the answer
         start, stop = sentence.start, sentence.stop

@@ -17,16 +17,7 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
-from models.qa_weights import (
-    BASE,
-    CROSSED,
-    CROSSED_AT,
-    EXPECTS,
-    FEATURES,
-    HEAD_POS,
-    HEAD_RELS,
-    WEIGHTS,
-)
+from models.qa_weights import FEATURES, WEIGHTS
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
 EDGE_POS = {"ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}
@@ -42,6 +33,8 @@ LIGHT_NOUNS = {"документ", "соглашение", "договор", "м
                "контракт", "изменение", "поправка", "шаг", "предложение", "условие"}
 APPROX = {"около", "более", "менее", "свыше", "почти", "примерно", "порядка", "приблизительно",
           "до", "от", "лишь", "всего"}
+NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
+ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
 NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
                 "четверть", "процент", "млн", "млрд", "тыс"}
 
@@ -163,8 +156,11 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.6
         return 0.3 if head_word.pos == "NOUN" else 0.0
     if expect is Expect.TIME:
-        if _YEAR.search(text) or any(m in text for m in MONTHS):
-            return 1.0
+        month = any(m in text for m in MONTHS)
+        if _YEAR.search(text) or month and has_digit:
+            return 1.0  # a year or a day of a month: a precise date
+        if month:
+            return 0.8  # a bare month ("в марте") is vaguer than "3 марта"
         if has_digit or "век" in text:
             return 0.7
         return 0.0
@@ -186,6 +182,10 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
         governor = parsed.words[head_word.head].lemma if head_word.head >= 0 else ""
         if head_word.pos == "ADJ":
             return 0.9 if governor == question.focus else 0.2
+        if question.focus and head_word.lemma == question.focus and hi > lo:
+            return 1.0  # "какие документы" -> "документы о ...": X with what says which X
+        if question.focus:
+            return 0.3 if head_word.pos in {"NOUN", "PROPN"} else 0.0
         if kinds or head_word.pos == "PROPN":
             return 0.8
         return 0.6 if head_word.pos == "NOUN" else 0.0
@@ -197,13 +197,21 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
     return 0.1
 
 
+def question_preposition(question: Question) -> str:
+    """The preposition before the question word ("с кем" -> "с", "в каком году" -> "в")."""
+    at = question.wh_index
+    if at > 0 and question.words[at - 1].pos == "ADP":
+        return question.words[at - 1].lemma
+    return ""
+
+
 def candidate_features(parsed: ParsedSentence, entities: list[Entity], question: Question
                        ) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Candidate word ranges of `parsed` and one feature row each (see `FEATURES`)."""
     words = parsed.words
     matched = [i for i, w in enumerate(words) if _matches(w, question)]
     matched_set = set(matched)
-    expect_at = EXPECTS.index(question.expect)
+    preposition = question_preposition(question)
     ranges, rows = [], []
     for lo, hi in sorted(candidate_ranges(parsed, entities)):
         span = range(lo, hi + 1)
@@ -222,7 +230,11 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         fit = _type_fit(parsed, lo, hi, head, question, kinds)
         governor = words[head].head
         distance = min(min(abs(i - m) for m in matched) for i in (lo, hi)) if matched else 10
+        if governor in matched_set:
+            distance = 0  # a syntactic link to a question word beats nearness in the word order
         inside = sum(1 for m in matched if lo < m < hi)
+        if words[head].pos in {"VERB", "AUX"} and question.expect in NOUN_ANSWERS:
+            fit *= 0.5  # кто/где/когда/сколько ask for a noun phrase, not the clause around it
         case = question.wh_case
         row = np.zeros(len(FEATURES), dtype=np.float32)
         row[0] = 1.0
@@ -240,15 +252,9 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         row[12] = hi == len(words) - 1 or words[hi + 1].pos == "PUNCT"
         row[13] = governor >= 0 and words[governor].pos == "VERB" and governor in matched_set
         row[14] = (len(content) == 1)
-        pos_at = HEAD_POS.index(words[head].pos) if words[head].pos in HEAD_POS else -1
-        if pos_at >= 0:
-            row[BASE + pos_at] = 1.0
-        rel = words[head].rel.split(":")[0]
-        if rel in HEAD_RELS:
-            row[BASE + len(HEAD_POS) + HEAD_RELS.index(rel)] = 1.0
-        cross = BASE + len(HEAD_POS) + len(HEAD_RELS) + expect_at * len(CROSSED)
-        row[cross:cross + len(CROSSED)] = [row[k] for k in CROSSED_AT] + [
-            words[head].pos == p for p in ("NOUN", "PROPN", "ADJ", "NUM", "VERB")]
+        own = {words[k].lemma for k in parsed.children[head] if words[k].rel == "case"}
+        row[15] = bool(preposition) and preposition in own
+        row[16] = question.expect in ARGUMENT_ANSWERS and bool(own - {preposition})
         ranges.append((lo, hi))
         rows.append(row)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -260,16 +266,23 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
 
     A number or date span that repeats the question ("объём торговли составил около 500 млн долларов") is
     cut to the largest span inside it that fits the answer type as well and repeats nothing.
-    A lone general noun ("документы", "меры") is widened to its phrase, since what it names is
-    in its complement ("документы о сотрудничестве в сфере ...").
+    For "кто", a title noun ("премьер-министром") followed by a name answers with the name.
+    A phrase headed by a general noun ("документы", "меры") is widened to its whole phrase, since
+    what it names is in its complement ("документы о сотрудничестве в сфере ...").
     """
     if best.repeated > 0 and question.expect in {Expect.NUMBER, Expect.TIME}:
         inner = [c for c in rivals if c.sentence is best.sentence and c.repeated == 0
                  and best.first <= c.first and c.last <= best.last and c.fit >= best.fit]
         if inner:
             return max(inner, key=lambda c: c.score)
+    if question.expect is Expect.PERSON and best.fit < 1.0:
+        names = [c for c in rivals if c.sentence is best.sentence and c.fit >= 1.0
+                 and c.repeated == 0 and best.last < c.first <= best.last + 3
+                 and c.last - c.first < 3]
+        if names:
+            return max(names, key=lambda c: c.score)
     words = best.sentence.words
-    if best.first == best.last and words[best.first].lemma in LIGHT_NOUNS:
+    if words[best.first].lemma in LIGHT_NOUNS and not best.first < words[best.first].head <= best.last:
         lo, hi = _trim(words, *best.sentence.subtree(best.first))
         if hi > best.last and hi - lo < MAX_WORDS:
             return Candidate(best.sentence, best.first, hi, best.score, best.fit, best.repeated)
@@ -278,7 +291,7 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
 
 def score_candidates(parsed: ParsedSentence, entities: list[Entity],
                      question: Question) -> list[Candidate]:
-    """Every candidate span of `parsed`, scored by the learned weights (higher is better)."""
+    """Every candidate span of `parsed`, scored by the hand-set weights (higher is better)."""
     ranges, matrix = candidate_features(parsed, entities, question)
     scores = matrix @ WEIGHTS if len(ranges) else []
     return [Candidate(parsed, lo, hi, float(score), float(row[1]), float(row[3]))
