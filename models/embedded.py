@@ -34,7 +34,7 @@ class EmbeddedEngine:
     def __init__(self, toolkit: NlpToolkit, cache_size: int = CACHE_SIZE) -> None:
         self.toolkit = toolkit
         self.cache_size = cache_size
-        self._cache: OrderedDict[str, AnalyzedArticle] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], AnalyzedArticle] = OrderedDict()
         self._lock = threading.Lock()
         self._stats = {"analyses": 0.0, "cache_hits": 0.0, "analyze_seconds": 0.0}
 
@@ -49,7 +49,7 @@ class EmbeddedEngine:
 
         Keyed by text and title: the same text with a title given apart is analysed differently
         (the title is not a body sentence then)."""
-        key = f"{article.hash}:{article.title}"
+        key = (article.hash, article.title)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
@@ -66,7 +66,7 @@ class EmbeddedEngine:
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         logger.info("analysed article %s: %d sentences in %.2f s",
-                    key, len(doc.sentences), elapsed)
+                    article.hash, len(doc.sentences), elapsed)
         return doc
 
     def prepare(self, article: Article) -> None:

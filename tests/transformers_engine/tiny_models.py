@@ -25,8 +25,12 @@ VOCAB = 1000
 
 
 def training_lines() -> list[str]:
-    """A few hundred Russian lines: the seed article, some Wikinews texts and XQuAD contexts."""
+    """A few hundred Russian lines: the seed article, the tests' own Wikinews texts, and more
+    Wikinews texts and XQuAD contexts when the evaluation data lies beside the checkout."""
     texts = [SEED.read_text(encoding="utf-8")]
+    with (ROOT / "tests" / "models" / "articles" / "wikinews_sample.jsonl").open(
+            encoding="utf-8") as lines:
+        texts.extend(json.loads(line)["text"] for line in lines if line.strip())
     for name, key, limit in (("nerel_wikinews_ru/nerel_news.wikinews_only.jsonl", "text", 40),
                              ("xquad_ru/xquad_ru_dev.paragraph.jsonl", "context", 40)):
         path = EVAL / name
