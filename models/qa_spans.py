@@ -98,7 +98,8 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
         lo, hi = parsed.subtree(i)
         ranges.add(_trim(words, i, hi))
     for entity in entities:
-        inside = [n for n, w in enumerate(words) if entity.start <= w.start and w.stop <= entity.stop]
+        inside = [n for n, w in enumerate(words)
+                  if entity.start <= w.start and w.stop <= entity.stop]
         if inside:
             ranges.add((inside[0], inside[-1]))
     for i, word in enumerate(words):  # "7 000 000 квадратных километров": digit runs + unit
@@ -184,8 +185,6 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.9 if governor == question.focus else 0.2
         if question.focus and head_word.lemma == question.focus and hi > lo:
             return 1.0  # "какие документы" -> "документы о ...": X with what says which X
-        if question.focus:
-            return 0.3 if head_word.pos in {"NOUN", "PROPN"} else 0.0
         if kinds or head_word.pos == "PROPN":
             return 0.8
         return 0.6 if head_word.pos == "NOUN" else 0.0
@@ -230,8 +229,6 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         fit = _type_fit(parsed, lo, hi, head, question, kinds)
         governor = words[head].head
         distance = min(min(abs(i - m) for m in matched) for i in (lo, hi)) if matched else 10
-        if governor in matched_set:
-            distance = 0  # a syntactic link to a question word beats nearness in the word order
         inside = sum(1 for m in matched if lo < m < hi)
         if words[head].pos in {"VERB", "AUX"} and question.expect in NOUN_ANSWERS:
             fit *= 0.5  # кто/где/когда/сколько ask for a noun phrase, not the clause around it
@@ -264,11 +261,13 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
 def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Candidate:
     """Make the chosen span say only the answer.
 
-    A number or date span that repeats the question ("объём торговли составил около 500 млн долларов") is
-    cut to the largest span inside it that fits the answer type as well and repeats nothing.
+    A number or date span that repeats the question ("объём торговли составил около 500 млн
+    долларов") is cut to the largest span inside it that fits the type as well and repeats
+    nothing.
     For "кто", a title noun ("премьер-министром") followed by a name answers with the name.
     A phrase headed by a general noun ("документы", "меры") is widened to its whole phrase, since
-    what it names is in its complement ("документы о сотрудничестве в сфере ...").
+    what it names is in its complement ("документы о сотрудничестве в сфере ..."). Otherwise words
+    of the question are cut from both edges.
     """
     if best.repeated > 0 and question.expect in {Expect.NUMBER, Expect.TIME}:
         inner = [c for c in rivals if c.sentence is best.sentence and c.repeated == 0
@@ -282,11 +281,29 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
         if names:
             return max(names, key=lambda c: c.score)
     words = best.sentence.words
-    if words[best.first].lemma in LIGHT_NOUNS and not best.first < words[best.first].head <= best.last:
-        lo, hi = _trim(words, *best.sentence.subtree(best.first))
-        if hi > best.last and hi - lo < MAX_WORDS:
-            return Candidate(best.sentence, best.first, hi, best.score, best.fit, best.repeated)
-    return best
+    lo, hi = best.first, best.last
+    if words[lo].lemma in LIGHT_NOUNS and not lo < words[lo].head <= hi:
+        wide_lo, wide_hi = _trim(words, *best.sentence.subtree(lo))
+        if wide_hi > hi and wide_hi - wide_lo < MAX_WORDS:  # kept whole: "документы о ..."
+            return Candidate(best.sentence, lo, wide_hi, best.score, best.fit, best.repeated)
+    # an answer does not restate the question: drop its words from the edges of the span
+    head = next((k for k in range(lo, hi + 1) if not lo <= words[k].head <= hi), lo)
+
+    def cut(at: int, step: int) -> int:
+        end = at
+        while (lo < end < hi or end == at) and (words[end].pos in EDGE_POS
+                                                 or _matches(words[end], question)):
+            end += step
+        cut_off = range(at, end, step)
+        if head in cut_off:  # cutting the head word would leave a fragment ("о сотрудничестве")
+            return at
+        return end if any(_matches(words[k], question) for k in cut_off) else at
+
+    lo = cut(lo, 1)
+    hi = cut(hi, -1)
+    if lo > hi or (lo, hi) == (best.first, best.last):
+        return best
+    return Candidate(best.sentence, lo, hi, best.score, best.fit, best.repeated)
 
 
 def score_candidates(parsed: ParsedSentence, entities: list[Entity],

@@ -22,8 +22,9 @@ _HAND_SET: dict[str, float] = {
     "attached_to_match": 0.5,
     # an answer does not restate the question (share of its content words that do)
     "repeats_question": -1.0,
-    # nearest edge to a question word, per 10 words: the answer sits next to what is asked about
-    "distance": -1.0,
+    # nearest edge to a question word, per 10 words: the answer tends to sit near what is asked
+    # about, but Russian word order is free ("3 марта ... встретился"), so only a mild cue
+    "distance": -0.5,
     # per 10 content words: answers are short phrases (SQuAD answers average ~3 words)
     "length": -0.5,
     # a question word as the span's head means the span is about the question, not the answer
@@ -40,7 +41,8 @@ _HAND_SET: dict[str, float] = {
     "attached_to_matched_verb": 0.3,
     # "с кем" is answered by "с X", "в каком году" by "в X году": the same preposition
     "same_preposition": 0.5,
-    # "что подписали" is not answered by "по итогам": кто/что want a bare or the same-preposition NP
+    # "что подписали" is not answered by "по итогам": кто/что want a bare NP or one with the
+    # question's own preposition
     "other_preposition": -0.5,
 }
 WEIGHTS = np.array([_HAND_SET.get(name, 0.0) for name in FEATURES], dtype=np.float32)

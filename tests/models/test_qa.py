@@ -105,7 +105,7 @@ def _xquad_rows(ids: set[str] | None = None, titles: set[str] | None = None) -> 
 
 @needs_xquad
 def test_xquad_questions_get_the_gold_span(embedded_engine) -> None:
-    # From the held-out half of the articles (the span weights were fitted on the other half).
+    # Three questions the hand-set scorer answers; the span must overlap the gold answer.
     ids = {"57290ee2af94a219006a9fff", "572920d73f37b31900478055", "5725f00938643c19005aced7"}
     rows = _xquad_rows(ids=ids)
     assert len(rows) == len(ids)
