@@ -43,6 +43,12 @@ def test_who_asadov_met_names_bektenov(embedded_engine, seed_article) -> None:
     assert len(answer.text.split()) <= 4
 
 
+def test_when_question_gets_the_precise_date(embedded_engine, seed_article) -> None:
+    # the dated sentence ranks below others about the meeting: a date question looks further
+    answer = embedded_engine.answer(seed_article, "Когда состоялась встреча?")
+    assert answer.text == "3 марта"
+
+
 def test_answer_offsets_point_into_the_original_text(embedded_engine, seed_article) -> None:
     answer = embedded_engine.answer(seed_article, "На сколько процентов выросли перевозки?")
     assert answer.found and answer.engine == "embedded"
@@ -118,7 +124,8 @@ def test_xquad_questions_get_the_gold_span(embedded_engine) -> None:
 
 @needs_xquad
 def test_xquad_subset_scores_above_the_measured_floor(embedded_engine, tmp_path) -> None:
-    """Two held-out articles (44 questions): measured F1 0.35, evidence 0.84 when written."""
+    """Two articles (44 questions): measured F1 0.34, EM 0.16, evidence 0.86, negatives 0.9
+    with the hand-set span weights; the floors leave a small margin below those."""
     from bot.evaluation.qa import run_qa_eval
 
     subset = tmp_path / "subset.jsonl"
@@ -127,8 +134,8 @@ def test_xquad_subset_scores_above_the_measured_floor(embedded_engine, tmp_path)
                       encoding="utf-8")
     report = run_qa_eval(subset, embedded_engine, negatives=20)
     assert report["questions"] == 44 and report["errors"] == 0
-    assert report["f1"] >= 0.28
+    assert report["f1"] >= 0.30
     assert report["exact_match"] >= 0.12
-    assert report["evidence_hit"] >= 0.75
-    assert report["no_answer_rate"] <= 0.1
-    assert report["negatives_rejected"] >= 0.6
+    assert report["evidence_hit"] >= 0.78
+    assert report["no_answer_rate"] <= 0.05
+    assert report["negatives_rejected"] >= 0.75
