@@ -155,7 +155,9 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 1.0
         if head_word.pos == "PROPN" or kinds:
             return 0.6
-        return 0.3 if head_word.pos == "NOUN" else 0.0
+        if head_word.pos == "NOUN":  # "где" is answered by "в/на + prepositional case"
+            return 0.6 if head_word.feats.get("Case") == "Loc" else 0.3
+        return 0.0
     if expect is Expect.TIME:
         month = any(m in text for m in MONTHS)
         if _YEAR.search(text) or month and has_digit:
