@@ -18,6 +18,9 @@ from models.base import Article, Length, Summary
 logger = logging.getLogger(__name__)
 
 MIN_ARTICLE_CHARS = 200  # shorter plain text is a question or a remark, not an article
+# A forward, a file or a link is an article because of how it came, whatever its length: a short
+# channel post is news all the same. Below this it holds no sentence worth summarising.
+MIN_SENT_AS_ARTICLE_CHARS = 40
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -72,9 +75,13 @@ class ArticleIntake:
         self.min_chars = min_chars
 
     def prepare(self, incoming: IncomingArticle) -> Article:
-        """The cleaned `Article`, or `ArticleTooShort`/`ArticleTooLong`."""
+        """The cleaned `Article`, or `ArticleTooShort`/`ArticleTooLong`.
+
+        Only typed text has to be long to count as an article (shorter is a question)."""
         text = clean_text(incoming.text)
-        if len(text) < self.min_chars:
+        minimum = self.min_chars if incoming.source_kind == "text" else min(
+            self.min_chars, MIN_SENT_AS_ARTICLE_CHARS)
+        if len(text) < minimum:
             raise ArticleTooShort(len(text))
         if len(text) > self.max_chars:
             raise ArticleTooLong(len(text), self.max_chars)

@@ -241,3 +241,15 @@ async def test_vectors_for_questions_are_ready_soon_after_the_summary(harness, e
             break
         await asyncio.sleep(0.1)
     assert doc.has_vectors
+
+
+async def test_a_short_forwarded_post_is_still_an_article(harness) -> None:
+    chat = harness.new_chat()
+    post = ("Центробанк сохранил ключевую ставку на уровне 21%. "
+            "Следующее заседание совета директоров пройдёт 20 декабря.")
+    await harness.feed(U.forwarded_channel_post(post, chat_id=chat, post_id=9))
+    [text] = _texts(harness, chat)
+    assert "Центробанк сохранил ключевую ставку" in text and "Ключевое:" in text
+    await harness.feed(U.private_text("Когда следующее заседание?", chat_id=chat))
+    answer = _texts(harness, chat)[-1]
+    assert "20 декабря" in answer
