@@ -4,7 +4,6 @@ source channels, and the scheduler's start and stop with the dispatcher."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
@@ -19,7 +18,6 @@ from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService, Schedule
 from bot.errors import BotError
 from bot.services.articles import ArticleIntake, IncomingArticle
-from bot.services.nlp import NlpService
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import SettingsCb
 from handlers.render import esc, split_message
@@ -29,7 +27,6 @@ logger = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 PRESET_TIMES = ("07:00", "09:00", "12:00", "18:00", "21:00")
-CHANNEL_POST_MIN_CHARS = 40  # channel posts are often short; they are news all the same
 _ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR)
 _MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
            "сентября", "октября", "ноября", "декабря")
@@ -112,7 +109,7 @@ async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Re
 
 @router.channel_post(F.text | F.caption)
 async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
-                          nlp: NlpService, settings: Any) -> None:
+                          intake: ArticleIntake) -> None:
     """Store a post of a source channel as an article of every chat that takes it."""
     chat_ids = await digest.chats_for_channel(repo, message.chat.id)
     if not chat_ids:
@@ -123,8 +120,6 @@ async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
         source_title=message.chat.title or username,
         source_url=f"https://t.me/{username}/{message.message_id}" if username else "",
     )
-    intake = ArticleIntake(nlp, max_chars=settings.max_article_chars,
-                           min_chars=CHANNEL_POST_MIN_CHARS)
     for chat_id in chat_ids:
         chat = await repo.chats.get(chat_id)
         try:

@@ -109,13 +109,7 @@ def article_facts(doc: AnalyzedArticle) -> ArticleFacts:
 
 def sentence_claims(text: str, toolkit: NlpToolkit) -> Claims:
     """Numbers, month names and named entities of one sentence (natasha morphology and NER)."""
-    from natasha import Doc
-
-    doc = Doc(text)
-    doc.segment(toolkit.segmenter)
-    doc.tag_morph(toolkit.morph_tagger)
-    for token in doc.tokens:
-        token.lemmatize(toolkit.morph_vocab)
+    doc = toolkit.tag(text)
     doc.tag_ner(toolkit.ner_tagger)
     months = tuple(_fold(t.lemma or t.text) for t in doc.tokens
                    if _fold(t.lemma or t.text) in MONTHS)

@@ -37,6 +37,18 @@ class NlpToolkit:
     e5: Any
     load_seconds: float = 0.0
 
+    def tag(self, text: str) -> Any:
+        """A natasha `Doc` of a short free-standing text (a question, a headline, a generated
+        sentence), segmented, morph-tagged and lemmatised; articles go through `analyze`."""
+        from natasha import Doc
+
+        doc = Doc(text)
+        doc.segment(self.segmenter)
+        doc.tag_morph(self.morph_tagger)
+        for token in doc.tokens:
+            token.lemmatize(self.morph_vocab)
+        return doc
+
 
 def _build(threads: int) -> NlpToolkit:
     started = time.perf_counter()

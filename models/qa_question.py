@@ -105,20 +105,15 @@ class Question:
 
 def parse_question(question: str, toolkit: NlpToolkit) -> Question:
     """Tag and lemmatise `question`; raises EmptyQuestion when it has no word at all."""
-    from natasha import Doc
-
     text = (question or "").strip()
     if not _WORDS.search(text):
         raise EmptyQuestion("The question is empty.")
-    doc = Doc(text)
-    doc.segment(toolkit.segmenter)
-    doc.tag_morph(toolkit.morph_tagger)
-    words = []
-    for token in doc.tokens:
-        token.lemmatize(toolkit.morph_vocab)
-        words.append(QWord(token.text, (token.lemma or token.text).lower(), token.pos or "X",
-                           dict(token.feats or {})))
-    return _type_question(text, tuple(words))
+    words = tuple(
+        QWord(token.text, (token.lemma or token.text).lower(), token.pos or "X",
+              dict(token.feats or {}))
+        for token in toolkit.tag(text).tokens
+    )
+    return _type_question(text, words)
 
 
 def _next_noun(words: tuple[QWord, ...], start: int) -> str:

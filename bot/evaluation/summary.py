@@ -33,16 +33,7 @@ BASELINES = (2, 3)
 
 def lemmas(text: str, toolkit: NlpToolkit) -> list[tuple[str, str]]:
     """(lemma, pos) for every token of `text`, lemmas lower-cased."""
-    from natasha import Doc
-
-    doc = Doc(text)
-    doc.segment(toolkit.segmenter)
-    doc.tag_morph(toolkit.morph_tagger)
-    result = []
-    for token in doc.tokens:
-        token.lemmatize(toolkit.morph_vocab)
-        result.append(((token.lemma or token.text).lower(), token.pos or "X"))
-    return result
+    return [((t.lemma or t.text).lower(), t.pos or "X") for t in toolkit.tag(text).tokens]
 
 
 def content_lemmas(text: str, toolkit: NlpToolkit) -> set[str]:

@@ -112,7 +112,7 @@ class ArticleIntake:
         for message_id in incoming.message_ids:
             await repo.articles.link_message(chat_id, message_id, stored.id, role="source")
         await repo.chats.set_current_article(chat_id, stored.id)
-        if summarize:
+        if summarize and incoming.source_kind != "channel_post":  # nobody is about to ask
             self.nlp.prefetch(article)
         logger.info("article chat=%s id=%s hash=%s kind=%s new=%s chars=%d", chat_id, stored.id,
                     stored.hash, incoming.source_kind, existing is None, len(stored.text))
