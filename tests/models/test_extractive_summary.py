@@ -19,6 +19,14 @@ def _body(row: dict) -> str:
     return row["text"].partition("\n")[2]
 
 
+def _third_of_article(doc) -> float:
+    """A third of what the reader got: headline and sentences, one space between them."""
+    parts = [s.text for s in doc.sentences]
+    if doc.title_sentence is not None:
+        parts.append(doc.title_sentence.text)
+    return (sum(len(p) for p in parts) + len(parts) - 1) / 3
+
+
 def test_seed_summary_says_who_met_whom_and_about_what(embedded_engine, seed_text) -> None:
     summary = embedded_engine.summarize(Article(seed_text))
     assert "Али Асадов встретился" in summary.text
@@ -46,7 +54,7 @@ def test_summary_fits_its_budget_and_quotes_whole_sentences(
     budget = BUDGETS[length]
     assert 1 <= len(summary.sentences) <= budget.max_sentences
     assert len(summary.text) <= budget.max_chars
-    assert len(summary.text) <= sum(len(s.text) for s in doc.sentences) / 3
+    assert len(summary.text) <= _third_of_article(doc)
     whole = {s.text for s in doc.sentences}
     for sentence, source in zip(summary.sentences, summary.sources, strict=True):
         assert sentence in whole
@@ -120,13 +128,52 @@ def test_a_repeated_sentence_is_not_quoted_twice(embedded_engine) -> None:
     assert summary.text.count("Али Асадов встретился") == 1
 
 
+def test_a_sentence_split_inside_brackets_is_quoted_whole(embedded_engine) -> None:
+    """razdel ends a sentence at a ";" inside a parenthesis; the summary quotes all of it."""
+    lead = ("5 июля 2013 года временный руководитель Египта Адли Мансур распустил верхнюю палату "
+            "парламента страны — Совет Шура (Консультативный совет; Shura Council).")
+    lines = [
+        lead,
+        "Новым главой палаты стал генерал Мухаммед ат-Тахами, сообщило государственное агентство.",
+        ("В начале июня Высший конституционный суд Египта признал закон о выборах в Совет Шура "
+         "неконституционным."),
+        "Палата избиралась в 2012 году при президенте Мухаммеде Мурси, отстранённом военными.",
+        "Мансур также произвёл перестановки в Службе общей разведки Египта.",
+        "Выборы нового состава палаты пока не назначены, сообщают египетские СМИ.",
+    ]
+    article = Article("\n".join(lines))
+    doc = embedded_engine.analyze(article)
+    summary = embedded_engine.summarize(article)
+    assert len(doc.sentences) > len(lines)  # the splitter did cut the lead
+    assert summary.sentences[0] == lead
+    assert summary.sources[0].text == lead
+
+
+def test_a_summary_does_not_open_with_a_pronoun_or_a_cut_quote(embedded_engine) -> None:
+    """"Оба законодателя…" points back to a sentence not shown; "«…" without its » is a piece."""
+    lines = [
+        ("Оба законодателя добиваются переизбрания; обоим на выборах в ноябре будут "
+         "противостоять конгрессмены-демократы."),
+        ("Американские сенаторы Джон Маккейн и Марко Рубио победили на республиканских "
+         "праймериз в своих штатах."),
+        ("«Одной из первых инициатив, которую я представлю, будет сокращение числа "
+         "министерств, — сказал Маккейн."),
+        "Восьмидесятилетний Маккейн надеется в шестой раз стать сенатором от Аризоны.",
+        "Оппонентом Рубио на выборах в ноябре станет конгрессмен Патрик Мерфи.",
+        "Рубио ранее выдвигался в президенты, но вышел из гонки после праймериз во Флориде.",
+    ]
+    summary = embedded_engine.summarize(Article("\n".join(lines)))
+    assert summary.sentences[0] == lines[1]
+    assert all(not sentence.startswith("«") for sentence in summary.sentences)
+
+
 @pytest.mark.parametrize("row", WIKINEWS, ids=[row["id"] for row in WIKINEWS])
 def test_wikinews_summaries_are_short_complete_sentences(embedded_engine, row) -> None:
     article = Article(_body(row))
     summary = embedded_engine.summarize(article)
     doc = embedded_engine.analyze(article)
     assert 1 <= len(summary.sentences) <= 3
-    assert len(summary.text) <= min(450, sum(len(s.text) for s in doc.sentences) / 3)
+    assert len(summary.text) <= min(450, _third_of_article(doc))
     for sentence in summary.sentences:
         assert sentence.rstrip("»\"”)").endswith((".", "!", "?", "…"))
 
