@@ -4,9 +4,9 @@ The sentence splitter (razdel) sometimes ends a sentence inside brackets or quot
 often at a ";" in a parenthesis of alternative names: "…епископ Теодориус (Теодорус, Тавадрос;" +
 "Theodoros II;" + "в миру — …) из мухафаза Бухейра." Quoting the first piece alone would cut the
 sentence in the middle, and the lead of such an article could not open its summary at all. So pieces
-of one line are joined while a bracket or quotation mark they opened is still open; the result,
-a `Unit`, is what the summary quotes (its text is the article's own, from its first piece's start
-to its last piece's stop).
+of one line are joined while a bracket or quotation mark they opened is still open; the result, a
+unit, is what the summary quotes (its text is the article's own, from its first piece's start to
+its last piece's stop).
 
 Two more facts about units that the summary needs, both plain reading rules:
 - a unit whose « and » do not pair is part of a quotation that goes on (or began) elsewhere;
