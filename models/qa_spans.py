@@ -17,6 +17,7 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
+from models.qa_roles import mirrors_role, question_role, same_lemma
 from models.qa_weights import FEATURES, WEIGHTS
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
@@ -35,6 +36,12 @@ APPROX = {"около", "более", "менее", "свыше", "почти", 
           "до", "от", "лишь", "всего"}
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
+# how far after a title noun its name may stand, with no comma between: "предпринимателя и
+# миллионера начала 20 века Тео Кирни" is 6 words; a longer stretch is usually another clause
+NAME_REACH = 8
+# Cases that narrow the answer down: most phrases of a sentence are in Nom or Acc (and an active
+# sentence puts in Acc what a passive question has in Nom), so those two say little.
+OBLIQUE_CASES = {"Gen", "Dat", "Ins", "Loc"}
 NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
                 "четверть", "процент", "млн", "млрд", "тыс"}
 
@@ -125,7 +132,22 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
             first = next((n for n, w in enumerate(words) if w.start >= begin), None)
             if first is not None:
                 ranges.add(_trim(words, first, len(words) - 1))
-    return {(lo, hi) for lo, hi in ranges if lo <= hi and hi - lo < MAX_WORDS}
+    return {(lo, hi) for lo, hi in ranges
+            if lo <= hi and hi - lo < MAX_WORDS and not _splits_number(words, lo, hi)}
+
+
+_GROUP = re.compile(r"\d{3}")  # a thousands group written apart: "7 000 000", "17 786 419"
+_NUMERAL = re.compile(r"\d+([.,]\d+)?")
+
+
+def _splits_number(words: tuple[Word, ...], lo: int, hi: int) -> bool:
+    """Whether the span starts or ends inside a number written with spaced thousands groups
+    ("000" out of "7 000 000"): such a piece is never an answer."""
+    starts_inside = (lo > 0 and _GROUP.fullmatch(words[lo].text) is not None
+                     and _NUMERAL.fullmatch(words[lo - 1].text) is not None)
+    ends_inside = (hi + 1 < len(words) and _GROUP.fullmatch(words[hi + 1].text) is not None
+                   and _NUMERAL.fullmatch(words[hi].text) is not None)
+    return starts_inside or ends_inside
 
 
 def _matches(word: Word, question: Question) -> bool:
@@ -213,6 +235,10 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
     matched = [i for i, w in enumerate(words) if _matches(w, question)]
     matched_set = set(matched)
     preposition = question_preposition(question)
+    role = question_role(question.words, question.wh_index)
+    focus_words = {i for i, w in enumerate(words)
+                   if question.focus and w.pos in {"NOUN", "PROPN"}
+                   and same_lemma(w.lemma, question.focus)}
     ranges, rows = [], []
     for lo, hi in sorted(candidate_ranges(parsed, entities)):
         span = range(lo, hi + 1)
@@ -238,14 +264,14 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         row = np.zeros(len(FEATURES), dtype=np.float32)
         row[0] = 1.0
         row[1] = fit
-        row[2] = governor in matched_set
+        row[2] = governor in matched_set and not _restates_modifier(words, head, focus_words)
         row[3] = repeated
         row[4] = min(distance, 10) / 10
         row[5] = min(len(content), 30) / 10
         row[6] = head in matched_set
         row[7] = bool(kinds)
         row[8] = exact_entity
-        row[9] = bool(case) and words[head].feats.get("Case") == case
+        row[9] = case in OBLIQUE_CASES and words[head].feats.get("Case") == case
         row[10] = inside > 0
         row[11] = lo == 0 or words[lo - 1].pos == "PUNCT"
         row[12] = hi == len(words) - 1 or words[hi + 1].pos == "PUNCT"
@@ -254,10 +280,51 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         own = {words[k].lemma for k in parsed.children[head] if words[k].rel == "case"}
         row[15] = bool(preposition) and preposition in own
         row[16] = question.expect in ARGUMENT_ANSWERS and bool(own - {preposition})
+        # a name or modifier of the "какой X" word stands in for X: its role is X's role
+        anchor = head
+        if words[head].head in focus_words and words[head].rel in MODIFIER_RELS:
+            anchor = words[head].head
+        row[17] = mirrors_role(words, anchor, role) and not _has_clause(parsed, lo, hi, head)
+        row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set)
         ranges.append((lo, hi))
         rows.append(row)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
     return ranges, matrix
+
+
+NAME_RELS = {"appos", "flat", "flat:name", "flat:foreign", "nmod"}
+MODIFIER_RELS = NAME_RELS | {"amod"}
+
+
+def _restates_modifier(words: tuple[Word, ...], head: int, focus_words: set[int]) -> bool:
+    """Whether the phrase is a modifier of a noun the question names ("аэропорт Лос-Анджелеса"
+    for a question about that airport): such a modifier is usually the question's own wording,
+    unless the noun is the X of "какой X", whose modifier says which X."""
+    governor = words[head].head
+    return (governor >= 0 and words[governor].pos in {"NOUN", "PROPN"}
+            and words[head].rel in MODIFIER_RELS and governor not in focus_words)
+
+
+def _has_clause(parsed: ParsedSentence, lo: int, hi: int, head: int) -> bool:
+    """Whether the span takes in a clause hanging off its head ("спутник Astra, который ...")."""
+    return any(lo <= k <= hi and parsed.words[k].rel in CLAUSE_RELS - {"appos", "conj"}
+               for k in parsed.children[head])
+
+
+def _names_focus(parsed: ParsedSentence, lo: int, hi: int, head: int, focus_words: set[int],
+                 matched: set[int]) -> bool:
+    """Whether words lo..hi say which X a "какой X" question asks about.
+
+    Either the phrase is headed by the X word and adds a word of its own ("независимые школы",
+    "Театр Войцеха Богуславского"), or it is a name standing beside X ("спутник Astra 2A").
+    """
+    if not focus_words:
+        return False
+    if head in focus_words:  # X with its own modifier, no clause: "независимые школы"
+        return not _has_clause(parsed, lo, hi, head) and any(
+            k not in matched and parsed.words[k].pos not in EDGE_POS for k in range(lo, hi + 1))
+    word = parsed.words[head]
+    return word.head in focus_words and word.rel in NAME_RELS and not lo <= word.head <= hi
 
 
 def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Candidate:
@@ -266,7 +333,8 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
     A number or date span that repeats the question ("объём торговли составил около 500 млн
     долларов") is cut to the largest span inside it that fits the type as well and repeats
     nothing.
-    For "кто", a title noun ("премьер-министром") followed by a name answers with the name.
+    For "кто", a title noun ("премьер-министром") followed by a name in the same stretch of the
+    sentence ("предпринимателя и миллионера начала 20 века Тео Кирни") answers with the name.
     A phrase headed by a general noun ("документы", "меры") is widened to its whole phrase, since
     what it names is in its complement ("документы о сотрудничестве в сфере ..."). Otherwise words
     of the question are cut from both edges.
@@ -277,9 +345,11 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
         if inner:
             return max(inner, key=lambda c: c.score)
     if question.expect is Expect.PERSON and best.fit < 1.0:
+        words = best.sentence.words
         names = [c for c in rivals if c.sentence is best.sentence and c.fit >= 1.0
-                 and c.repeated == 0 and best.last < c.first <= best.last + 3
-                 and c.last - c.first < 3]
+                 and c.repeated == 0 and best.last < c.first <= best.last + NAME_REACH
+                 and c.last - c.first < 3
+                 and not any(w.pos == "PUNCT" for w in words[best.last + 1:c.first])]
         if names:
             return max(names, key=lambda c: c.score)
     words = best.sentence.words

@@ -13,7 +13,8 @@ import numpy as np
 FEATURES = ("bias", "type_fit", "attached_to_match", "repeats_question", "distance",
             "length", "head_is_match", "entity", "exact_entity", "case_match",
             "match_inside", "starts_clause", "ends_clause", "attached_to_matched_verb",
-            "one_word", "same_preposition", "other_preposition")
+            "one_word", "same_preposition", "other_preposition", "mirrors_role",
+            "names_focus")
 
 _HAND_SET: dict[str, float] = {
     # the question word says what kind of thing is wanted (date, number, person): the main cue
@@ -44,6 +45,11 @@ _HAND_SET: dict[str, float] = {
     # "что подписали" is not answered by "по итогам": кто/что want a bare NP or one with the
     # question's own preposition
     "other_preposition": -0.5,
+    # the phrase plays the question word's own role for the verb the question repeats ("что
+    # подписали" -> the object of «подписали»): direct syntactic evidence, as strong as type
+    "mirrors_role": 1.0,
+    # "какой X" is answered by the phrase that says which X: X with its modifier or name
+    "names_focus": 0.5,
 }
 WEIGHTS = np.array([_HAND_SET.get(name, 0.0) for name in FEATURES], dtype=np.float32)
 for _name in _HAND_SET:  # a misspelt key would silently weigh nothing

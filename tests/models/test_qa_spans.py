@@ -1,0 +1,46 @@
+"""Span rules of the embedded QA on hand-made sentences, with the real natasha models."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.base import Article
+from models.extractive_qa import _best_span
+from models.qa_question import parse_question
+from models.qa_roles import PRED, question_role
+
+
+def _span(engine, text: str, question: str) -> str:
+    """The span chosen in the article's first sentence, whatever its retrieval score."""
+    doc = engine.analyze(Article(text))
+    parsed = parse_question(question, engine.toolkit)
+    chosen = _best_span(doc, parsed, [0], np.ones(len(doc.sentences)), engine.toolkit)
+    assert chosen is not None
+    return text[chosen.start:chosen.stop]
+
+
+def _role(engine, text: str):
+    question = parse_question(text, engine.toolkit)
+    return question_role(question.words, question.wh_index)
+
+
+def test_question_role_reads_the_wh_phrase_place(embedded_engine) -> None:
+    role = _role(embedded_engine, "Какая партия пользуется наибольшей поддержкой?")
+    assert role is not None and role.kind == "subj" and role.governor == "пользоваться"
+    role = _role(embedded_engine, "Каков объём взаимной торговли?")
+    assert role is not None and role.kind == PRED
+
+
+def test_answer_is_the_subject_of_the_repeated_verb(embedded_engine) -> None:
+    text = ("Традиционно лейбористы пользуются самой сильной поддержкой среди рабочего "
+            "класса пригородов Мельбурна и в городах Балларат, Бендиго и Джилонг.")
+    # Балларат is a name and nearer, but лейбористы is what «пользуются» has as its subject
+    assert _span(embedded_engine, text, "Какая партия пользуется поддержкой в Бендиго?") == (
+        "лейбористы")
+
+
+def test_a_number_is_never_cut_inside_its_thousands_groups(embedded_engine) -> None:
+    text = ("Бассейн Амазонки занимает 7 000 000 квадратных километров, из которых "
+            "5 500 000 квадратных километров покрыты дождевыми лесами.")
+    assert _span(embedded_engine, text, "Сколько квадратных километров занимает бассейн?"
+                 ).startswith("7 000 000")
