@@ -30,6 +30,11 @@ ROLE_OF_REL = {
 # The question word leans on the noun it modifies: "какой театр", "сколько раз", "чей дом".
 WH_MODIFIER_RELS = {"det", "amod", "nummod", "nummod:gov"}
 PRED = "pred"  # "Кем был граф Мелфи?": the wh-word is the predicate of a copular question
+NAMING = "naming"  # "Как называются наставники?": the answer is the name a naming word gives
+# Words that give a name to what they are said of: "называются гуру", "называемые «ктены»",
+# "под названием Новый Южный Уэльс", "известные как Амазония", "звали Дрого".
+NAMING_LEMMAS = {"называть", "называться", "именовать", "именоваться", "звать", "название",
+                 "известный", "прозвать", "прозвище", "имя", "называемый"}
 
 
 class TreeWord(Protocol):
@@ -71,6 +76,9 @@ def question_role(words: Sequence[TreeWord], wh_index: int) -> Role | None:
     if wh_index < 0:
         return None
     phrase = wh_index
+    governor = words[phrase].head
+    if words[phrase].lemma == "как" and governor >= 0 and words[governor].lemma in NAMING_LEMMAS:
+        return Role(NAMING, words[governor].lemma)
     if words[phrase].rel in WH_MODIFIER_RELS and words[phrase].head >= 0:
         phrase = words[phrase].head
     word = words[phrase]
@@ -97,6 +105,9 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
         return False
     word = words[head]
     governor = word.head
+    if role.kind == NAMING:  # what the naming word says, not what is named (its subject)
+        return (governor >= 0 and words[governor].lemma in NAMING_LEMMAS
+                and not word.rel.startswith("nsubj") and word.pos in {"NOUN", "PROPN", "X"})
     if role.kind == PRED:
         if word.pos in {"VERB", "AUX"}:  # "объём составил 500 млн": the answer is the object
             return False

@@ -17,7 +17,7 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
-from models.qa_roles import mirrors_role, question_role, same_lemma
+from models.qa_roles import NAMING, mirrors_role, question_role, same_lemma
 from models.qa_weights import FEATURES, WEIGHTS
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
@@ -285,6 +285,8 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         if words[head].head in focus_words and words[head].rel in MODIFIER_RELS:
             anchor = words[head].head
         row[17] = mirrors_role(words, anchor, role) and not _has_clause(parsed, lo, hi, head)
+        if row[17] and role is not None and role.kind == NAMING:
+            row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name
         row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set)
         ranges.append((lo, hi))
         rows.append(row)
