@@ -1,8 +1,13 @@
-"""Which sentences of an article answer a question: e5 similarity plus lemma overlap.
+"""Which sentences of an article answer a question: e5 similarity plus lemma overlap and cues.
 
 Dense vectors find paraphrases, lemmas find the rare exact words (names, terms, numbers) that
 e5-small blurs; together they put the sentence holding the answer first far more often than
-either alone. Per-article lexical statistics are computed once and kept beside the analysis.
+either alone. Two kinds of context help the sentence that answers but does not repeat the
+question's topic ("Она была восстановлена в апреле 2000 года" after a sentence about the
+stock exchange): a sentence that opens by referring back borrows the previous sentence's
+matched words, and every sentence gets a little of its paragraph's match. A "когда" or
+"сколько" question mildly prefers sentences holding a date or number it does not itself name.
+Per-article statistics are computed once and kept beside the analysis.
 """
 
 from __future__ import annotations
@@ -15,17 +20,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.analysis import AnalyzedArticle
-from models.qa_question import CONTENT_POS, STOP_LEMMAS, Question
+from models.qa_cues import date_words, number_words, opens_with_link, paragraph_ids
+from models.qa_question import CONTENT_POS, STOP_LEMMAS, Expect, Question
 
 PREFIX = 5  # lemmas sharing this many first letters match at half weight (подписать ~ подписание)
 LEXICAL_WEIGHT = 0.03  # weight of one idf unit of overlap against cosine similarity
 NEIGHBOUR_WEIGHT = 0.1  # a sentence borrows this share of its neighbours' lexical match
 BM25_K1 = 1.2
+# Words matched by the previous sentence but not by this one count at this share: a fifth for
+# any sentence (a text goes on about its last topic), half more for one opening with a link
+# word ("она", "этот", "например"), whose subject is the previous sentence's.
+CONTEXT_SHARE = 0.2
+LINK_SHARE = 0.5
+# A sentence loses this much per idf unit of the question's words that its paragraph lacks
+# compared with the best-matching paragraph: a third of LEXICAL_WEIGHT, since the answer must
+# still be in the sentence itself.
+PARAGRAPH_WEIGHT = 0.01
+# A "когда" ("сколько") question's sentence without a date (number) the question does not name
+# loses this much cosine: two thirds of one idf unit of overlap, a tie-breaker, not a filter.
+TYPE_WEIGHT = 0.02
 
 
 @dataclass(frozen=True, slots=True)
 class LexicalIndex:
-    """Content lemmas of each sentence and their idf over the article's sentences."""
+    """Content lemmas of each sentence, their idf over the article's sentences, and the cues."""
 
     lemmas: tuple[frozenset[str], ...]
     prefixes: tuple[frozenset[str], ...]
@@ -33,6 +51,10 @@ class LexicalIndex:
     prefix_idf: dict[str, float]
     lengths: np.ndarray
     mean_length: float
+    paragraphs: np.ndarray  # paragraph number of each sentence
+    links: np.ndarray  # 1.0 where the sentence opens by referring back, else 0.0
+    dates: tuple[frozenset[str], ...]
+    numbers: tuple[frozenset[str], ...]
 
 
 _indexes: weakref.WeakKeyDictionary[AnalyzedArticle, LexicalIndex] = weakref.WeakKeyDictionary()
@@ -66,41 +88,96 @@ def lexical_index(doc: AnalyzedArticle) -> LexicalIndex:
         index = _indexes.get(doc)
     if index is not None:
         return index
-    lemmas = [content_lemmas(s.tokens) for s in doc.sentences]
+    sentences = doc.sentences
+    lemmas = [content_lemmas(s.tokens) for s in sentences]
     prefixes = [_prefixes(items) for items in lemmas]
     lengths = np.array([max(1, len(items)) for items in lemmas], dtype=np.float32)
-    index = LexicalIndex(tuple(lemmas), tuple(prefixes), _idf(lemmas), _idf(prefixes), lengths,
-                         float(lengths.mean()) if len(lengths) else 1.0)
+    index = LexicalIndex(
+        tuple(lemmas), tuple(prefixes), _idf(lemmas), _idf(prefixes), lengths,
+        float(lengths.mean()) if len(lengths) else 1.0,
+        paragraphs=np.array(paragraph_ids(doc.article.text, sentences), dtype=np.int64),
+        links=np.array([opens_with_link(s) for s in sentences], dtype=np.float32),
+        dates=tuple(date_words(s.tokens) for s in sentences),
+        numbers=tuple(number_words(s.tokens) for s in sentences),
+    )
     with _lock:
         _indexes[doc] = index
     return index
 
 
-def lexical_scores(doc: AnalyzedArticle, question: Question) -> np.ndarray:
-    """BM25-like overlap of each sentence with the question's content lemmas (0 when none)."""
-    index = lexical_index(doc)
-    scores = np.zeros(len(doc.sentences), dtype=np.float32)
-    query = question.content
-    norm = BM25_K1 * (0.25 + 0.75 * index.lengths / index.mean_length)
+def match_matrix(index: LexicalIndex, question: Question) -> np.ndarray:
+    """Weight of each question lemma (columns) found in each sentence (rows): its idf when the
+    lemma is there, half its prefix's idf when only a word of the same stem is, else 0."""
+    terms = sorted(question.content)
+    matrix = np.zeros((len(index.lemmas), len(terms)), dtype=np.float32)
     for i, (lemmas, prefixes) in enumerate(zip(index.lemmas, index.prefixes)):
-        total = 0.0
-        for lemma in query:
+        for j, lemma in enumerate(terms):
             if lemma in lemmas:
-                total += index.idf.get(lemma, 0.0)
+                matrix[i, j] = index.idf.get(lemma, 0.0)
             elif len(lemma) >= PREFIX and lemma[:PREFIX] in prefixes:
-                total += 0.5 * index.prefix_idf.get(lemma[:PREFIX], 0.0)
-        scores[i] = total * (BM25_K1 + 1) / (1 + norm[i]) if total else 0.0
-    return scores
+                matrix[i, j] = 0.5 * index.prefix_idf.get(lemma[:PREFIX], 0.0)
+    return matrix
+
+
+def _saturate(index: LexicalIndex, totals: np.ndarray) -> np.ndarray:
+    """BM25's length-normalised saturation of summed idf weights, per sentence."""
+    norm = BM25_K1 * (0.25 + 0.75 * index.lengths / index.mean_length)
+    return totals * (BM25_K1 + 1) / (1 + norm)
+
+
+def lexical_parts(doc: AnalyzedArticle,
+                  question: Question) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per sentence: its own BM25-like overlap with the question's content lemmas, the words it
+    borrows from the sentence before it (saturated the same way), and the idf weight of the
+    question's lemmas found anywhere in its paragraph."""
+    index = lexical_index(doc)
+    matrix = match_matrix(index, question)
+    own = _saturate(index, matrix.sum(axis=1))
+    borrowed = np.zeros_like(own)
+    if len(own) > 1:
+        missing = np.maximum(matrix[:-1] - matrix[1:], 0.0).sum(axis=1)
+        borrowed[1:] = (CONTEXT_SHARE + LINK_SHARE * index.links[1:]) * missing
+    coverage = np.zeros_like(own)
+    if matrix.size:
+        for paragraph in np.unique(index.paragraphs):
+            members = index.paragraphs == paragraph
+            coverage[members] = matrix[members].max(axis=0).sum()
+    return own, _saturate(index, borrowed), coverage
+
+
+def lexical_scores(doc: AnalyzedArticle, question: Question) -> np.ndarray:
+    """Own plus borrowed overlap of each sentence with the question (0 when neither matches)."""
+    own, borrowed, _ = lexical_parts(doc, question)
+    return own + borrowed
+
+
+def type_fit(doc: AnalyzedArticle, question: Question) -> np.ndarray:
+    """1.0 for sentences holding a date ("когда") or a number ("сколько") that the question
+    does not name itself, else 0.0; all 1.0 for other questions (no type to miss)."""
+    index = lexical_index(doc)
+    if question.expect == Expect.TIME:
+        found = index.dates
+    elif question.expect == Expect.NUMBER:
+        found = index.numbers
+    else:
+        return np.ones(len(index.lemmas), dtype=np.float32)
+    named = {w.text.lower() for w in question.words}
+    return np.array([bool(items - named) for items in found], dtype=np.float32)
 
 
 def combined_scores(doc: AnalyzedArticle, question: Question,
                     query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(combined, dense, lexical) score per sentence; the combined one ranks evidence."""
     dense = doc.vectors @ np.asarray(query_vector, dtype=np.float32)
-    lexical = lexical_scores(doc, question)
-    spread = np.zeros_like(lexical)
-    if len(lexical) > 1:
-        spread[1:] = np.maximum(spread[1:], lexical[:-1])
-        spread[:-1] = np.maximum(spread[:-1], lexical[1:])
-    combined = dense + LEXICAL_WEIGHT * (lexical + NEIGHBOUR_WEIGHT * spread)
+    own, borrowed, coverage = lexical_parts(doc, question)
+    spread = np.zeros_like(own)
+    if len(own) > 1:
+        spread[1:] = np.maximum(spread[1:], own[:-1])
+        spread[:-1] = np.maximum(spread[:-1], own[1:])
+    lexical = own + borrowed
+    # Both cues enter as shortfalls (<= 0): they reorder the article's sentences without
+    # raising its best score, which the no-answer threshold reads.
+    shortfall = coverage - coverage.max() if len(coverage) else coverage
+    combined = (dense + LEXICAL_WEIGHT * (lexical + NEIGHBOUR_WEIGHT * spread)
+                + PARAGRAPH_WEIGHT * shortfall + TYPE_WEIGHT * (type_fit(doc, question) - 1.0))
     return combined, dense, lexical
