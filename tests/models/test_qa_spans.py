@@ -47,7 +47,6 @@ def test_a_number_is_never_cut_inside_its_thousands_groups(embedded_engine) -> N
 
 
 def test_a_name_question_takes_what_the_naming_verb_says(embedded_engine) -> None:
-    text = ("В индуизме духовные наставники называются гуру, при этом на Западе духовному "
-            "наставничеству придается высокое значение.")
-    # «Западе» is a proper name too, but «называются» names гуру
-    assert _span(embedded_engine, text, "Как называются духовные наставники в индуизме?") == "гуру"
+    # «Японии» and «Европе» are proper names too, but «называются» names карэсансуй
+    text = "В Японии такие сады называются карэсансуй, и в Европе их строят всё чаще."
+    assert _span(embedded_engine, text, "Как называются такие сады в Японии?") == "карэсансуй"
