@@ -40,7 +40,8 @@ ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the prepositi
 # миллионера начала 20 века Тео Кирни" is 6 words; a longer stretch is usually another clause
 NAME_REACH = 8
 # Cases that narrow the answer down: most phrases of a sentence are in Nom or Acc (and an active
-# sentence puts in Acc what a passive question has in Nom), so those two say little.
+# sentence puts in Acc what a passive question has in Nom), so those two say little, except for
+# кто/кого, whose distinct forms and usual subject role make a Nom/Acc match telling.
 OBLIQUE_CASES = {"Gen", "Dat", "Ins", "Loc"}
 NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотня", "десяток", "половина", "треть",
                 "четверть", "процент", "млн", "млрд", "тыс"}
@@ -271,7 +272,8 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         row[6] = head in matched_set
         row[7] = bool(kinds)
         row[8] = exact_entity
-        row[9] = case in OBLIQUE_CASES and words[head].feats.get("Case") == case
+        row[9] = ((case in OBLIQUE_CASES or question.wh == "кто")
+                  and words[head].feats.get("Case") == case)
         row[10] = inside > 0
         row[11] = lo == 0 or words[lo - 1].pos == "PUNCT"
         row[12] = hi == len(words) - 1 or words[hi + 1].pos == "PUNCT"
@@ -375,9 +377,37 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
 
     lo = cut(lo, 1)
     hi = cut(hi, -1)
-    if lo > hi or (lo, hi) == (best.first, best.last):
+    if lo > hi:
+        return best
+    if lo == hi and question.expect not in {Expect.NUMBER, Expect.TIME}:
+        head_noun = lo
+        lo = _with_adjectives(words, head_noun)
+        hi = _with_genitive(words, head_noun)
+    if (lo, hi) == (best.first, best.last):
         return best
     return Candidate(best.sentence, lo, hi, best.score, best.fit, best.repeated)
+
+
+def _with_genitive(words: tuple[Word, ...], i: int) -> int:
+    """The last word of noun i with a genitive noun right after it that depends on it: "окись"
+    alone is not the answer, "окись углерода" is."""
+    j = i + 1
+    if (words[i].pos in {"NOUN", "PROPN"} and j < len(words) and words[j].head == i
+            and words[j].rel == "nmod" and words[j].pos == "NOUN"
+            and words[j].feats.get("Case") == "Gen"):
+        return j
+    return i
+
+
+def _with_adjectives(words: tuple[Word, ...], i: int) -> int:
+    """The first word of noun i with the adjectives right before it that modify it: a bare noun
+    ("бактерий", "болезнь") says less than "анаэробных бактерий", "Декомпрессионная болезнь"."""
+    if words[i].pos not in {"NOUN", "PROPN"}:
+        return i
+    lo = i
+    while lo > 0 and words[lo - 1].rel == "amod" and words[lo - 1].head == i:
+        lo -= 1
+    return lo
 
 
 def score_candidates(parsed: ParsedSentence, entities: list[Entity],

@@ -50,3 +50,9 @@ def test_a_name_question_takes_what_the_naming_verb_says(embedded_engine) -> Non
     # «Японии» and «Европе» are proper names too, but «называются» names карэсансуй
     text = "В Японии такие сады называются карэсансуй, и в Европе их строят всё чаще."
     assert _span(embedded_engine, text, "Как называются такие сады в Японии?") == "карэсансуй"
+
+
+def test_a_bare_noun_answer_keeps_its_adjectives_and_genitive(embedded_engine) -> None:
+    text = "Кислород ядовит для анаэробных бактерий, поэтому их выращивают без доступа воздуха."
+    assert _span(embedded_engine, text, "Для кого ядовит кислород?") == (
+        "анаэробных бактерий")
