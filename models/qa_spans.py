@@ -105,6 +105,7 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
         # a word with the dependents on its right only ("около 500 млн долларов")
         lo, hi = parsed.subtree(i)
         ranges.add(_trim(words, i, hi))
+    ranges.update(quoted_ranges(words))
     for entity in entities:
         inside = [n for n, w in enumerate(words)
                   if entity.start <= w.start and w.stop <= entity.stop]
@@ -151,6 +152,23 @@ def _splits_number(words: tuple[Word, ...], lo: int, hi: int) -> bool:
     return starts_inside or ends_inside
 
 
+OPENING_QUOTES = {"«": "»", '"': '"', "„": "“", "“": "”"}
+
+
+def quoted_ranges(words: tuple[Word, ...]) -> set[tuple[int, int]]:
+    """Word ranges inside quotes («Ein neues Lied wir heben an»): a title is one unit."""
+    ranges = set()
+    for i, word in enumerate(words):
+        closing = OPENING_QUOTES.get(word.text)
+        if closing is None:
+            continue
+        end = next((j for j in range(i + 1, min(len(words), i + MAX_WORDS))
+                    if words[j].text == closing), None)
+        if end is not None and end > i + 1:
+            ranges.add((i + 1, end - 1))
+    return ranges
+
+
 def _matches(word: Word, question: Question) -> bool:
     lemma = word.lemma
     if lemma in question.content:
@@ -160,7 +178,7 @@ def _matches(word: Word, question: Question) -> bool:
 
 
 def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Question,
-              kinds: set[str]) -> float:
+              kinds: set[str], quoted: bool = False) -> float:
     """How well words lo..hi look like the kind of answer the question expects (0..1)."""
     words = parsed.words[lo:hi + 1]
     text = " ".join(w.text for w in words).lower()
@@ -210,8 +228,8 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.9 if governor == question.focus else 0.2
         if question.focus and head_word.lemma == question.focus and hi > lo:
             return 1.0  # "какие документы" -> "документы о ...": X with what says which X
-        if kinds or head_word.pos == "PROPN":
-            return 0.8
+        if kinds or head_word.pos == "PROPN" or quoted:
+            return 0.8  # a name or a quoted title
         return 0.6 if head_word.pos == "NOUN" else 0.0
     if expect is Expect.MANNER:
         return 0.5 if head_word.pos in {"NOUN", "VERB", "ADV"} else 0.1
@@ -237,6 +255,7 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
     matched_set = set(matched)
     preposition = question_preposition(question)
     role = question_role(question.words, question.wh_index)
+    titles = quoted_ranges(words)
     focus_words = {i for i, w in enumerate(words)
                    if question.focus and w.pos in {"NOUN", "PROPN"}
                    and same_lemma(w.lemma, question.focus)}
@@ -255,7 +274,8 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         start, stop = words[lo].start, words[hi].stop
         kinds = {e.type for e in entities if e.start < stop and start < e.stop}
         exact_entity = any(e.start == start and e.stop == stop for e in entities)
-        fit = _type_fit(parsed, lo, hi, head, question, kinds)
+        quoted = (lo, hi) in titles
+        fit = _type_fit(parsed, lo, hi, head, question, kinds, quoted)
         governor = words[head].head
         distance = min(min(abs(i - m) for m in matched) for i in (lo, hi)) if matched else 10
         inside = sum(1 for m in matched if lo < m < hi)
@@ -289,7 +309,7 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         row[17] = mirrors_role(words, anchor, role) and not _has_clause(parsed, lo, hi, head)
         if row[17] and role is not None and role.kind == NAMING:
             row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name
-        row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set)
+        row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set, quoted)
         ranges.append((lo, hi))
         rows.append(row)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -316,7 +336,7 @@ def _has_clause(parsed: ParsedSentence, lo: int, hi: int, head: int) -> bool:
 
 
 def _names_focus(parsed: ParsedSentence, lo: int, hi: int, head: int, focus_words: set[int],
-                 matched: set[int]) -> bool:
+                 matched: set[int], quoted: bool) -> bool:
     """Whether words lo..hi say which X a "какой X" question asks about.
 
     Either the phrase is headed by the X word and adds a word of its own ("независимые школы",
@@ -328,7 +348,31 @@ def _names_focus(parsed: ParsedSentence, lo: int, hi: int, head: int, focus_word
         return not _has_clause(parsed, lo, hi, head) and any(
             k not in matched and parsed.words[k].pos not in EDGE_POS for k in range(lo, hi + 1))
     word = parsed.words[head]
+    if quoted and lo - 2 in focus_words:
+        return True  # a title in quotes right after X: гимн «Ein neues Lied»
     return word.head in focus_words and word.rel in NAME_RELS and not lo <= word.head <= hi
+
+
+TITLE_RELS = {"appos", "flat:foreign", "flat:name"}
+
+
+def _title_of_focus(best: Candidate, question: Question) -> tuple[int, int] | None:
+    """For "какой X", a span "X «Title»" or "X Name" answers with the title or name alone
+    ("песню «Белые ночи»" -> "Белые ночи", "спутник Astra 2A" -> "Astra 2A"): X is asked."""
+    words = best.sentence.words
+    lo, hi = best.first, best.last
+    if not question.focus or not same_lemma(words[lo].lemma, question.focus) or lo == hi:
+        return None
+    for first, last in quoted_ranges(words):
+        if first == lo + 2 and last <= hi + 1:
+            return first, last
+    names = [k for k in best.sentence.children[lo] if words[k].rel in TITLE_RELS
+             and words[k].pos in {"PROPN", "X"} and k == lo + 1]
+    if names:
+        first, last = _trim(words, *_core_phrase(best.sentence, names[0]))
+        if last <= hi:
+            return first, last
+    return None
 
 
 def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Candidate:
@@ -358,6 +402,9 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
             return max(names, key=lambda c: c.score)
     words = best.sentence.words
     lo, hi = best.first, best.last
+    title = _title_of_focus(best, question)
+    if title is not None:
+        return Candidate(best.sentence, *title, best.score, best.fit, best.repeated)
     if words[lo].lemma in LIGHT_NOUNS and not lo < words[lo].head <= hi:
         wide_lo, wide_hi = _trim(words, *best.sentence.subtree(lo))
         if wide_hi > hi and wide_hi - wide_lo < MAX_WORDS:  # kept whole: "документы о ..."

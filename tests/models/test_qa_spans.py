@@ -56,3 +56,9 @@ def test_a_bare_noun_answer_keeps_its_adjectives_and_genitive(embedded_engine) -
     text = "Кислород ядовит для анаэробных бактерий, поэтому их выращивают без доступа воздуха."
     assert _span(embedded_engine, text, "Для кого ядовит кислород?") == (
         "анаэробных бактерий")
+
+
+def test_a_title_in_quotes_after_the_asked_noun_is_the_answer(embedded_engine) -> None:
+    text = "Осенью поэт написал песню «Белые ночи над рекой», и её исполнил хор."
+    assert _span(embedded_engine, text, "Какую песню написал поэт осенью?") == (
+        "Белые ночи над рекой")
