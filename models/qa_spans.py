@@ -134,8 +134,31 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
             first = next((n for n, w in enumerate(words) if w.start >= begin), None)
             if first is not None:
                 ranges.add(_trim(words, first, len(words) - 1))
+    aside = _parenthetical_words(words)
     return {(lo, hi) for lo, hi in ranges
-            if lo <= hi and hi - lo < MAX_WORDS and not _splits_number(words, lo, hi)}
+            if lo <= hi and hi - lo < MAX_WORDS and not _splits_number(words, lo, hi)
+            and not all(k in aside for k in range(lo, hi + 1))}
+
+
+# Russian parenthetical phrases (вводные слова): they comment on the sentence and never answer
+# ("Эффективность цикла, как правило, зависит от ..." is not answered by "правило").
+PARENTHETICALS = ("как правило", "в частности", "в основном", "в целом", "в общем", "кроме того",
+                  "например", "прежде всего", "в первую очередь", "по-видимому", "во-первых",
+                  "во-вторых", "с одной стороны", "с другой стороны", "в том числе", "по сути",
+                  "на самом деле", "в действительности", "таким образом", "в итоге",
+                  "по крайней мере", "в свою очередь", "как известно", "к примеру")
+
+
+def _parenthetical_words(words: tuple[Word, ...]) -> set[int]:
+    """Indices of the words that make up a parenthetical phrase in the sentence."""
+    texts = [w.text.lower() for w in words]
+    found: set[int] = set()
+    for phrase in PARENTHETICALS:
+        parts = phrase.split()
+        for i in range(len(texts) - len(parts) + 1):
+            if texts[i:i + len(parts)] == parts:
+                found.update(range(i, i + len(parts)))
+    return found
 
 
 _GROUP = re.compile(r"\d{3}")  # a thousands group written apart: "7 000 000", "17 786 419"
@@ -235,7 +258,7 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
         return 0.5 if head_word.pos in {"NOUN", "VERB", "ADV"} else 0.1
     if head_word.pos in {"NOUN", "PROPN"}:
         case = question.wh_case
-        return 0.8 if case and head_word.feats.get("Case") == case else 0.6
+        return 0.8 if case in OBLIQUE_CASES and head_word.feats.get("Case") == case else 0.6
     return 0.1
 
 

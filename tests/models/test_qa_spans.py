@@ -62,3 +62,8 @@ def test_a_title_in_quotes_after_the_asked_noun_is_the_answer(embedded_engine) -
     text = "Осенью поэт написал песню «Белые ночи над рекой», и её исполнил хор."
     assert _span(embedded_engine, text, "Какую песню написал поэт осенью?") == (
         "Белые ночи над рекой")
+
+
+def test_a_parenthetical_phrase_is_never_the_answer(embedded_engine) -> None:
+    text = "Скорость реакции, как правило, зависит от температуры раствора."
+    assert _span(embedded_engine, text, "От чего зависит скорость реакции?") != "правило"
