@@ -156,6 +156,8 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
             focus = next((w.lemma for w in words[wh_index + 1:] if w.pos == "NOUN"), "")
         if focus in TIME_NOUNS:
             expect = Expect.TIME
+        elif focus == "место" and any(w.lemma == "занимать" for w in words):
+            expect = Expect.NUMBER  # "какое место занимает" asks for a rank (третье), not a place
         elif focus in NUMBER_NOUNS:
             expect = Expect.NUMBER
         elif focus in PLACE_NOUNS:

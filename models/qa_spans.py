@@ -36,6 +36,9 @@ APPROX = {"около", "более", "менее", "свыше", "почти", 
           "до", "от", "лишь", "всего"}
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
+# ordinal numerals, tagged as adjectives: the answer to "какое место занимает" is a rank
+ORDINALS = {"первый", "второй", "третий", "четвёртый", "четвертый", "пятый", "шестой",
+            "седьмой", "восьмой", "девятый", "десятый"}
 # how far after a title noun its name may stand, with no comma between: "предпринимателя и
 # миллионера начала 20 века Тео Кирни" is 6 words; a longer stretch is usually another clause
 NAME_REACH = 8
@@ -234,7 +237,7 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
     if expect is Expect.NUMBER:
         if has_digit:
             return 1.0
-        if any(w.pos == "NUM" or w.lemma in NUMBER_WORDS for w in words):
+        if any(w.pos == "NUM" or w.lemma in NUMBER_WORDS | ORDINALS for w in words):
             return 0.8
         return 0.0
     if expect is Expect.NAME:

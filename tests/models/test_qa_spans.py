@@ -67,3 +67,11 @@ def test_a_title_in_quotes_after_the_asked_noun_is_the_answer(embedded_engine) -
 def test_a_parenthetical_phrase_is_never_the_answer(embedded_engine) -> None:
     text = "Скорость реакции, как правило, зависит от температуры раствора."
     assert _span(embedded_engine, text, "От чего зависит скорость реакции?") != "правило"
+
+
+def test_what_place_a_thing_takes_is_a_rank(embedded_engine) -> None:
+    question = parse_question("Какое место в мире занимает страна по добыче угля?",
+                              embedded_engine.toolkit)
+    assert question.expect == "number"
+    text = "По добыче угля страна занимает третье место в мире, уступая Китаю и Индии."
+    assert _span(embedded_engine, text, question.text).startswith("третье")
