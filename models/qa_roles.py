@@ -124,3 +124,16 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
         return preposition_of(words, head) == role.preposition and (
             bool(role.preposition) or word.feats.get("Case", "") == role.case)
     return True
+
+
+def same_role(words: Sequence[TreeWord], head: int, role: Role | None) -> bool:
+    """A weaker mirror: the phrase plays the question word's role for some verb, though not
+    for the question's own (a paraphrase: "что ограничивает" ~ «зависит от»)."""
+    if role is None or role.kind in {PRED, NAMING, "nmod"}:
+        return False
+    word = words[head]
+    if word.head < 0 or ROLE_OF_REL.get(word.rel) != role.kind:
+        return False
+    if words[word.head].pos not in {"VERB", "AUX"}:
+        return False
+    return role.kind != "obl" or preposition_of(words, head) == role.preposition

@@ -17,7 +17,7 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
-from models.qa_roles import NAMING, mirrors_role, question_role, same_lemma
+from models.qa_roles import NAMING, mirrors_role, question_role, same_lemma, same_role
 from models.qa_weights import FEATURES, WEIGHTS
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
@@ -335,6 +335,7 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         row[17] = mirrors_role(words, anchor, role) and not _has_clause(parsed, lo, hi, head)
         if row[17] and role is not None and role.kind == NAMING:
             row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name
+        row[19] = not row[17] and same_role(words, anchor, role)
         row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set, quoted)
         ranges.append((lo, hi))
         rows.append(row)

@@ -14,7 +14,7 @@ FEATURES = ("bias", "type_fit", "attached_to_match", "repeats_question", "distan
             "length", "head_is_match", "entity", "exact_entity", "case_match",
             "match_inside", "starts_clause", "ends_clause", "attached_to_matched_verb",
             "one_word", "same_preposition", "other_preposition", "mirrors_role",
-            "names_focus")
+            "names_focus", "same_role")
 
 _HAND_SET: dict[str, float] = {
     # the question word says what kind of thing is wanted (date, number, person): the main cue
@@ -50,6 +50,8 @@ _HAND_SET: dict[str, float] = {
     "mirrors_role": 1.0,
     # "какой X" is answered by the phrase that says which X: X with its modifier or name
     "names_focus": 0.5,
+    # the same role for another verb: a paraphrased question still asks for a subject/object
+    "same_role": 0.3,
 }
 WEIGHTS = np.array([_HAND_SET.get(name, 0.0) for name in FEATURES], dtype=np.float32)
 for _name in _HAND_SET:  # a misspelt key would silently weigh nothing

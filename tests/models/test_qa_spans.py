@@ -75,3 +75,14 @@ def test_what_place_a_thing_takes_is_a_rank(embedded_engine) -> None:
     assert question.expect == "number"
     text = "По добыче угля страна занимает третье место в мире, уступая Китаю и Индии."
     assert _span(embedded_engine, text, question.text).startswith("третье")
+
+
+def test_a_paraphrased_question_still_wants_the_subject(embedded_engine) -> None:
+    from models.qa_parse import parse_sentences
+    from models.qa_roles import same_role
+
+    role = _role(embedded_engine, "Что вызывает коррозию металла?")
+    doc = embedded_engine.analyze(Article("Влажный воздух провоцирует коррозию металла."))
+    words = parse_sentences(doc, [0], embedded_engine.toolkit)[0].words
+    subject = next(i for i, w in enumerate(words) if w.text == "воздух")
+    assert role is not None and same_role(words, subject, role)
