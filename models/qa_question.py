@@ -60,6 +60,9 @@ PERSON_NOUNS = {"человек", "люди", "учёный", "ученый", "�
                 "компания", "группа", "политик", "династия", "племя", "народ", "хан",
                 "полководец", "монарх", "епископ", "папа", "священник", "деятель"}
 
+# "какой тип X", "X какого вида": the kind noun only says a sort of X is asked for
+KIND_NOUNS = {"тип", "вид", "род", "сорт", "разновидность", "категория", "класс"}
+
 # Lemmas that carry no content for matching a sentence to the question.
 STOP_LEMMAS = QUESTION_WORDS | {
     "быть", "являться", "это", "этот", "тот", "такой", "свой", "весь", "мочь", "иметь",
@@ -124,6 +127,22 @@ def _head(ids: dict[str, int], token, n: int) -> int:
     return -1 if head == n else head
 
 
+def _kind_of(words: tuple[QWord, ...], wh_index: int) -> str:
+    """The noun a "какой тип/вид" question is really about: "какой вид нагревательного элемента"
+    -> элемент, "городом какого типа" -> город; the answer is a modifier of that noun."""
+    kind = words[wh_index].head
+    if kind < 0 or words[kind].lemma not in KIND_NOUNS:
+        return ""
+    of = next((w.lemma for w in words if w.head == kind and w.rel == "nmod"
+               and w.pos == "NOUN"), "")
+    if of:
+        return of
+    governor = words[kind].head
+    if words[kind].rel == "nmod" and governor >= 0 and words[governor].pos == "NOUN":
+        return words[governor].lemma
+    return ""
+
+
 def _next_noun(words: tuple[QWord, ...], start: int) -> str:
     for word in words[start + 1:start + 4]:
         if word.pos in {"NOUN", "PROPN"}:
@@ -154,6 +173,8 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
         focus = _next_noun(words, wh_index)
         if not focus and wh in {"каков", "каковой"}:  # "Каков был их общий объём?"
             focus = next((w.lemma for w in words[wh_index + 1:] if w.pos == "NOUN"), "")
+        if focus in KIND_NOUNS:
+            focus = _kind_of(words, wh_index) or focus
         if focus in TIME_NOUNS:
             expect = Expect.TIME
         elif focus == "место" and any(w.lemma == "занимать" for w in words):

@@ -86,3 +86,9 @@ def test_a_paraphrased_question_still_wants_the_subject(embedded_engine) -> None
     words = parse_sentences(doc, [0], embedded_engine.toolkit)[0].words
     subject = next(i for i, w in enumerate(words) if w.text == "воздух")
     assert role is not None and same_role(words, subject, role)
+
+
+def test_what_kind_of_x_is_about_x(embedded_engine) -> None:
+    question = parse_question("Какой вид нагревательного элемента используют в чайниках?",
+                              embedded_engine.toolkit)
+    assert question.focus == "элемент"
