@@ -36,6 +36,9 @@ APPROX = {"около", "более", "менее", "свыше", "почти", 
           "до", "от", "лишь", "всего"}
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
+# genitives a bare noun answer takes along: a name-like term rarely runs longer
+# ("Теория сложности вычислений"), and a longer chain drifts into the sentence's detail
+GENITIVE_CHAIN = 2
 # ordinal numerals, tagged as adjectives: the answer to "какое место занимает" is a rank
 ORDINALS = {"первый", "второй", "третий", "четвёртый", "четвертый", "пятый", "шестой",
             "седьмой", "восьмой", "девятый", "десятый"}
@@ -463,14 +466,16 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
 
 
 def _with_genitive(words: tuple[Word, ...], i: int) -> int:
-    """The last word of noun i with a genitive noun right after it that depends on it: "окись"
-    alone is not the answer, "окись углерода" is."""
-    j = i + 1
-    if (words[i].pos in {"NOUN", "PROPN"} and j < len(words) and words[j].head == i
-            and words[j].rel == "nmod" and words[j].pos == "NOUN"
-            and words[j].feats.get("Case") == "Gen"):
-        return j
-    return i
+    """The last word of noun i with the chain of genitive nouns right after it ("окись" alone
+    is not the answer, "окись углерода" is; "Теория сложности вычислений")."""
+    if words[i].pos not in {"NOUN", "PROPN"}:
+        return i
+    end = i
+    while (end + 1 < len(words) and end - i < GENITIVE_CHAIN and words[end + 1].head == end
+           and words[end + 1].rel == "nmod" and words[end + 1].pos == "NOUN"
+           and words[end + 1].feats.get("Case") == "Gen"):
+        end += 1
+    return end
 
 
 def _with_adjectives(words: tuple[Word, ...], i: int) -> int:
