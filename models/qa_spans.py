@@ -39,6 +39,8 @@ ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the prepositi
 # genitives a bare noun answer takes along: a name-like term rarely runs longer
 # ("Теория сложности вычислений"), and a longer chain drifts into the sentence's detail
 GENITIVE_CHAIN = 2
+SHARE_NOUNS = {"процент", "доля"}  # "какой процент", "какую долю": a share is asked for
+SHARE_WORDS = {"процент", "половина", "треть", "четверть", "доля"}
 # ordinal numerals, tagged as adjectives: the answer to "какое место занимает" is a rank
 ORDINALS = {"первый", "второй", "третий", "четвёртый", "четвертый", "пятый", "шестой",
             "седьмой", "восьмой", "девятый", "десятый"}
@@ -238,6 +240,11 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.7
         return 0.0
     if expect is Expect.NUMBER:
+        if question.focus in SHARE_NOUNS or "процент" in question.text.lower():
+            # a share is not answered by a count: "56,2%" or "половина", not "711 988"
+            if ("%" in text and has_digit) or any(w.lemma in SHARE_WORDS for w in words):
+                return 1.0
+            return 0.6 if has_digit else 0.0
         if has_digit:
             return 1.0
         if any(w.pos == "NUM" or w.lemma in NUMBER_WORDS | ORDINALS for w in words):

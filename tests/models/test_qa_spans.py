@@ -92,3 +92,8 @@ def test_what_kind_of_x_is_about_x(embedded_engine) -> None:
     question = parse_question("Какой вид нагревательного элемента используют в чайниках?",
                               embedded_engine.toolkit)
     assert question.focus == "элемент"
+
+
+def test_a_share_question_is_answered_by_a_percentage(embedded_engine) -> None:
+    text = "Из 711 988 жителей города 2,8% были протестантами, остальные были католиками."
+    assert _span(embedded_engine, text, "Какой процент жителей были протестантами?") == "2,8%"
