@@ -347,6 +347,9 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
             row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name
         row[19] = not row[17] and same_role(words, anchor, role)
         row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set, quoted)
+        if _equated_with_focus(parsed, head, focus_words) and not lo <= words[head].head <= hi:
+            row[1] = 1.0  # "полезным прибором является индикатор": the sentence says it is an X
+            row[18] = 1.0
         ranges.append((lo, hi))
         rows.append(row)
     matrix = np.vstack(rows) if rows else np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -364,6 +367,29 @@ def _restates_modifier(words: tuple[Word, ...], head: int, focus_words: set[int]
     governor = words[head].head
     return (governor >= 0 and words[governor].pos in {"NOUN", "PROPN"}
             and words[head].rel in MODIFIER_RELS and governor not in focus_words)
+
+
+COPULAS = {"являться", "быть", "стать", "становиться", "служить", "считаться", "оказаться"}
+
+
+def _equated_with_focus(parsed: ParsedSentence, head: int, focus_words: set[int]) -> bool:
+    """Whether a copula makes the phrase the subject of which X is said: "самым полезным
+    прибором является индикатор", "театр был лучшим театром". (Not the other way round:
+    "ранний этап оказался самым плодотворным" names the X, the predicate only describes it.)"""
+    if not focus_words:
+        return False
+    words = parsed.words
+    word = words[head]
+    governor = word.head
+    if governor < 0 or head in focus_words:
+        return False
+    if word.rel.startswith("nsubj") and words[governor].lemma in COPULAS:
+        return any(k in focus_words and words[k].rel in {"xcomp", "obl"}
+                   for k in parsed.children[governor])
+    has_copula = any(words[k].rel == "cop" for k in parsed.children[governor])
+    if word.rel.startswith("nsubj") and governor in focus_words and has_copula:
+        return True  # the focus noun is the predicate: "Театр ... был лучшим театром"
+    return False
 
 
 def _has_clause(parsed: ParsedSentence, lo: int, hi: int, head: int) -> bool:

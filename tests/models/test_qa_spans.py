@@ -97,3 +97,9 @@ def test_what_kind_of_x_is_about_x(embedded_engine) -> None:
 def test_a_share_question_is_answered_by_a_percentage(embedded_engine) -> None:
     text = "Из 711 988 жителей города 2,8% были протестантами, остальные были католиками."
     assert _span(embedded_engine, text, "Какой процент жителей были протестантами?") == "2,8%"
+
+
+def test_the_subject_a_copula_equates_with_x_answers_which_x(embedded_engine) -> None:
+    text = "Самым точным прибором для измерения давления является ртутный барометр."
+    answer = _span(embedded_engine, text, "Какой прибор используется для измерения давления?")
+    assert "барометр" in answer and "точным" not in answer
