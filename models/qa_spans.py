@@ -489,6 +489,10 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
     hi = cut(hi, -1)
     if lo > hi:
         return best
+    hi = _through_initials(words, hi)
+    if (lo > 0 and len(words[lo].text) == 1 and words[lo].text.isupper()
+            and words[lo - 1].pos == "PROPN"):
+        lo -= 1  # "К. Мессенджера" is "Джона К. Мессенджера"
     if lo == hi and question.expect not in {Expect.NUMBER, Expect.TIME}:
         head_noun = lo
         lo = _with_adjectives(words, head_noun)
@@ -496,6 +500,14 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
     if (lo, hi) == (best.first, best.last):
         return best
     return Candidate(best.sentence, lo, hi, best.score, best.fit, best.repeated)
+
+
+def _through_initials(words: tuple[Word, ...], hi: int) -> int:
+    """A name cut at an initial ("Джона К") runs on to the surname ("Джона К. Мессенджера")."""
+    while (hi + 2 < len(words) and len(words[hi].text) == 1 and words[hi].text.isupper()
+           and words[hi + 1].text == "." and words[hi + 2].text[:1].isupper()):
+        hi += 2
+    return hi
 
 
 def _with_genitive(words: tuple[Word, ...], i: int) -> int:

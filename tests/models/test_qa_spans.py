@@ -103,3 +103,9 @@ def test_the_subject_a_copula_equates_with_x_answers_which_x(embedded_engine) ->
     text = "Самым точным прибором для измерения давления является ртутный барометр."
     answer = _span(embedded_engine, text, "Какой прибор используется для измерения давления?")
     assert "барометр" in answer and "точным" not in answer
+
+
+def test_a_name_is_not_cut_at_an_initial(embedded_engine) -> None:
+    text = "На английский язык гимн перевёл Джон К. Мессенджер в 1843 году."
+    answer = _span(embedded_engine, text, "Кто перевёл гимн на английский язык?")
+    assert "Мессенджер" in answer
