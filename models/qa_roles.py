@@ -30,6 +30,8 @@ ROLE_OF_REL = {
 # The question word leans on the noun it modifies: "какой театр", "сколько раз", "чей дом".
 WH_MODIFIER_RELS = {"det", "amod", "nummod", "nummod:gov"}
 PRED = "pred"  # "Кем был граф Мелфи?": the wh-word is the predicate of a copular question
+HAPPENING = "happening"  # "Что происходит с X?": the answer is what X does (снижается)
+HAPPEN_LEMMAS = {"происходить", "произойти", "случиться", "случаться", "статься"}
 NAMING = "naming"  # "Как называются наставники?": the answer is the name a naming word gives
 # Words that give a name to what they are said of: "называются гуру", "называемые «ктены»",
 # "под названием Новый Южный Уэльс", "известные как Амазония", "звали Дрого".
@@ -79,6 +81,11 @@ def question_role(words: Sequence[TreeWord], wh_index: int) -> Role | None:
     governor = words[phrase].head
     if words[phrase].lemma == "как" and governor >= 0 and words[governor].lemma in NAMING_LEMMAS:
         return Role(NAMING, words[governor].lemma)
+    if words[phrase].lemma == "что" and governor >= 0 and words[governor].lemma in HAPPEN_LEMMAS:
+        subject = next((w for w in words if w.head == governor and w.rel == "obl"
+                        and preposition_of(words, words.index(w)) == "с"), None)
+        if subject is not None:
+            return Role(HAPPENING, subject.lemma)
     if words[phrase].rel in WH_MODIFIER_RELS and words[phrase].head >= 0:
         phrase = words[phrase].head
     word = words[phrase]
@@ -105,6 +112,10 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
         return False
     word = words[head]
     governor = word.head
+    if role.kind == HAPPENING:  # the verb whose subject is the X of "что происходит с X"
+        return word.pos == "VERB" and any(
+            w.head == head and w.rel.startswith("nsubj") and same_lemma(w.lemma, role.governor)
+            for w in words)
     if role.kind == NAMING:  # what the naming word says, not what is named (its subject)
         return (governor >= 0 and words[governor].lemma in NAMING_LEMMAS
                 and not word.rel.startswith("nsubj") and word.pos in {"NOUN", "PROPN", "X"})
@@ -129,7 +140,7 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
 def same_role(words: Sequence[TreeWord], head: int, role: Role | None) -> bool:
     """A weaker mirror: the phrase plays the question word's role for some verb, though not
     for the question's own (a paraphrase: "что ограничивает" ~ «зависит от»)."""
-    if role is None or role.kind in {PRED, NAMING, "nmod"}:
+    if role is None or role.kind in {PRED, NAMING, HAPPENING, "nmod"}:
         return False
     word = words[head]
     if word.head < 0 or ROLE_OF_REL.get(word.rel) != role.kind:

@@ -17,7 +17,7 @@ from models.analysis import Entity
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
 from models.qa_retrieval import PREFIX
-from models.qa_roles import NAMING, mirrors_role, question_role, same_lemma, same_role
+from models.qa_roles import HAPPENING, NAMING, mirrors_role, question_role, same_lemma, same_role
 from models.qa_weights import FEATURES, WEIGHTS
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
@@ -113,6 +113,11 @@ def candidate_ranges(parsed: ParsedSentence, entities: list[Entity]) -> set[tupl
         # a word with the dependents on its right only ("около 500 млн долларов")
         lo, hi = parsed.subtree(i)
         ranges.add(_trim(words, i, hi))
+        if word.pos == "VERB":  # a verb with the adverbs before it: "значительно сократилась"
+            first = i
+            while first > 0 and words[first - 1].rel == "advmod" and words[first - 1].head == i:
+                first -= 1
+            ranges.add((first, i))
     ranges.update(quoted_ranges(words))
     for entity in entities:
         inside = [n for n, w in enumerate(words)
@@ -343,8 +348,9 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         if words[head].head in focus_words and words[head].rel in MODIFIER_RELS:
             anchor = words[head].head
         row[17] = mirrors_role(words, anchor, role) and not _has_clause(parsed, lo, hi, head)
-        if row[17] and role is not None and role.kind == NAMING:
-            row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name
+        if row[17] and role is not None and role.kind in {NAMING, HAPPENING}:
+            row[1] = 1.0  # "называются гуру": the naming word itself says гуру is the name;
+            # "что происходит с возрастом" is answered by what the age does (снижается)
         row[19] = not row[17] and same_role(words, anchor, role)
         row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set, quoted)
         if _equated_with_focus(parsed, head, focus_words) and not lo <= words[head].head <= hi:

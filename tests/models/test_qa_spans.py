@@ -109,3 +109,9 @@ def test_a_name_is_not_cut_at_an_initial(embedded_engine) -> None:
     text = "На английский язык гимн перевёл Джон К. Мессенджер в 1843 году."
     answer = _span(embedded_engine, text, "Кто перевёл гимн на английский язык?")
     assert "Мессенджер" in answer
+
+
+def test_what_happens_to_x_is_what_x_does(embedded_engine) -> None:
+    text = "За последние десять лет средний возраст учителей заметно снизился, а зарплаты выросли."
+    answer = _span(embedded_engine, text, "Что произошло со средним возрастом учителей?")
+    assert "снизился" in answer and "зарплаты" not in answer
