@@ -19,8 +19,9 @@ from models.base import Answer
 from models.nlp_toolkit import NlpToolkit
 from models.qa_parse import parse_sentences
 from models.qa_question import Expect, Question, parse_question
+from models.qa_refine import refine
 from models.qa_retrieval import combined_scores
-from models.qa_spans import Candidate, refine, score_candidates
+from models.qa_spans import Candidate, score_candidates
 from models.qa_weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
 
 logger = logging.getLogger(__name__)
