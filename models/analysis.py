@@ -182,6 +182,31 @@ def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
         except Exception:  # natasha's normaliser trips on odd token shapes; keep the surface
             logger.debug("could not normalise an entity", exc_info=True)
             span.normal = span.text
+        if span.type == "PER" and span.normal == span.text:
+            span.normal = _nominative_given_names(span.text, toolkit)
+
+
+GIVEN_NAME_TAGS = frozenset({"Name", "Patr"})
+
+
+def _nominative_given_names(name: str, toolkit: NlpToolkit) -> str:
+    """First names and patronymics of a person left inflected, put in the nominative.
+
+    natasha's normaliser gives up on a name with an unknown part ("Олжасом Бектеновым"); pymorphy
+    still knows most given names, so those words can be inflected alone. Surnames it does not know
+    are left as written (keyfacts picks their nominative among the other mentions).
+    """
+    words = name.split()
+    if len(words) < 2:
+        return name
+    fixed = []
+    for word in words[:-1]:  # the last word is the surname: see keyfacts
+        parse = toolkit.morph_vocab.parse(word)[0]
+        form = None
+        if GIVEN_NAME_TAGS & parse.tag.grammemes and parse.tag.case not in (None, "nomn"):
+            form = parse.inflect({"Nom"})  # natasha takes UD features
+        fixed.append(form.word.capitalize() if form else word)
+    return " ".join(fixed + words[-1:])
 
 
 def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:

@@ -42,8 +42,24 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     names = []
     for group in ranked[:limit]:
         best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
-        names.append(best.normal)
+        names.append(_person_name(best, group) if best.type == "PER" else best.normal)
     return tuple(names)
+
+
+def _person_name(best: Entity, group: list[Entity]) -> str:
+    """The fullest mention of a person with the surname in its shortest written form.
+
+    Russian case endings only lengthen a surname (Бектенов, Бектенова, Бектеновым; Петрова,
+    Петровой), so among the mentions the normaliser could not put in the nominative, the shortest
+    form of the surname is the nominative one.
+    """
+    words = best.normal.split()
+    surnames = [_INITIALS.sub("", e.normal).split()[-1] for e in group
+                if _INITIALS.sub("", e.normal).strip()]
+    if len(words) < 2 or not surnames:
+        return best.normal
+    shortest = min(surnames, key=len)
+    return " ".join(words[:-1] + [shortest])
 
 
 def _with_unit(sentence: Sentence, match: re.Match[str]) -> str:
