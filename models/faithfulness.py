@@ -17,14 +17,11 @@ import time
 from dataclasses import dataclass, field
 
 from models.analysis import AnalyzedArticle
+from models.lexicon import MONTH_LEMMAS
 from models.nlp_toolkit import NlpToolkit
 
 logger = logging.getLogger(__name__)
 
-MONTHS = frozenset({
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-    "октябрь", "ноябрь", "декабрь",
-})
 # Number words a summariser may turn into digits (or back); lemma -> value.
 NUMBER_WORDS = {
     "ноль": "0", "один": "1", "два": "2", "три": "3", "четыре": "4", "пять": "5", "шесть": "6",
@@ -112,7 +109,7 @@ def sentence_claims(text: str, toolkit: NlpToolkit) -> Claims:
     doc = toolkit.tag(text)
     doc.tag_ner(toolkit.ner_tagger)
     months = tuple(_fold(t.lemma or t.text) for t in doc.tokens
-                   if _fold(t.lemma or t.text) in MONTHS)
+                   if _fold(t.lemma or t.text) in MONTH_LEMMAS)
     entities = []
     for span in doc.spans:
         words = tuple(

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 from models.analysis import Sentence, Token
+from models.lexicon import MONTH_LEMMAS
 
 # Lemmas that, among a sentence's first words, point back to the previous sentence: personal
 # and demonstrative pronouns, "there/then", and discourse links that continue a topic.
@@ -26,10 +27,6 @@ LINK_LEMMAS = frozenset({
 })
 LINK_SPAN = 3  # a link word counts among the first three words ("В их числе ...")
 
-MONTH_LEMMAS = frozenset({
-    "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
-    "октябрь", "ноябрь", "декабрь",
-})
 TIME_UNIT_LEMMAS = MONTH_LEMMAS | {"год", "век", "столетие", "десятилетие", "тысячелетие"}
 _YEAR = re.compile(r"(1\d{3}|20\d{2})(-[хе])?|\d{2,4}-[хе]")  # 1944, 2000-е, 1980-х
 _ROMAN = re.compile(r"[IVXLC]+")
