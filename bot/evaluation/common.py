@@ -30,10 +30,13 @@ def normalize_answer(text: str) -> str:
     """SQuAD v1.1 normalisation: lower case, no punctuation, no English articles, one space.
 
     Punctuation is every Unicode P* character, so «», — and … go as well as ASCII marks (the
-    official script only knows `string.punctuation`, which would leave Russian quotes in).
+    official script only knows `string.punctuation`, which would leave Russian quotes in; MLQA's
+    script, which XQuAD results are usually scored with, does the same as here). As in both,
+    punctuation is deleted, not replaced by a space: "27-30" is one token, "2730", so a
+    hyphenated word does not earn partial credit for each half.
     """
     text = text.lower()
-    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
 
