@@ -19,6 +19,7 @@ import numpy as np
 from models.base import Article
 from models.errors import EmptyText, TextTooShort
 from models.nlp_toolkit import NlpToolkit
+from models.sentences import sentence_spans
 from models.text_cleaning import CleanText, clean_text, has_prose
 
 logger = logging.getLogger(__name__)
@@ -146,14 +147,15 @@ def _masked(text: str, clean: CleanText) -> str:
 
 
 def _segment(masked: str, clean: CleanText, toolkit: NlpToolkit) -> list:
-    """natasha DocSents for the headline and each kept line; a sentence never spans two lines."""
+    """natasha DocSents for the headline and each kept line; a sentence never spans two lines
+    (nor ends inside brackets: see `models.sentences`)."""
     from natasha.doc import DocSent, DocToken
 
     sents = []
     for line in ((clean.title,) if clean.title else ()) + clean.lines:
         pieces = [(line.start, line.stop, line.text)] if line is clean.title else [
-            (line.start + s.start, line.start + s.stop, s.text)
-            for s in toolkit.segmenter.sentenize(line.text)
+            (line.start + start, line.start + stop, line.text[start:stop])
+            for start, stop in sentence_spans(line.text, toolkit.segmenter)
         ]
         for start, stop, text in pieces:
             sent = DocSent(start, stop, text)

@@ -26,9 +26,9 @@ spends the characters on dense sentences, 70.2% at a median of 311 characters (l
 241, lead-3: 72.7% at 360, same code). The summary keeps reading order, so the main event comes
 first.
 
-The summary quotes the units of `summary_units`, not the splitter's raw pieces: a sentence cut
-inside brackets is quoted whole, a piece of a longer quotation is not quoted, and a sentence that
-opens with a pronoun or a connective does not open the summary. The third-of-the-article cap
+A sentence razdel cut inside brackets is quoted whole (`models.sentences` joins it back before
+any reader sees it), a piece of a longer quotation is not quoted, and a sentence that opens with
+a pronoun or a connective does not open the summary (`models.quotability`). The third-of-the-article cap
 measures the article as its reader sees it (`article_chars`). Together: 70.8% at a median of
 316 characters (train 71.0% at 321, dev 69.7% at 278).
 """
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from models.analysis import AnalyzedArticle, Sentence
 from models.base import Length, Span, Summary
 from models.keyfacts import key_names, key_numbers
-from models.summary_units import Units, cuts_a_quote, opens_anaphorically, units
+from models.quotability import cuts_a_quote, opens_anaphorically
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,7 @@ def content_lemmas(sentence: Sentence) -> frozenset[str]:
     )
 
 
-def key_word_weights(doc: AnalyzedArticle | Units) -> dict[str, float]:
+def key_word_weights(doc: AnalyzedArticle) -> dict[str, float]:
     """Weight of each content lemma: log(1 + sentences using it) if recurring, + headline bonus."""
     counts = Counter(lemma for s in doc.sentences for lemma in content_lemmas(s))
     headline = content_lemmas(doc.title_sentence) if doc.title_sentence else frozenset()
@@ -146,7 +146,7 @@ def article_chars(doc: AnalyzedArticle) -> int:
     return sum(len(part) for part in parts) + max(len(parts) - 1, 0)
 
 
-def _is_duplicate(doc: Units, index: int, chosen: list[int]) -> bool:
+def _is_duplicate(doc: AnalyzedArticle, index: int, chosen: list[int]) -> bool:
     """Near-duplicate of a chosen sentence: mostly the same lemmas, or contained in it."""
     lemmas = doc.sentences[index].lemmas
     for other in chosen:
@@ -160,15 +160,15 @@ def _is_duplicate(doc: Units, index: int, chosen: list[int]) -> bool:
 
 
 def _greedy(
-    doc: Units,
+    doc: AnalyzedArticle,
     fits: Callable[[list[int], int], bool],
     limit: int,
     min_density: float = 0.0,
 ) -> list[int]:
-    """Lead first, then the unit with the largest position-discounted key-word gain.
+    """Lead first, then the sentence with the largest position-discounted key-word gain.
 
-    From the third unit on, one whose gain per 100 characters is below `min_density` ends the
-    summary. Returns unit indices.
+    From the third sentence on, one whose gain per 100 characters is below `min_density` ends
+    the summary. Returns sentence indices.
     """
     sentences = doc.sentences
     quotable = [i for i, s in enumerate(sentences) if standalone(s) and not cuts_a_quote(s)]
@@ -201,35 +201,28 @@ def _greedy(
 def rank_sentences(doc: AnalyzedArticle) -> list[int]:
     """Sentence indices, most important first: the summary's own order, then reading order.
 
-    Every index of `doc.sentences` appears once; the pieces of a unit stay together."""
-    quoted = units(doc)
-    ranked = quoted.sentence_indices(_greedy(quoted, lambda chosen, i: True, len(quoted.sentences)))
+    Every index of `doc.sentences` appears once."""
+    ranked = _greedy(doc, lambda chosen, i: True, len(doc.sentences))
     return ranked + [i for i in range(len(doc.sentences)) if i not in ranked]
-
-
-def _select_units(doc: AnalyzedArticle, quoted: Units, length: Length) -> list[int]:
-    """The summary's units in reading order; the lead comes first."""
-    budget = BUDGETS[Length(length)]
-    share = int(article_chars(doc) * MAX_SHARE)
-
-    def fits(chosen: list[int], index: int) -> bool:
-        used = sum(len(quoted.sentences[i].text) + 1 for i in chosen)
-        cap = budget.max_chars if len(chosen) < 2 else budget.more_chars
-        return used + len(quoted.sentences[index].text) <= min(cap, share)
-
-    chosen = _greedy(quoted, fits, budget.max_sentences, budget.min_density)
-    if not chosen and quoted.sentences:
-        # An article so short that no quotable sentence fits in a third of it: its shortest
-        # early sentence still says more than a refusal would.
-        early = range(min(3, len(quoted.sentences)))
-        chosen = [min(early, key=lambda i: len(quoted.sentences[i].text))]
-    return sorted(chosen)
 
 
 def select_sentences(doc: AnalyzedArticle, length: Length = Length.SHORT) -> list[int]:
     """Indices of `doc.sentences` the summary quotes, in reading order; the lead comes first."""
-    quoted = units(doc)
-    return quoted.sentence_indices(_select_units(doc, quoted, length))
+    budget = BUDGETS[Length(length)]
+    share = int(article_chars(doc) * MAX_SHARE)
+
+    def fits(chosen: list[int], index: int) -> bool:
+        used = sum(len(doc.sentences[i].text) + 1 for i in chosen)
+        cap = budget.max_chars if len(chosen) < 2 else budget.more_chars
+        return used + len(doc.sentences[index].text) <= min(cap, share)
+
+    chosen = _greedy(doc, fits, budget.max_sentences, budget.min_density)
+    if not chosen and doc.sentences:
+        # An article so short that no quotable sentence fits in a third of it: its shortest
+        # early sentence still says more than a refusal would.
+        early = range(min(3, len(doc.sentences)))
+        chosen = [min(early, key=lambda i: len(doc.sentences[i].text))]
+    return sorted(chosen)
 
 
 def as_statement(sentence: str) -> str:
@@ -243,11 +236,9 @@ def as_statement(sentence: str) -> str:
 def summarize(doc: AnalyzedArticle, length: Length = Length.SHORT) -> Summary:
     """An extractive summary of `doc`: whole sentences of the article, quoted exactly (but for
     a closing colon, see `as_statement`); `sources` point at them in the article."""
-    quoted = units(doc)
-    chosen_units = _select_units(doc, quoted, length)
-    sentences = [quoted.sentences[i] for i in chosen_units]
+    chosen = select_sentences(doc, length)
+    sentences = [doc.sentences[i] for i in chosen]
     shown = [as_statement(s.text) for s in sentences]
-    chosen = quoted.sentence_indices(chosen_units)
     ranked = rank_sentences(doc)
     return Summary(
         text=" ".join(shown),
