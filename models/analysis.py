@@ -168,6 +168,29 @@ def _segment(masked: str, clean: CleanText, toolkit: NlpToolkit) -> list:
     return sents
 
 
+ADJECTIVE_TAGS = frozenset({"ADJF", "PRTF"})
+NAME_PART_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+def _drop_leading_adjective(doc, text: str, toolkit: NlpToolkit) -> None:
+    """Take a describing adjective off the front of a person's name.
+
+    slovnet's NER takes a capitalised adjective that opens a sentence into the name after it
+    («Шестидесятивосьмилетняя Дилма Руссефф»). A first word that pymorphy knows only as an
+    adjective or participle, never as a name or surname, is not part of the name (adjectival
+    surnames such as Толстой or Достоевский have a Surn reading and stay).
+    """
+    for span in doc.spans:
+        if span.type != "PER" or len(span.tokens) < 2:
+            continue
+        parses = toolkit.morph_vocab.parse(span.tokens[0].text)
+        if parses and all(p.tag.POS in ADJECTIVE_TAGS and not NAME_PART_TAGS & p.tag.grammemes
+                          for p in parses):
+            span.tokens = span.tokens[1:]
+            span.start = span.tokens[0].start
+            span.text = text[span.start:span.stop]
+
+
 def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
     """Nominative forms; ORG names need the syntax tree, so only their sentences are parsed."""
     from natasha.doc import inject_syntax, offset_syntax
@@ -236,6 +259,7 @@ def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
     for token in doc.tokens:
         token.lemmatize(toolkit.morph_vocab)
     doc.tag_ner(toolkit.ner_tagger)
+    _drop_leading_adjective(doc, masked, toolkit)
     _normalize_entities(doc, toolkit)
 
     def convert(index: int, sent) -> Sentence:

@@ -18,3 +18,17 @@ def test_female_surname_takes_its_shortest_written_form(embedded_engine) -> None
     )
     names = embedded_engine.summarize(Article(text)).names
     assert "Мария Петрова" in names
+
+
+def test_an_adjective_opening_the_sentence_is_not_part_of_the_name(embedded_engine) -> None:
+    """slovnet reads «Шестидесятивосьмилетняя Дилма Руссефф» as one name; the age is not a name.
+    Adjectival surnames (Достоевский) have a surname reading and stay."""
+    text = (
+        "Шестидесятивосьмилетняя Дилма Руссефф покинула пост президента Бразилии. "
+        "Руссефф заявила журналистам, что её отстранение от власти — переворот. "
+        "Писатель Фёдор Достоевский жил в этом доме в XIX веке, напомнили экскурсоводы."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Дилма Руссефф" in names
+    assert not any("Шестидесятивосьмилетн" in name for name in names)
+    assert any(name.endswith("Достоевский") for name in names)
