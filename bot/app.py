@@ -53,11 +53,6 @@ async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     if not url.endswith(settings.webhook_path):
         url += settings.webhook_path
 
-    async def register_webhook(bot: Bot) -> None:
-        await bot.set_webhook(url, secret_token=secret,
-                              allowed_updates=dp.resolve_used_update_types())
-
-    dp.startup.register(register_webhook)
     app = web.Application()
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
         app, path=settings.webhook_path)
@@ -68,6 +63,8 @@ async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     await site.start()
     logger.info("webhook listening on %s:%s%s", settings.webhook_host, settings.webhook_port,
                 settings.webhook_path)
+    # Registered only once the port listens: Telegram may deliver the first update at once.
+    await bot.set_webhook(url, secret_token=secret, allowed_updates=dp.resolve_used_update_types())
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     import signal
