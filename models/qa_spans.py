@@ -37,6 +37,8 @@ ORDINALS = {"первый", "второй", "третий", "четвёртый"
 # sentence puts in Acc what a passive question has in Nom), so those two say little, except for
 # кто/кого, whose distinct forms and usual subject role make a Nom/Acc match telling.
 OBLIQUE_CASES = {"Gen", "Dat", "Ins", "Loc"}
+# An adjective in one of these roles stands for a noun ("Зеленые", "бедные")
+SUBSTANTIVE_RELS = {"nsubj", "nsubj:pass", "obj", "iobj"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,14 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
     if expect is Expect.QUALITY:
         governor = parsed.words[head_word.head].lemma if head_word.head >= 0 else ""
         if head_word.pos == "ADJ":
-            return 0.9 if governor == question.focus else 0.2
+            described = focus_family(question)
+            following = parsed.words[hi + 1] if hi + 1 < len(parsed.words) else None
+            if governor in described or (following is not None and following.pos == "NOUN"
+                                          and following.lemma in described):
+                return 0.9  # it says which X (the parser may hang it elsewhere: next word)
+            if head_word.rel in SUBSTANTIVE_RELS:
+                return 0.6  # an adjective used as a noun: «Зеленые пользуются поддержкой»
+            return 0.2
         if question.focus and head_word.lemma == question.focus and hi > lo:
             return 1.0  # "какие документы" -> "документы о ...": X with what says which X
         if kinds or head_word.pos == "PROPN" or quoted:
@@ -133,6 +142,19 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
         case = question.wh_case
         return 0.8 if case in OBLIQUE_CASES and head_word.feats.get("Case") == case else 0.6
     return 0.1
+
+
+def focus_family(question: Question) -> set[str]:
+    """The "какой X" noun and the nouns X governs in the question ("какая технология сварки":
+    технология, сварка): an adjective describing any of them says which X is meant."""
+    if not question.focus:
+        return set()
+    words = question.words
+    at = next((i for i, w in enumerate(words)
+               if i > question.wh_index and w.lemma == question.focus), -1)
+    return {question.focus} | {w.lemma for w in words
+                               if at >= 0 and w.head == at and w.rel == "nmod"
+                               and w.pos in {"NOUN", "PROPN"}}
 
 
 def question_preposition(question: Question) -> str:
@@ -208,6 +230,12 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
             # "что происходит с возрастом" is answered by what the age does (снижается)
         row[19] = not row[17] and same_role(words, anchor, role)
         row[18] = _names_focus(parsed, lo, hi, head, focus_words, matched_set, quoted)
+        if row[18] and head in focus_words:
+            # "какой суд" -> "Европейский суд": the X is what the answer must restate, so
+            # neither it nor its being the head counts as repeating the question
+            row[3] = sum(1 for i in content if i in matched_set and i not in focus_words
+                         ) / len(content)
+            row[6] = 0.0
         if _equated_with_focus(parsed, head, focus_words) and not lo <= words[head].head <= hi:
             row[1] = 1.0  # "полезным прибором является индикатор": the sentence says it is an X
             row[18] = 1.0
