@@ -32,6 +32,10 @@ WH_MODIFIER_RELS = {"det", "amod", "nummod", "nummod:gov"}
 PRED = "pred"  # "Кем был граф Мелфи?": the wh-word is the predicate of a copular question
 HAPPENING = "happening"  # "Что происходит с X?": the answer is what X does (снижается)
 HAPPEN_LEMMAS = {"происходить", "произойти", "случиться", "случаться", "статься"}
+COMPLEMENT = "complement"  # "Чем являются цидиппиды?": what a link verb says its subject is
+# Link verbs whose instrumental complement is what the subject is said to be or become.
+LINK_VERB_LEMMAS = {"являться", "считаться", "стать", "становиться", "служить", "оказаться",
+                    "оказываться", "представляться"}
 NAMING = "naming"  # "Как называются наставники?": the answer is the name a naming word gives
 # Words that give a name to what they are said of: "называются гуру", "называемые «ктены»",
 # "под названием Новый Южный Уэльс", "известные как Амазония", "звали Дрого".
@@ -81,6 +85,9 @@ def question_role(words: Sequence[TreeWord], wh_index: int) -> Role | None:
     governor = words[phrase].head
     if words[phrase].lemma == "как" and governor >= 0 and words[governor].lemma in NAMING_LEMMAS:
         return Role(NAMING, words[governor].lemma)
+    if (words[phrase].lemma in {"что", "кто"} and words[phrase].feats.get("Case") == "Ins"
+            and governor >= 0 and words[governor].lemma in LINK_VERB_LEMMAS):
+        return Role(COMPLEMENT, words[governor].lemma)
     if words[phrase].lemma == "что" and governor >= 0 and words[governor].lemma in HAPPEN_LEMMAS:
         subject = next((w for w in words if w.head == governor and w.rel == "obl"
                         and preposition_of(words, words.index(w)) == "с"), None)
@@ -119,6 +126,10 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
     if role.kind == NAMING:  # what the naming word says, not what is named (its subject)
         return (governor >= 0 and words[governor].lemma in NAMING_LEMMAS
                 and not word.rel.startswith("nsubj") and word.pos in {"NOUN", "PROPN", "X"})
+    if role.kind == COMPLEMENT:  # the link verb's instrumental complement, bare (no preposition)
+        return (governor >= 0 and words[governor].lemma == role.governor
+                and word.rel in {"xcomp", "obl"} and word.feats.get("Case") == "Ins"
+                and not preposition_of(words, head))
     if role.kind == PRED:
         if word.pos in {"VERB", "AUX"}:  # "объём составил 500 млн": the answer is the object
             return False
@@ -140,7 +151,7 @@ def mirrors_role(words: Sequence[TreeWord], head: int, role: Role | None) -> boo
 def same_role(words: Sequence[TreeWord], head: int, role: Role | None) -> bool:
     """A weaker mirror: the phrase plays the question word's role for some verb, though not
     for the question's own (a paraphrase: "что ограничивает" ~ «зависит от»)."""
-    if role is None or role.kind in {PRED, NAMING, HAPPENING, "nmod"}:
+    if role is None or role.kind in {PRED, NAMING, HAPPENING, COMPLEMENT, "nmod"}:
         return False
     word = words[head]
     if word.head < 0 or ROLE_OF_REL.get(word.rel) != role.kind:

@@ -7,7 +7,7 @@ import numpy as np
 from models.base import Article
 from models.extractive_qa import _best_span
 from models.qa_question import parse_question
-from models.qa_roles import PRED, question_role
+from models.qa_roles import COMPLEMENT, PRED, question_role
 
 
 def _span(engine, text: str, question: str) -> str:
@@ -115,3 +115,34 @@ def test_what_happens_to_x_is_what_x_does(embedded_engine) -> None:
     text = "За последние десять лет средний возраст учителей заметно снизился, а зарплаты выросли."
     answer = _span(embedded_engine, text, "Что произошло со средним возрастом учителей?")
     assert "снизился" in answer and "зарплаты" not in answer
+
+
+def test_a_link_verb_question_takes_its_instrumental_complement(embedded_engine) -> None:
+    role = _role(embedded_engine, "Чем не являются эти моллюски?")
+    assert role is not None and role.kind == COMPLEMENT and role.governor == "являться"
+    # «потомков» is nearer the question's other words; «являются» says what they are not
+    text = ("Данные последних лет показывают, что гребневики не являются монофилетическими, "
+            "то есть не включают всех потомков одного предка.")
+    assert _span(embedded_engine, text, "Чем не являются гребневики?") == "монофилетическими"
+
+
+def test_which_x_answered_by_x_with_its_modifier_does_not_restate_the_question(
+        embedded_engine) -> None:
+    """"Какой суд" is answered by «Европейский суд»: restating X is what such an answer does,
+    so the X word counts neither as a repeat of the question nor as a matched head."""
+    from models.qa_parse import parse_sentences
+    from models.qa_spans import candidate_features
+    from models.qa_weights import FEATURES
+
+    text = ("Напротив, Европейский суд постановил, что договор не препятствует национализации, "
+            "и иск мог быть предъявлен только Комиссией.")
+    doc = embedded_engine.analyze(Article(text))
+    question = parse_question("Какой суд постановил, что договор не препятствует "
+                              "национализации?", embedded_engine.toolkit)
+    parsed = parse_sentences(doc, [0], embedded_engine.toolkit)[0]
+    ranges, rows = candidate_features(parsed, doc.entities_in(parsed.sentence), question)
+    words = [w.text for w in parsed.words]
+    row = rows[ranges.index((words.index("Европейский"), words.index("суд")))]
+    assert row[FEATURES.index("names_focus")] == 1.0
+    assert row[FEATURES.index("repeats_question")] == 0.0
+    assert row[FEATURES.index("head_is_match")] == 0.0
