@@ -188,3 +188,18 @@ def test_wikinews_summaries_restate_the_removed_headline(embedded_engine) -> Non
     lead2 = sum(s["lead2_coverage"] for s in scores) / len(scores)
     assert mean >= 0.6
     assert mean >= lead2 - 0.05
+
+
+def test_a_sentence_that_continues_another_comes_only_after_it(embedded_engine, seed_text) -> None:
+    """"Также отмечены…" or "Он…" continue the sentence before; without it they dangle."""
+    from models.extractive_summary import select_sentences
+    from models.quotability import opens_anaphorically
+
+    for text in [seed_text] + [_body(row) for row in WIKINEWS]:
+        doc = embedded_engine.analyze(Article(text))
+        chosen = select_sentences(doc)
+        for index in chosen:
+            if opens_anaphorically(doc.sentences[index]):
+                assert index - 1 in chosen, doc.sentences[index].text
+    summary = embedded_engine.summarize(Article(seed_text))
+    assert not any(s.startswith("Также") for s in summary.sentences)
