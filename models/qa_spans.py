@@ -19,7 +19,6 @@ from models.qa_candidates import (CLAUSE_RELS, DIGIT, EDGE_POS, NUMBER_WORDS, RE
                                    candidate_ranges, quoted_ranges)
 from models.qa_parse import ParsedSentence, Word
 from models.qa_question import STOP_LEMMAS, Expect, Question
-from models.qa_retrieval import PREFIX
 from models.qa_roles import HAPPENING, NAMING, mirrors_role, question_role, same_lemma, same_role
 from models.qa_weights import FEATURES, WEIGHTS
 
@@ -63,15 +62,14 @@ class Candidate:
 
 
 def matches_question(word: Word, question: Question) -> bool:
-    lemma = word.lemma
-    if lemma in question.content:
-        return True
-    return len(lemma) >= PREFIX and any(
-        len(q) >= PREFIX and q[:PREFIX] == lemma[:PREFIX] for q in question.content)
+    """Whether the word repeats one of the question's content lemmas (or shares its stem)."""
+    return word.lemma in question.content or any(
+        same_lemma(word.lemma, lemma) for lemma in question.content)
 
 
 def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Question,
-              kinds: set[str], quoted: bool = False) -> float:
+              kinds: set[str], quoted: bool = False,
+              described: frozenset[str] = frozenset()) -> float:
     """How well words lo..hi look like the kind of answer the question expects (0..1)."""
     words = parsed.words[lo:hi + 1]
     text = " ".join(w.text for w in words).lower()
@@ -123,7 +121,6 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
     if expect is Expect.QUALITY:
         governor = parsed.words[head_word.head].lemma if head_word.head >= 0 else ""
         if head_word.pos == "ADJ":
-            described = focus_family(question)
             following = parsed.words[hi + 1] if hi + 1 < len(parsed.words) else None
             if governor in described or (following is not None and following.pos == "NOUN"
                                           and following.lemma in described):
@@ -144,17 +141,17 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
     return 0.1
 
 
-def focus_family(question: Question) -> set[str]:
+def focus_family(question: Question) -> frozenset[str]:
     """The "какой X" noun and the nouns X governs in the question ("какая технология сварки":
     технология, сварка): an adjective describing any of them says which X is meant."""
     if not question.focus:
-        return set()
+        return frozenset()
     words = question.words
     at = next((i for i, w in enumerate(words)
                if i > question.wh_index and w.lemma == question.focus), -1)
-    return {question.focus} | {w.lemma for w in words
-                               if at >= 0 and w.head == at and w.rel == "nmod"
-                               and w.pos in {"NOUN", "PROPN"}}
+    return frozenset({question.focus} | {w.lemma for w in words
+                                         if at >= 0 and w.head == at and w.rel == "nmod"
+                                         and w.pos in {"NOUN", "PROPN"}})
 
 
 def question_preposition(question: Question) -> str:
@@ -174,6 +171,7 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
     preposition = question_preposition(question)
     role = question_role(question.words, question.wh_index)
     titles = quoted_ranges(words)
+    described = focus_family(question)  # once per question, read by every adjective's fit
     focus_words = {i for i, w in enumerate(words)
                    if question.focus and w.pos in {"NOUN", "PROPN"}
                    and same_lemma(w.lemma, question.focus)}
@@ -193,7 +191,7 @@ def candidate_features(parsed: ParsedSentence, entities: list[Entity], question:
         kinds = {e.type for e in entities if e.start < stop and start < e.stop}
         exact_entity = any(e.start == start and e.stop == stop for e in entities)
         quoted = (lo, hi) in titles
-        fit = _type_fit(parsed, lo, hi, head, question, kinds, quoted)
+        fit = _type_fit(parsed, lo, hi, head, question, kinds, quoted, described)
         governor = words[head].head
         distance = min(min(abs(i - m) for m in matched) for i in (lo, hi)) if matched else 10
         inside = sum(1 for m in matched if lo < m < hi)
