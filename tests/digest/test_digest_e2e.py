@@ -231,9 +231,14 @@ async def test_settings_button_turns_the_digest_on_at_that_time(running_bot) -> 
     mark = api.mark()
     api.push_update(callback_query(at_21["callback_data"], message=message, user_id=USER))
     await api.wait_for("editMessageText", None, 30, since=mark)
-    async with dp["sessionmaker"]() as session:
-        sub = await SubscriptionRepo(session).get(USER)
-    assert sub is not None and sub.active and sub.time_of_day == "21:00"
+
+    async def schedule() -> tuple[bool, str] | None:
+        # the handler edits the message before its session commits (after the handler returns)
+        async with dp["sessionmaker"]() as session:
+            sub = await SubscriptionRepo(session).get(USER)
+        return None if sub is None else (sub.active, sub.time_of_day)
+
+    await wait_until(schedule, (True, "21:00"))
 
 
 def membership(status: str) -> dict[str, Any]:
