@@ -12,7 +12,7 @@ import bisect
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -43,6 +43,7 @@ class QaOptions:
     null_threshold: float = 0.0  # a span must beat the no-answer score by more than this
     top_windows: int = 0  # 0: read every window; n: only the n the retriever ranks highest
     batch_size: int = 8
+    bf16: bool = False  # bf16 autocast (on CPU ~40% faster for the same answers with e5)
 
 
 def _window_limit(loaded: LoadedModel, wanted: int) -> int:
@@ -66,6 +67,16 @@ def _segments(window: Window, sentences: Sequence[tuple[int, int]]) -> np.ndarra
             if k >= 0 and stop <= sentences[k][1]:
                 ids[i] = k
     return ids
+
+
+def _whole_words(text: str, start: int, stop: int) -> tuple[int, int]:
+    """A span widened to whole words: subword tokens may start or end it inside one
+    («3-го Кас» for «3-го Касым-Жомарт»), and a user should never see half a word."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < stop < len(text) and text[stop - 1].isalnum() and text[stop].isalnum():
+        stop += 1
+    return start, stop
 
 
 def _sentence_of(doc: AnalyzedArticle, start: int) -> Sentence | None:
@@ -117,7 +128,9 @@ class SpanQA:
             for key in (batch[0].extra or {}):
                 inputs[key] = padded([(w.extra or {})[key] for w in batch], 0)
             tensors = {k: torch.tensor(v, device=self.loaded.device) for k, v in inputs.items()}
-            with self.clock.measure(), torch.inference_mode():
+            device_type = torch.device(self.loaded.device).type
+            with (self.clock.measure(), torch.inference_mode(),
+                  torch.autocast(device_type, dtype=torch.bfloat16, enabled=self.options.bf16)):
                 output = model(**tensors)
             starts = output.start_logits.float().cpu().numpy()
             ends = output.end_logits.float().cpu().numpy()
@@ -142,7 +155,7 @@ class SpanQA:
             return Answer.none(f"no span beats the no-answer score (margin {margin:.2f})",
                                score=score, engine="transformers")
         text = doc.article.text
-        start, stop = winner.start, winner.stop
+        start, stop = _whole_words(text, winner.start, winner.stop)
         while start < stop and text[start] in _EDGE:
             start += 1
         while stop > start and text[stop - 1] in _EDGE:
@@ -155,12 +168,13 @@ class SpanQA:
                       start=start, stop=stop, score=score, engine="transformers")
 
     def answer(self, doc: AnalyzedArticle, question: str,
-               ranked: Sequence[tuple[int, float]] | None = None) -> Answer:
+               ranked: Sequence[tuple[int, float]] | None = None,
+               engine: str = "transformers") -> Answer:
         windows = self.preprocess(doc, question, ranked)
         if not windows:
-            return Answer.none("the article has no text to read", engine="transformers")
+            return Answer.none("the article has no text to read", engine=engine)
         logits = self.infer(windows)
-        answer = self.postprocess(doc, windows, logits)
+        answer = replace(self.postprocess(doc, windows, logits), engine=engine)
         logger.debug("qa over %s: %d windows, score %.3f", doc.article.hash, len(windows),
                      answer.score)
         return answer

@@ -44,22 +44,27 @@ class SpanCandidate:
     null_score: float  # the window's no-answer score (the first token's start + end logits)
 
 
-def _fit_question(tokenizer: Any, question: str, max_length: int) -> tuple[str, int]:
+def _fit_question(tokenizer: Any, question: str, max_length: int,
+                  max_question_tokens: int = 0) -> tuple[str, int]:
     """The question cut to at most half a window (a pasted paragraph must not crowd out the
-    article), and its length in tokens."""
+    article), or to `max_question_tokens` when that is set and smaller, and its length in
+    tokens."""
     encoded = tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)
     limit = max(1, (max_length - tokenizer.num_special_tokens_to_add(pair=True)) // 2)
+    if max_question_tokens > 0:
+        limit = min(limit, max_question_tokens)
     if len(encoded["input_ids"]) <= limit:
         return question, len(encoded["input_ids"])
     return question[:encoded["offset_mapping"][limit - 1][1]], limit
 
 
 def build_windows(tokenizer: Any, question: str, text: str, *, max_length: int = 384,
-                  stride: int = 128) -> list[Window]:
+                  stride: int = 128, max_question_tokens: int = 0) -> list[Window]:
     """Cover the whole of `text` with windows of at most `max_length` tokens (question
     included) that overlap by `stride` tokens (less when the question leaves too little room).
     The tokenizer must be a fast one (offsets)."""
-    question, question_tokens = _fit_question(tokenizer, question, max_length)
+    question, question_tokens = _fit_question(tokenizer, question, max_length,
+                                              max_question_tokens)
     room = max_length - tokenizer.num_special_tokens_to_add(pair=True) - question_tokens
     stride = max(0, min(stride, room // 2))  # the tokenizer needs room left past the overlap
     question_first = getattr(tokenizer, "padding_side", "right") == "right"

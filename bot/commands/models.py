@@ -1,4 +1,8 @@
-"""`python -m bot models download|where`: local model folders for an offline deployment.
+"""`python -m bot models download|where|train-reader`: model folders, and the reader's training.
+
+`train-reader` fine-tunes the embedded engine's QA reader (models/reader/training.py) on the
+SberQuAD rows in ../shared/train and writes its weights, log and model card to `--out`
+(default: models/reader/weights, where the engine loads them from).
 
 `download` stores each configured hub model (SUMMARY_MODEL, QA_MODEL, or `--model` ids) in
 `MODEL_DIR/<owner--name>` with huggingface_hub's `snapshot_download`; the transformers engine
@@ -11,6 +15,7 @@ from. Exit codes: 0 ok, 2 a model could not be had (the message says which and w
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -18,18 +23,29 @@ from pathlib import Path
 from bot.settings import Settings
 
 EXIT_OK, EXIT_FAILED = 0, 2
+SHARED_TRAIN = Path(__file__).resolve().parents[2].parent / "shared" / "train"
 SKIPPED = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.onnx_data", "*.tflite", "*.mlmodel",
            "tf_model*", "flax_model*", "rust_model*", "onnx/*", "coreml/*", "openvino/*",
            ".gitattributes"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["download", "where"],
-                        help="download: store the models in MODEL_DIR; where: show sources")
+    parser.add_argument("action", choices=["download", "where", "train-reader", "calibrate-reader"],
+                        help="download: store the models in MODEL_DIR; where: show sources; "
+                             "train-reader: fine-tune the embedded engine's QA reader; "
+                             "calibrate-reader: choose its windows and no-answer threshold")
     parser.add_argument("--dir", default=None, help="folder to store them in (default MODEL_DIR)")
     parser.add_argument("--model", action="append", default=None,
                         help="hub id to download (repeatable; default SUMMARY_MODEL and QA_MODEL)")
     parser.add_argument("--revision", default=None, help="branch, tag or commit (default main)")
+    reader = parser.add_argument_group("train-reader")
+    reader.add_argument("--out", default=None, help="where the reader's weights and card go "
+                        "(default models/reader/weights)")
+    reader.add_argument("--epochs", type=int, default=3)
+    reader.add_argument("--lr", type=float, default=1e-4)
+    reader.add_argument("--seed", type=int, default=13)
+    reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
+    reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
 
 
 def download(model_id: str, root: Path, revision: str | None) -> Path:
@@ -61,7 +77,61 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
     return target
 
 
+def train_reader(args: argparse.Namespace, settings: Settings) -> int:
+    """Fine-tune the reader; DEVICE=cuda (or auto with a GPU present) trains on the GPU."""
+    from models.reader.card import write_card
+    from models.reader.loading import WEIGHTS_DIR
+    from models.reader.training import TrainConfig, train
+
+    data = SHARED_TRAIN / "sberquad_subset"
+    train_file, dev_file = data / "sberquad_subset.train.jsonl", data / "sberquad_subset.dev.jsonl"
+    if not train_file.is_file() or not dev_file.is_file():
+        print(f"error: no SberQuAD rows in {data} (see ../shared/train/README.md)", file=sys.stderr)
+        return EXIT_FAILED
+    config = TrainConfig(str(train_file), str(dev_file), args.out or str(WEIGHTS_DIR),
+                         epochs=args.epochs, learning_rate=args.lr, seed=args.seed,
+                         device=_train_device(settings.device), threads=settings.nlp_threads,
+                         limit=args.limit, dev_limit=args.dev_limit)
+    summary = train(config)
+    card = write_card(Path(config.out_dir), summary)
+    best = summary["best"]
+    print(f"best epoch {best['epoch']}: dev F1 {best['f1']:.4f} EM {best['exact_match']:.4f}; "
+          f"{summary['seconds'] / 60:.1f} min; weights and card in {card.parent}")
+    return EXIT_OK
+
+
+def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
+    """Choose the reader's windows and no-answer threshold on SberQuAD dev (never on eval)."""
+    from models.base import EngineConfig
+    from models.embedded import EmbeddedEngine
+    from models.reader.calibration import calibrate
+    from models.reader.loading import WEIGHTS_DIR
+
+    folder = Path(args.out or WEIGHTS_DIR)
+    dev_file = SHARED_TRAIN / "sberquad_subset" / "sberquad_subset.dev.jsonl"
+    if not dev_file.is_file():
+        print(f"error: no SberQuAD dev rows at {dev_file}", file=sys.stderr)
+        return EXIT_FAILED
+    engine = EmbeddedEngine.load(EngineConfig(device=settings.device, threads=settings.nlp_threads,
+                                              options={"reader_dir": str(folder)}))
+    report = calibrate(engine, dev_file, folder, limit=args.dev_limit)
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _train_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "train-reader":
+        return train_reader(args, settings)
+    if args.action == "calibrate-reader":
+        return calibrate_reader(args, settings)
     from models.errors import ModelUnavailable
     from models.hf_loading import resolve_source
 

