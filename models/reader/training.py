@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from models import windows as qa_windows
+from models.reader.loading import reader_word_embeddings
 
 MAX_LENGTH = 256  # tokens per window, question included
 STRIDE = 96  # tokens two neighbouring windows of one passage share
@@ -122,17 +123,21 @@ def length_batches(features: list[Feature], batch_size: int, rng: random.Random
     return batches
 
 
-def build_qa_model(e5=None):
-    """BertForQuestionAnswering holding the wheel's e5 encoder and a fresh span head."""
+def build_qa_model(piece_ids: list[int]):
+    """BertForQuestionAnswering holding the wheel's e5 encoder (word embeddings: the reader's
+    compact vocabulary `piece_ids`) and a fresh span head."""
+    import torch
     from transformers import BertForQuestionAnswering
 
-    from models.reader.e5_base import _check_loaded, base_state_dict, bert_config, load_e5_file
+    from models.reader.e5_base import WORD_EMBEDDINGS, _check_loaded, read_layout
+    from models.reader.loading import reader_config
 
-    e5 = e5 or load_e5_file()
-    config = bert_config(e5)
-    config.num_labels = 2
-    model = BertForQuestionAnswering(config)
-    missing, unexpected = model.load_state_dict(base_state_dict(e5, prefix="bert."), strict=False)
+    layout = read_layout(with_vocab=False)
+    model = BertForQuestionAnswering(reader_config(layout.header, len(piece_ids)))
+    state = {"bert." + name: torch.from_numpy(np.ascontiguousarray(layout.tensor(name)))
+             for name in layout.entries if name != WORD_EMBEDDINGS}
+    state["bert." + WORD_EMBEDDINGS] = reader_word_embeddings(piece_ids)
+    missing, unexpected = model.load_state_dict(state, strict=False)
     _check_loaded([m for m in missing if not m.startswith("qa_outputs")], unexpected)
     return model
 
@@ -182,7 +187,6 @@ def train(config: TrainConfig) -> dict:
     from safetensors.torch import save_file
     from transformers import get_linear_schedule_with_warmup
 
-    from models.reader.e5_base import load_e5_file
     from models.reader.loading import load_reader_tokenizer
 
     started = time.time()
@@ -195,8 +199,8 @@ def train(config: TrainConfig) -> dict:
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    tokenizer = load_reader_tokenizer()
-    model = build_qa_model(load_e5_file()).to(device)
+    tokenizer, piece_ids = load_reader_tokenizer()
+    model = build_qa_model(piece_ids).to(device)
     if config.freeze_word_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(config.seed)

@@ -68,6 +68,21 @@ def test_reader_tokenizer_lowercases_yet_offsets_point_into_the_original(
     assert any(piece[:1].isupper() for piece in pieces)  # original case, not the lowered text
 
 
+def test_compact_reader_vocabulary_cuts_russian_text_as_the_full_one(base_and_tokenizer,
+                                                                     seed_text: str) -> None:
+    from models.reader.e5_base import UNK
+    from models.reader.loading import load_reader_tokenizer
+
+    _, full = base_and_tokenizer
+    compact, piece_ids = load_reader_tokenizer()
+    text = seed_text.lower() + " ü é ß α β"
+    full_ids = full(text)["input_ids"]
+    assert [piece_ids[i] for i in compact(text)["input_ids"]] == full_ids
+    assert len(piece_ids) < 250_002 and piece_ids[:4] == [0, 1, 2, 3]
+    # a script Russian news does not use is read as <unk>
+    assert UNK in compact("北京")["input_ids"] and UNK not in full("北京")["input_ids"]
+
+
 @needs_sberquad
 def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path) -> None:
     from safetensors.torch import load_file
@@ -95,7 +110,8 @@ def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path
     for needed in ("SberQuAD", "Licence caveat", "| seed | 7 |", "dev F1", "Total time"):
         assert needed in card
     loaded = load_reader(tmp_path / "a")
-    assert loaded.model.bert.embeddings.word_embeddings.weight.shape[0] == 250037
+    rows = loaded.model.bert.embeddings.word_embeddings.weight.shape[0]
+    assert 100_000 < rows < 250_037  # the compact vocabulary, rebuilt from the wheel
     assert not any(p.is_meta for p in loaded.model.parameters())
 
 
