@@ -49,14 +49,14 @@ def _scores(doc: AnalyzedArticle, question: Question, toolkit: NlpToolkit) -> np
     return combined
 
 
-def rank_evidence(doc: AnalyzedArticle, question: str,
-                  toolkit: NlpToolkit) -> list[tuple[int, float]]:
+def rank_evidence(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
+                  parsed: Question | None = None) -> list[tuple[int, float]]:
     """Sentence indices of `doc` with their retrieval scores, best first.
 
     Raises EmptyQuestion for a question with no word in it. The transformers engine uses this to
     run its QA model only over the windows around the best sentences.
     """
-    parsed = parse_question(question, toolkit)
+    parsed = parsed or parse_question(question, toolkit)
     if not doc.sentences:
         return []
     scores = _scores(doc, parsed, toolkit)
@@ -64,14 +64,15 @@ def rank_evidence(doc: AnalyzedArticle, question: str,
     return [(int(i), float(scores[i])) for i in order]
 
 
-def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit) -> Answer:
+def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
+                    parsed: Question | None = None) -> Answer:
     """The shortest span of `doc.article.text` that answers `question`, or `Answer.none`.
 
     `Answer.start`/`stop` are offsets into the original article text; `score` is the evidence
     sentence's retrieval score (cosine similarity plus lemma overlap), the figure the
     no-answer threshold applies to. Raises EmptyQuestion for an empty question.
     """
-    parsed = parse_question(question, toolkit)
+    parsed = parsed or parse_question(question, toolkit)
     if not doc.sentences:
         return Answer.none("the article has no sentences", engine=ENGINE)
     scores = _scores(doc, parsed, toolkit)

@@ -72,7 +72,7 @@ class TransformersEngine:
             import torch
 
             torch.set_num_threads(config.threads)
-        engine = cls(config, EmbeddedEngine.load(config))
+        engine = cls(config, EmbeddedEngine.load(config, with_reader=False))
         if config.preload:
             engine.summarizer()
             engine.qa()

@@ -97,16 +97,17 @@ def build_windows(tokenizer: Any, question: str, text: str, *, max_length: int =
 
 
 def select_windows(windows: Sequence[Window], ranges: Sequence[tuple[int, int]],
-                   limit: int) -> list[Window]:
+                   limit: int, per_range: int = 0) -> list[Window]:
     """At most `limit` windows around the character `ranges` (best first): for each range, every
-    window that overlaps it, most overlap first, so a sentence longer than one window is read
-    whole when the limit allows. The retriever's best sentences decide what the model reads."""
+    window that overlaps it (or the `per_range` that overlap it most), most overlap first, so a
+    sentence longer than one window is read whole when the limit allows. The retriever's best
+    sentences decide what the model reads."""
     chosen: list[Window] = []
     taken: set[int] = set()
     for start, stop in ranges:
         overlapping = [w for w in windows if w.start < stop and start < w.stop]
         overlapping.sort(key=lambda w: min(w.stop, stop) - max(w.start, start), reverse=True)
-        for window in overlapping:
+        for window in overlapping[:per_range or None]:
             if len(chosen) >= limit:
                 return chosen
             if window.index not in taken:

@@ -46,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reader.add_argument("--seed", type=int, default=13)
     reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
     reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
+    reader.add_argument("--saved", action="store_true",
+                        help="calibrate-reader: choose the floors again from the figures the last "
+                             "run saved (calibration.json), asking no questions")
+    reader.add_argument("--windows", nargs="+", default=None,
+                        help="calibrate-reader: WINDOWS:SENTENCES choices to compare, e.g. 2:0 "
+                             "3:3 (default: models/reader/calibration.py WINDOW_CHOICES)")
 
 
 def download(model_id: str, root: Path, revision: str | None) -> Path:
@@ -108,13 +114,25 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     from models.reader.loading import WEIGHTS_DIR
 
     folder = Path(args.out or WEIGHTS_DIR)
+    if args.saved:
+        from models.reader.calibration import rechoose
+
+        report = rechoose(folder)
+        report.pop("per_question", None)
+        print(json.dumps(report, indent=1, ensure_ascii=False))
+        return EXIT_OK
     dev_file = SHARED_TRAIN / "sberquad_subset" / "sberquad_subset.dev.jsonl"
     if not dev_file.is_file():
         print(f"error: no SberQuAD dev rows at {dev_file}", file=sys.stderr)
         return EXIT_FAILED
     engine = EmbeddedEngine.load(EngineConfig(device=settings.device, threads=settings.nlp_threads,
                                               options={"reader_dir": str(folder)}))
-    report = calibrate(engine, dev_file, folder, limit=args.dev_limit)
+    from models.reader.calibration import WINDOW_CHOICES
+
+    report = calibrate(engine, dev_file, folder, limit=args.dev_limit,
+                       window_choices=tuple(tuple(int(n) for n in w.split(":"))
+                                            for w in args.windows) if args.windows
+                       else WINDOW_CHOICES)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return EXIT_OK
 

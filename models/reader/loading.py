@@ -39,7 +39,9 @@ class ReaderSettings:
     max_length: int = 256
     stride: int = 96
     top_windows: int = 2
-    null_threshold: float = 0.0
+    answer_sentences: int = 0  # 0: spans anywhere in the windows; n: in the n best sentences
+    null_threshold: float = 0.0  # the reader's margin must exceed this
+    retrieval_floor: float = -1e9  # the best sentence's retrieval score must reach this
 
     @classmethod
     def read(cls, folder: Path) -> ReaderSettings:
