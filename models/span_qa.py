@@ -72,7 +72,7 @@ def _segments(window: Window, sentences: Sequence[tuple[int, int]]) -> np.ndarra
     return ids
 
 
-def _whole_words(text: str, start: int, stop: int) -> tuple[int, int]:
+def whole_words(text: str, start: int, stop: int) -> tuple[int, int]:
     """A span widened to whole words: subword tokens may start or end it inside one
     («3-го Кас» for «3-го Касым-Жомарт»), and a user should never see half a word."""
     while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
@@ -164,7 +164,7 @@ class SpanQA:
             return Answer.none(f"no span beats the no-answer score (margin {margin:.2f})",
                                score=score, engine="transformers")
         text = doc.article.text
-        start, stop = _whole_words(text, winner.start, winner.stop)
+        start, stop = whole_words(text, winner.start, winner.stop)
         while start < stop and text[start] in _EDGE:
             start += 1
         while stop > start and text[stop - 1] in _EDGE:

@@ -1,6 +1,7 @@
 """The reader's model card: what it was trained on (and that data's licence caveat), how, with
 which seed, how it scored and how long it took. Written next to the weights by `train-reader`;
-`python -m bot eval qa` figures are added by hand after measuring (they need ../shared/eval)."""
+`python -m bot eval qa` figures and the calibration are added to the card by hand after
+measuring (the evaluation needs ../shared/eval, which training never reads)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import pytest
 from models.base import Article
 from models.errors import EmptyQuestion
 from models.hf_loading import ModelClock, load_model
-from models.span_qa import QaOptions, SpanQA
+from models.span_qa import QaOptions, SpanQA, whole_words
 from tests.transformers_engine.tiny_models import EVAL, build_pointing_xlmr_qa
 
 QUESTION = "Какой документ подписан?"
@@ -44,6 +44,8 @@ def pointing(tiny_models, seed_doc, tmp_path_factory) -> tuple[SpanQA, int, int]
     tokenizer = AutoTokenizer.from_pretrained(str(tiny_models["qa"]))
     token, start, stop = pick_target(tokenizer, seed_doc)
     folder = build_pointing_xlmr_qa(tmp_path_factory.mktemp("pointing"), tiny_models["qa"], token)
+    # the token may be a piece of a word: the answer is the whole word
+    start, stop = whole_words(seed_doc.article.text, start, stop)
     return SpanQA(load_model("qa", str(folder), device="cpu"), SMALL, ModelClock()), start, stop
 
 
