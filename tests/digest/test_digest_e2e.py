@@ -211,6 +211,14 @@ async def test_settings_show_the_digest_and_a_zone_change_moves_it(running_bot) 
     shown = await api.wait_for("sendMessage", lambda c: c.params["chat_id"] == USER, 30,
                                since=mark)
     assert "Дайджест: в <b>08:00</b> (Europe/Berlin)" in shown.params["text"]
+
+    async def zone() -> str | None:
+        async with dp["sessionmaker"]() as session:
+            found = await SubscriptionRepo(session).get(USER)
+        return found.timezone if found else None
+
+    # the reply goes out before the middleware commits the handler's session: wait for the row
+    await wait_until(zone, "Europe/Berlin")
     async with dp["sessionmaker"]() as session:
         sub = await SubscriptionRepo(session).get(USER)
     assert sub is not None and sub.timezone == "Europe/Berlin"
