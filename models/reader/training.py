@@ -16,7 +16,7 @@ import logging
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,6 @@ class TrainConfig:
     threads: int = 0
     limit: int | None = None  # rows of the train file (for a quick run)
     dev_limit: int | None = None
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -99,7 +99,7 @@ def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path
         write_card(out, summary)
         return summary
 
-    first, second = run(tmp_path / "a"), run(tmp_path / "b")
+    first, _ = run(tmp_path / "a"), run(tmp_path / "b")
     assert first["history"][0]["rows"] == 3 and first["best"]["epoch"] == 1
     weights_a = load_file(str(tmp_path / "a" / "reader.safetensors"))
     weights_b = load_file(str(tmp_path / "b" / "reader.safetensors"))
