@@ -26,6 +26,7 @@ from models.base import Answer, Article, EngineConfig, Length, Summary
 from models.extractive_summary import summarize as extractive_summarize
 from models.hf_loading import ModelClock
 from models.nlp_toolkit import NlpToolkit, load_toolkit
+from models.qa_question import Question
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,8 @@ RULE_KINDS = frozenset({"time", "number"})
 
 
 class EmbeddedEngine:
-    """Extractive summary and QA over e5 sentence vectors and natasha morphology."""
+    """Extractive summary over e5 sentence vectors and natasha morphology; answers from the
+    project's QA reader over the windows retrieval picks (span rules for dates and numbers)."""
 
     name = "embedded"
 
@@ -139,7 +141,8 @@ class EmbeddedEngine:
             return replace(answer_question(doc, question, self.toolkit, parsed), engine=self.name)
         return self.read_answer(doc, question, parsed)
 
-    def read_answer(self, doc: AnalyzedArticle, question: str, parsed=None) -> Answer:
+    def read_answer(self, doc: AnalyzedArticle, question: str,
+                    parsed: Question | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences, the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
         from models.extractive_qa import rank_evidence
