@@ -47,6 +47,7 @@ SHUTDOWN_HOOKS: list[Callable[..., Awaitable[Any]]] = []
 # Routers in the order they see a message: commands first, the catch-all question router last.
 ROUTER_MODULES = (
     "handlers.errors",
+    "handlers.buttons",  # button presses that carry no chat (inline mode)
     "handlers.start",
     "handlers.settings",
     "handlers.articles_list",

@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.errors import ArticleNotFound, EmptyMessage
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import Repo
+from handlers.buttons import on_stale_button
 from handlers.filters import GROUPS, Addressed, message_text, strip_mention
 from handlers.keyboards import AskCb, question_prompt
 from handlers.render import esc, render_answer, split_message
@@ -90,3 +91,7 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) 
         reply_markup=question_prompt(),
     )
     await repo.articles.link_message(message.chat.id, prompt.message_id, article.id, "prompt")
+
+
+# Last of all: a button press whose data no feature accepted (an old keyboard, bad data).
+router.callback_query.register(on_stale_button)

@@ -148,6 +148,13 @@ def callback_query(data: str, *, message: dict[str, Any], user_id: int = USER_ID
                                "chat_instance": "ci-1", "message": message, "data": data}}
 
 
+def inline_callback_query(data: str, *, user_id: int = USER_ID) -> dict[str, Any]:
+    """A button press on a message sent in inline mode: no message, no chat."""
+    return {"callback_query": {"id": f"cb{next(_message_ids)}", "from": user(user_id),
+                               "chat_instance": "ci-2", "inline_message_id": "AAQ-inline-1",
+                               "data": data}}
+
+
 def channel_post(text: str, *, channel_id: int = -1001234567, title: str = "АЗЕРТАДЖ",
                  username: str | None = "azertac") -> dict[str, Any]:
     """A post in a channel where the bot is an administrator."""
