@@ -30,11 +30,12 @@ class ArticleTooShort(BotError):
 class ArticleTooLong(BotError):
     """More text than `MAX_ARTICLE_CHARS`, or a file larger than we accept."""
 
-    def __init__(self, size: int, limit: int, unit: str = "chars") -> None:
-        super().__init__(f"article too long: {size} {unit} > {limit}")
+    def __init__(self, size: int, limit: int, unit: str = "chars", exact: bool = True) -> None:
+        super().__init__(f"article too long: {size}{'' if exact else '+'} {unit} > {limit}")
         self.size = size
         self.limit = limit
         self.unit = unit
+        self.exact = exact  # False: the download stopped at the limit, the full size is unknown
 
 
 class EmptyMessage(BotError):

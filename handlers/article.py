@@ -15,7 +15,7 @@ from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageO
 
 from bot.errors import ArticleNotFound, ArticleTooLong, EmptyMessage, UnsupportedFile
 from bot.services.articles import ArticleIntake, IncomingArticle
-from bot.services.documents import document_to_text, extension
+from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
 from bot.services.message_joiner import MessageJoiner, Part, join_parts, split_forwards
 from bot.settings import Settings
@@ -113,12 +113,7 @@ async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleInt
     max_bytes = settings.max_article_chars * 2  # UTF-8 Cyrillic is 2 bytes a letter
     if document.file_size and document.file_size > max_bytes:
         raise ArticleTooLong(document.file_size, max_bytes, unit="bytes")
-    buffer = await bot.download(document.file_id)
-    if buffer is None:
-        raise UnsupportedFile("download")
-    data = buffer.read()
-    if len(data) > max_bytes:
-        raise ArticleTooLong(len(data), max_bytes, unit="bytes")
+    data = await download_capped(bot, document.file_id, max_bytes)
     title, text = await asyncio.to_thread(document_to_text, data, name)
     incoming = IncomingArticle(text=text, title=title, source_kind="document", source_title=name,
                                message_ids=(message.message_id,))

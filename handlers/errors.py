@@ -43,6 +43,9 @@ def message_for(error: Exception) -> str | None:
             return "Этой статьи больше нет. Список статей: /articles"
         case bot_errors.ArticleTooShort():
             return "Слишком короткий текст для статьи. " + SEND_ARTICLE
+        case bot_errors.ArticleTooLong(unit="bytes", exact=False) as e:
+            return (f"Файл слишком большой: я читаю файлы до {e.limit // 1000} КБ. "
+                    "Пришлите статью покороче.")
         case bot_errors.ArticleTooLong(unit="bytes") as e:
             return (f"Файл слишком большой ({e.size / 1_000_000:.1f} МБ), я читаю файлы до "
                     f"{e.limit // 1000} КБ. Пришлите статью покороче.")

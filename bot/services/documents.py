@@ -6,9 +6,10 @@ run of control characters means "binary file with a .txt name", not an article.
 
 from __future__ import annotations
 
+import io
 import re
 
-from bot.errors import UnsupportedFile
+from bot.errors import ArticleTooLong, UnsupportedFile
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -69,3 +70,30 @@ def document_to_text(data: bytes, file_name: str) -> tuple[str, str]:
     if ext in (".md", ".markdown"):
         return "", markdown_to_text(text)
     return "", text
+
+
+class CappedBuffer(io.BytesIO):
+    """A download destination that refuses to grow past `limit` bytes, so a file whose size
+    Telegram did not tell (or told wrong) is not read whole before it is refused."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def write(self, chunk) -> int:  # type: ignore[override]
+        if self.tell() + len(chunk) > self.limit:
+            raise ArticleTooLong(self.tell() + len(chunk), self.limit, unit="bytes", exact=False)
+        return super().write(chunk)
+
+
+async def download_capped(bot, file_id: str, limit: int) -> bytes:
+    """The file's bytes through aiogram's own download, streamed into a CappedBuffer; raises
+    ArticleTooLong as soon as `limit` is passed (or at once when getFile says it is larger)."""
+    file = await bot.get_file(file_id)
+    if file.file_size and file.file_size > limit:
+        raise ArticleTooLong(file.file_size, limit, unit="bytes")
+    if not file.file_path:
+        raise UnsupportedFile("download")
+    buffer = CappedBuffer(limit)
+    await bot.download_file(file.file_path, destination=buffer)
+    return buffer.getvalue()

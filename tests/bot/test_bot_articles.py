@@ -86,6 +86,18 @@ async def test_one_megabyte_text_file_is_refused_before_download(harness) -> Non
     assert not harness.api.calls_for("getFile")
 
 
+async def test_a_big_file_with_no_size_given_is_refused_without_reading_it_whole(harness) -> None:
+    chat = harness.new_chat()
+    content = ("Очень длинная статья. " * 200_000).encode("utf-8")  # 8 MB
+    harness.api.add_file("huge", content, "documents/huge.txt", report_size=False)
+    await harness.feed(U.document("huge", "huge.txt", size=None, chat_id=chat))
+    [text] = _texts(harness, chat)
+    assert "Файл слишком большой" in text and "до 400 КБ" in text
+    assert harness.api.calls_for("getFile")
+    # the download stopped at the 400 KB limit (plus what was already in flight)
+    assert harness.api.file_bytes_sent < len(content) / 2
+
+
 async def test_unsupported_extension_is_refused(harness) -> None:
     chat = harness.new_chat()
     await harness.feed(U.document("pdf", "report.pdf", size=1000, chat_id=chat,

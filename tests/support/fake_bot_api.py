@@ -81,6 +81,8 @@ class FakeBotAPI:
                          "username": bot_username, "can_join_groups": True,
                          "can_read_all_group_messages": False, "supports_inline_queries": False}
         self.calls: list[ApiCall] = []
+        self._unsized: set[str] = set()
+        self.file_bytes_sent = 0
         self.get_updates_calls = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -133,8 +135,13 @@ class FakeBotAPI:
     def pending_updates(self) -> int:
         return len(self._updates)
 
-    def add_file(self, file_id: str, content: bytes, file_path: str | None = None) -> None:
+    def add_file(self, file_id: str, content: bytes, file_path: str | None = None, *,
+                 report_size: bool = True) -> None:
+        """Serve `content` for `file_id`; without `report_size` getFile leaves out `file_size`
+        (Telegram may), and the file is sent in 64 KB pieces, counted in `file_bytes_sent`."""
         self._files[file_id] = (content, file_path or f"documents/{file_id}")
+        if not report_size:
+            self._unsized.add(file_id)
 
     def set_chat(self, chat_id: int, info: dict[str, Any]) -> None:
         self._chats[chat_id] = {**self._chats.get(chat_id, {"id": chat_id}), **info}
@@ -220,10 +227,27 @@ class FakeBotAPI:
         if request.match_info["token"] != self.token:
             return web.Response(status=401)
         path = request.match_info["path"]
-        for content, file_path in self._files.values():
+        for file_id, (content, file_path) in self._files.items():
+            if file_path == path and file_id in self._unsized:
+                return await self._stream_file(request, content)
             if file_path == path:
                 return web.Response(body=content, content_type="application/octet-stream")
         return web.Response(status=404)
+
+    async def _stream_file(self, request: web.Request, content: bytes) -> web.StreamResponse:
+        """Send in pieces, as a large file arrives, counting what was sent before the client
+        hung up (a capped download stops early)."""
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        await response.prepare(request)
+        try:
+            for first in range(0, len(content), 65536):
+                await response.write(content[first:first + 65536])
+                self.file_bytes_sent += min(65536, len(content) - first)
+                await asyncio.sleep(0.005)
+        except (ConnectionResetError, ConnectionError):
+            return response
+        await response.write_eof()
+        return response
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         self.get_updates_calls += 1
@@ -290,8 +314,10 @@ class FakeBotAPI:
         if file_id not in self._files:
             raise _ApiError(400, "Bad Request: invalid file_id")
         content, file_path = self._files[file_id]
-        return {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_size": len(content),
-                "file_path": file_path}
+        found = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_path": file_path}
+        if file_id not in self._unsized:
+            found["file_size"] = len(content)
+        return found
 
     def _m_getChat(self, params: dict[str, Any]) -> Any:
         chat = self._chats.get(int(params["chat_id"])) or self._chat(params["chat_id"])

@@ -103,10 +103,13 @@ def forwarded_from_user(text: str, *, chat_id: int = USER_ID, hidden: bool = Fal
                                 forward_origin=origin)}
 
 
-def document(file_id: str, file_name: str, *, size: int, chat_id: int = USER_ID,
+def document(file_id: str, file_name: str, *, size: int | None, chat_id: int = USER_ID,
              mime_type: str = "text/plain", caption: str | None = None) -> dict[str, Any]:
+    """A document message; `size` None leaves `file_size` out, as Telegram may."""
     doc = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "file_name": file_name,
-           "mime_type": mime_type, "file_size": size}
+           "mime_type": mime_type}
+    if size is not None:
+        doc["file_size"] = size
     return {"message": _message(private_chat(chat_id), user(chat_id), document=doc,
                                 caption=caption)}
 
