@@ -24,7 +24,7 @@ import numpy as np
 from models.analysis import AnalyzedArticle, analyze
 from models.base import Answer, Article, EngineConfig, Length, Summary
 from models.extractive_summary import summarize as extractive_summarize
-from models.hf_loading import ModelClock
+from models.hf_loading import ModelClock, pick_device
 from models.nlp_toolkit import NlpToolkit, load_toolkit
 from models.qa_question import Question
 
@@ -75,7 +75,7 @@ class EmbeddedEngine:
 
                 folder = Path(self.config.options.get("reader_dir") or WEIGHTS_DIR)
                 settings = ReaderSettings.read(folder)
-                loaded = load_reader(folder, device=_device(self.config.device),
+                loaded = load_reader(folder, device=pick_device(self.config.device),
                                      threads=self.config.threads)
                 self._stats["reader_load_seconds"] += loaded.load_seconds
                 self.reader_settings = settings
@@ -174,12 +174,3 @@ class EmbeddedEngine:
         figures["reader_model_seconds"] = self.reader_clock.seconds
         figures["reader_calls"] = float(self.reader_clock.calls)
         return figures
-
-
-def _device(device: str) -> str:
-    """"auto" is the GPU when torch sees one, else the CPU."""
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"

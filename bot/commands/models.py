@@ -85,6 +85,8 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
 
 def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Fine-tune the reader; DEVICE=cuda (or auto with a GPU present) trains on the GPU."""
+    from models.errors import ModelUnavailable
+    from models.hf_loading import pick_device
     from models.reader.card import write_card
     from models.reader.loading import WEIGHTS_DIR
     from models.reader.training import TrainConfig, train
@@ -94,9 +96,14 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     if not train_file.is_file() or not dev_file.is_file():
         print(f"error: no SberQuAD rows in {data} (see ../shared/train/README.md)", file=sys.stderr)
         return EXIT_FAILED
+    try:
+        device = pick_device(settings.device)
+    except ModelUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     config = TrainConfig(str(train_file), str(dev_file), args.out or str(WEIGHTS_DIR),
                          epochs=args.epochs, learning_rate=args.lr, seed=args.seed,
-                         device=_train_device(settings.device), threads=settings.nlp_threads,
+                         device=device, threads=settings.nlp_threads,
                          limit=args.limit, dev_limit=args.dev_limit)
     summary = train(config)
     card = write_card(Path(config.out_dir), summary)
@@ -117,10 +124,7 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     if args.saved:
         from models.reader.calibration import rechoose
 
-        report = rechoose(folder)
-        report.pop("per_question", None)
-        print(json.dumps(report, indent=1, ensure_ascii=False))
-        return EXIT_OK
+        return _print_report(rechoose(folder))
     dev_file = SHARED_TRAIN / "sberquad_subset" / "sberquad_subset.dev.jsonl"
     if not dev_file.is_file():
         print(f"error: no SberQuAD dev rows at {dev_file}", file=sys.stderr)
@@ -133,16 +137,14 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
                        window_choices=tuple(tuple(int(n) for n in w.split(":"))
                                             for w in args.windows) if args.windows
                        else WINDOW_CHOICES)
-    print(json.dumps(report, indent=1, ensure_ascii=False))
+    return _print_report(report)
+
+
+def _print_report(report: dict) -> int:
+    """The calibration report, less its per-question figures (those stay in calibration.json)."""
+    shown = {k: v for k, v in report.items() if k != "per_question"}
+    print(json.dumps(shown, indent=1, ensure_ascii=False))
     return EXIT_OK
-
-
-def _train_device(device: str) -> str:
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

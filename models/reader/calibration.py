@@ -26,6 +26,7 @@ import numpy as np
 from bot.evaluation.common import percentile, token_f1
 from models.base import Article
 from models.reader.loading import SETTINGS_FILE, ReaderSettings
+from models.reader.training import read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -61,16 +62,19 @@ def _margin(score: float) -> float:
 
 
 def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) -> dict:
+    """Each row's question asked of article `which[i]`: retrieval ranks its sentences once, the
+    reader reads the windows around the best (no floor: every question is measured)."""
     from models.extractive_qa import rank_evidence
 
+    reader = engine.reader()
     margins, retrieval, f1s, seconds = [], [], [], []
     for row, k in zip(rows, which):
-        article = Article(articles[k])
+        doc = engine.analyze(Article(articles[k]))
         started = time.perf_counter()
-        answer = engine.read_answer(engine.analyze(article), row["question"])
+        ranked = rank_evidence(doc, row["question"], engine.toolkit)
+        answer = reader.answer(doc, row["question"], ranked)
         seconds.append(time.perf_counter() - started)
         margins.append(_margin(answer.score))
-        ranked = rank_evidence(engine.analyze(article), row["question"], engine.toolkit)
         retrieval.append(ranked[0][1] if ranked else -1.0)
         f1s.append(token_f1(answer.text, [a["text"] for a in row["answers"]]))
     return {"margins": np.array(margins), "retrieval": np.array(retrieval), "f1": np.array(f1s),
@@ -103,15 +107,12 @@ def choose_floors(positives: dict, negatives: dict, max_rejected: float = MAX_RE
     return best if best[3] - alone[3] >= MARGIN_GAIN else alone
 
 
-def rechoose(out_dir: Path) -> dict:
-    """Choose the floors again from the per-question figures `calibrate` saved (no questions
-    asked), after a change to the rule; rewrites reader.json and calibration.json."""
-    report = json.loads((out_dir / "calibration.json").read_text(encoding="utf-8"))
-    saved = report["per_question"]
-    positives = {k: np.array(v) for k, v in saved["answerable"].items()}
-    negatives = {k: np.array(v) for k, v in saved["wrong_article"].items()}
+def _decide(report: dict, settings: ReaderSettings, positives: dict, negatives: dict,
+            out_dir: Path) -> dict:
+    """Choose the floors, add them and their effect to `report`, write reader.json and
+    calibration.json."""
     margin_floor, retrieval_floor, lost, caught = choose_floors(positives, negatives)
-    settings = replace(ReaderSettings(**report["chosen"]), null_threshold=_rounded(margin_floor),
+    settings = replace(settings, null_threshold=_rounded(margin_floor),
                        retrieval_floor=_rounded(retrieval_floor))
     answered = (positives["margins"] > margin_floor) & (positives["retrieval"] >= retrieval_floor)
     report.update({"chosen": asdict(settings), "answerable_rejected": lost,
@@ -124,18 +125,26 @@ def rechoose(out_dir: Path) -> dict:
     return report
 
 
+def rechoose(out_dir: Path) -> dict:
+    """Choose the floors again from the per-question figures `calibrate` saved (no questions
+    asked), after a change to the rule; rewrites reader.json and calibration.json."""
+    report = json.loads((out_dir / "calibration.json").read_text(encoding="utf-8"))
+    saved = report["per_question"]
+    positives = {k: np.array(v) for k, v in saved["answerable"].items()}
+    negatives = {k: np.array(v) for k, v in saved["wrong_article"].items()}
+    return _decide(report, ReaderSettings(**report["chosen"]), positives, negatives, out_dir)
+
+
 def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
-              window_choices: tuple[int, ...] = WINDOW_CHOICES) -> dict:
+              window_choices: tuple[tuple[int, int], ...] = WINDOW_CHOICES) -> dict:
     """Measure, choose and write `reader.json` next to the weights; returns the report."""
-    rows = [json.loads(line) for line in dev_file.read_text(encoding="utf-8").splitlines()
-            if line.strip()][:limit]
+    rows = read_rows(str(dev_file), limit)
     articles, own = pseudo_articles(rows)
     engine.cache_size = max(engine.cache_size, len(articles) + 1)  # every one stays analysed
     for text in articles:
         engine.prepare(Article(text))
     reader = engine.reader()
     base = ReaderSettings.read(out_dir)
-    engine.reader_settings = replace(base, retrieval_floor=-math.inf)  # measure every question
     report: dict = {"rows": len(rows), "pseudo_articles": len(articles), "windows": {}}
     runs = {}
     for top in window_choices:
@@ -154,24 +163,9 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
                              null_threshold=-math.inf)
     other = [(k + 1) % len(articles) for k in own]
     negatives = _ask_all(engine, articles, rows, other)
-    margin_floor, retrieval_floor, lost, caught = choose_floors(runs[top], negatives)
-    settings = replace(base, top_windows=top[0], answer_sentences=top[1],
-                       null_threshold=_rounded(margin_floor),
-                       retrieval_floor=_rounded(retrieval_floor))
-    answered = ((runs[top]["margins"] > margin_floor)
-                & (runs[top]["retrieval"] >= retrieval_floor))
-    report.update({
-        "chosen": asdict(settings),
-        "answerable_rejected": lost,
-        "wrong_article_rejected": caught,
-        "f1_with_floors": float((runs[top]["f1"] * answered).mean()),
-        "per_question": {  # to study other rules without asking again
-            "answerable": {k: runs[top][k].round(4).tolist() for k in ("margins", "retrieval", "f1")},
-            "wrong_article": {k: negatives[k].round(4).tolist() for k in ("margins", "retrieval")},
-        },
-    })
-    (out_dir / SETTINGS_FILE).write_text(json.dumps(asdict(settings), indent=1) + "\n",
-                                         encoding="utf-8")
-    (out_dir / "calibration.json").write_text(json.dumps(report, indent=1) + "\n",
-                                              encoding="utf-8")
-    return report
+    report["per_question"] = {  # to study other rules without asking again
+        "answerable": {k: runs[top][k].round(4).tolist() for k in ("margins", "retrieval", "f1")},
+        "wrong_article": {k: negatives[k].round(4).tolist() for k in ("margins", "retrieval")},
+    }
+    settings = replace(base, top_windows=top[0], answer_sentences=top[1])
+    return _decide(report, settings, runs[top], negatives, out_dir)

