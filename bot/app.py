@@ -12,9 +12,9 @@ import time
 
 from aiogram import Bot, Dispatcher
 
-from bot.factory import build_bot, build_dispatcher
+from bot.factory import build_bot, build_dispatcher, build_services
 from bot.settings import Settings
-from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
+from bot.storage.db import create_schema, create_sessionmaker
 from models import load_engine
 
 logger = logging.getLogger(__name__)
@@ -22,13 +22,15 @@ logger = logging.getLogger(__name__)
 
 async def run_app(settings: Settings) -> None:
     started = time.perf_counter()
-    db = create_db_engine(settings.resolved_database_url)
+    db = settings.create_db_engine()
     await create_schema(db)
     engine = await asyncio.to_thread(load_engine, settings.engine_config())
     logger.info("engine %s loaded; ready in %.1fs", getattr(engine, "name", "?"),
                 time.perf_counter() - started)
-    bot = build_bot(settings)
-    dp = build_dispatcher(settings, engine=engine, sessionmaker=create_sessionmaker(db))
+    sessionmaker = create_sessionmaker(db)
+    services = build_services(settings, engine, sessionmaker)
+    bot = build_bot(settings, inbox=services["inbox"])
+    dp = build_dispatcher(settings, engine=engine, sessionmaker=sessionmaker, services=services)
     try:
         if settings.webhook_url:
             await _run_webhook(bot, dp, settings)
@@ -45,8 +47,10 @@ async def run_app(settings: Settings) -> None:
 
 async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
     """Serve `WEBHOOK_PATH` on `WEBHOOK_HOST:WEBHOOK_PORT` and register `WEBHOOK_URL` with it."""
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiogram.webhook.aiohttp_server import setup_application
     from aiohttp import web
+
+    from bot.inbox.hooks import InboxRequestHandler
 
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     url = settings.webhook_url.rstrip("/")
@@ -54,7 +58,7 @@ async def _run_webhook(bot: Bot, dp: Dispatcher, settings: Settings) -> None:
         url += settings.webhook_path
 
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(
+    InboxRequestHandler(dispatcher=dp, bot=bot, inbox=dp["inbox"], secret_token=secret).register(
         app, path=settings.webhook_path)
     setup_application(app, dp, bot=bot)
     runner = web.AppRunner(app)

@@ -22,11 +22,13 @@ from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
+from bot.inbox import Inbox, InboxStore
+from bot.inbox.hooks import StoreFetchedUpdates, run_outermost
 from bot.middlewares import (
     ArrivalMiddleware,
     DbSessionMiddleware,
     RateLimitMiddleware,
-    RetryAfterMiddleware,
+    TelegramRetryMiddleware,
     TypingMiddleware,
 )
 from bot.services.articles import MIN_ARTICLE_CHARS, ArticleIntake
@@ -58,15 +60,18 @@ ROUTER_MODULES = (
 )
 
 
-def build_bot(settings: Settings) -> Bot:
-    """A Bot with HTML replies, talking to `TELEGRAM_API_URL` when set, retrying on 429."""
+def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
+    """A Bot with HTML replies, talking to `TELEGRAM_API_URL` when set, riding out short
+    Telegram faults; with `inbox`, polled updates are stored before they are acknowledged."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if settings.telegram_api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     else:
         session = AiohttpSession()
-    session.middleware(RetryAfterMiddleware())
+    session.middleware(TelegramRetryMiddleware(settings.telegram_retry_seconds))
+    if inbox is not None:
+        session.middleware(StoreFetchedUpdates(inbox))
     return Bot(settings.bot_token.get_secret_value(), session=session,
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -89,8 +94,10 @@ def load_routers() -> list[Router]:
     return routers
 
 
-def build_services(settings: Settings, engine: Engine) -> dict[str, Any]:
-    executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size)
+def build_services(settings: Settings, engine: Engine,
+                   sessionmaker: async_sessionmaker) -> dict[str, Any]:
+    executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
+                           settings.nlp_question_queue_size)
     nlp = NlpService(engine, executor)
     return {
         "executor": executor,
@@ -100,6 +107,8 @@ def build_services(settings: Settings, engine: Engine) -> dict[str, Any]:
         "joiner": MessageJoiner(settings.album_window_seconds),
         "fetcher": PageFetcher(**fetch_settings(settings)),
         "digest": build_digest_service(settings, engine, executor),
+        "inbox": Inbox(InboxStore(sessionmaker, settings.resolved_instance_id),
+                       max_attempts=settings.inbox_max_attempts),
     }
 
 
@@ -107,8 +116,12 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
                      sessionmaker: async_sessionmaker,
                      services: dict[str, Any] | None = None) -> Dispatcher:
     """The Dispatcher with middlewares, routers in a fixed order and workflow data."""
-    services = services or build_services(settings, engine)
+    services = services or build_services(settings, engine, sessionmaker)
     dp = Dispatcher(settings=settings, engine=engine, sessionmaker=sessionmaker, **services)
+    inbox: Inbox = services["inbox"]
+    run_outermost(dp, inbox)  # settles each stored update after its error handlers ran
+    dp.startup.register(inbox.start)
+    dp.shutdown.register(inbox.stop)
     dp.update.outer_middleware(ArrivalMiddleware(services["joiner"], MIN_ARTICLE_CHARS))
     dp.update.outer_middleware(DbSessionMiddleware(
         sessionmaker, default_length=settings.default_summary_length,

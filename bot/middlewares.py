@@ -1,4 +1,4 @@
-"""Middlewares: a DB session per update, a per-user rate limit, typing, and retry on 429.
+"""Middlewares: a DB session per update, a per-user rate limit, typing, and Bot API retries.
 
 Order (outer middlewares on the update observer run after aiogram's own error and user-context
 middlewares): the error handlers see every exception raised here or in a handler, and the
@@ -8,6 +8,7 @@ session is rolled back before they run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -20,15 +21,20 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.dispatcher.flags import get_flag
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Chat, Message, TelegramObject, Update
-from aiogram.utils.chat_action import ChatActionSender
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.errors import RateLimited
 from bot.services.message_joiner import MessageJoiner
+from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
 from models.base import Length
 
@@ -79,8 +85,10 @@ class ArrivalMiddleware(BaseMiddleware):
 class DbSessionMiddleware(BaseMiddleware):
     """Opens one `AsyncSession` per update, injects `repo` and `chat_settings`, commits after.
 
-    The chat's row is created on first contact and committed at once, so a slow handler never
-    holds a SQLite write lock while the model works.
+    The chat's row is created on first contact and committed at once. The session is also the
+    update's `update_session`: before each Bot API call and before model work its transaction
+    is committed (`release_connection`), so no update holds a connection or a SQLite write lock
+    while it waits, and a burst of updates cannot drain the pool.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker, *, default_length: Length,
@@ -91,6 +99,7 @@ class DbSessionMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
+            token = bind_update_session(session)
             repo = Repo(session)
             data["repo"] = repo
             chat: Chat | None = data.get("event_chat")
@@ -105,6 +114,8 @@ class DbSessionMiddleware(BaseMiddleware):
             except BaseException:
                 await session.rollback()
                 raise
+            finally:
+                update_session.reset(token)
             await session.commit()
             return result
 
@@ -147,34 +158,76 @@ class TypingMiddleware(BaseMiddleware):
     """Shows "typing…" while a handler flagged `flags={"chat_action": "typing"}` runs.
 
     aiogram's own `ChatActionMiddleware` types for every message handler, /help included; this
-    one types only where model work happens, for messages and button presses alike.
+    one types only where model work happens, for messages and button presses alike. A failed
+    chat action (Telegram down, the chat gone) is dropped: it must not fail the reply, and no
+    task of it is left with an exception nobody reads.
     """
+
+    def __init__(self, every: float = 4.5) -> None:
+        self.every = every  # Telegram shows an action for about 5 s
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         action = get_flag(data, "chat_action")
         chat: Chat | None = data.get("event_chat")
         if not action or chat is None:
             return await handler(event, data)
-        async with ChatActionSender(bot=data["bot"], chat_id=chat.id, action=str(action)):
+        typing = asyncio.create_task(self._keep_typing(data["bot"], chat.id, str(action)))
+        try:
             return await handler(event, data)
+        finally:
+            typing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await typing
+
+    async def _keep_typing(self, bot: Bot, chat_id: int, action: str) -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, action)
+            except (TelegramAPIError, TelegramNetworkError):
+                logger.debug("chat action failed in chat=%s", chat_id)
+            await asyncio.sleep(self.every)
 
 
-class RetryAfterMiddleware(BaseRequestMiddleware):
-    """Every Bot API call waits out a 429 (`retry_after`) and tries again, up to `attempts`."""
+# Calls not worth retrying: polling has its own back-off, a chat action is stale in seconds.
+_NOT_RETRIED = frozenset({"getUpdates", "sendChatAction"})
 
-    def __init__(self, attempts: int = 3, max_wait: float = 60.0) -> None:
-        self.attempts = attempts
-        self.max_wait = max_wait
+
+class TelegramRetryMiddleware(BaseRequestMiddleware):
+    """Every Bot API call outlives short Telegram faults: a 429 waits its `retry_after`, a 5xx
+    or network error backs off (0.5 s doubling to 8 s), until `deadline` seconds are spent.
+
+    Past the deadline the error goes up; the update's error handler then leaves it in the
+    inbox to be tried again later, so a longer outage delays replies instead of losing them.
+    This is the one place that handles 429 for the bot's replies.
+    """
+
+    def __init__(self, deadline: float = 30.0, first_delay: float = 0.5,
+                 max_delay: float = 8.0) -> None:
+        self.deadline = deadline
+        self.first_delay = first_delay
+        self.max_delay = max_delay
 
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
-        for attempt in range(1, self.attempts + 1):
+        name = method.__api_method__
+        if name in _NOT_RETRIED:
+            return await make_request(bot, method)
+        await release_connection()
+        give_up_at = time.monotonic() + self.deadline
+        delay = self.first_delay
+        attempt = 1
+        while True:
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
-                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                wait, reason = float(exc.retry_after), "429"
+                if time.monotonic() + wait > give_up_at:
                     raise
-                logger.warning("429 on %s: retrying in %ss (attempt %d)",
-                               method.__api_method__, exc.retry_after, attempt)
-                await asyncio.sleep(exc.retry_after)
-        raise AssertionError("unreachable")
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                wait, delay = delay, min(delay * 2, self.max_delay)
+                reason = type(exc).__name__
+                if time.monotonic() + wait > give_up_at:
+                    raise
+            logger.warning("%s on %s: retrying in %.1fs (attempt %d)", reason, name, wait, attempt)
+            await asyncio.sleep(wait)
+            attempt += 1

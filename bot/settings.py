@@ -6,11 +6,15 @@ Every field is listed, commented, in `.env.example`.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.db import create_db_engine
 from models.base import EngineConfig, Length
 
 
@@ -29,6 +33,15 @@ class Settings(BaseSettings):
     # Storage
     data_dir: Path = Path("data")
     database_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/newsbot.sqlite3
+    # Connections are borrowed for single queries, never held while an update waits.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
+    db_pool_timeout: float = 30.0
+
+    # Reliability: the durable inbox and Telegram faults
+    instance_id: str = ""  # unique per running bot process; empty: the host name
+    telegram_retry_seconds: float = 30.0  # retry a failed Bot API call (5xx, network, 429) this long
+    inbox_max_attempts: int = 8  # an update whose replies could not be sent is tried this often
 
     # NLP
     nlp_engine: str = "embedded"  # embedded | transformers
@@ -51,7 +64,8 @@ class Settings(BaseSettings):
 
     # Work queue (model work runs off the event loop)
     nlp_workers: int = 1
-    nlp_queue_size: int = 8
+    nlp_queue_size: int = 8  # articles waiting for a worker; one more gets "busy"
+    nlp_question_queue_size: int = 32  # questions waiting; they go before articles
 
     # Users
     default_summary_length: Length = Length.SHORT
@@ -79,6 +93,15 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'newsbot.sqlite3').as_posix()}"
+
+    @property
+    def resolved_instance_id(self) -> str:
+        return self.instance_id or socket.gethostname()
+
+    def create_db_engine(self) -> AsyncEngine:
+        return create_db_engine(self.resolved_database_url, pool_size=self.db_pool_size,
+                                max_overflow=self.db_max_overflow,
+                                pool_timeout=self.db_pool_timeout)
 
     def engine_config(self) -> EngineConfig:
         return EngineConfig(

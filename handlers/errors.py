@@ -9,11 +9,18 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot import errors as bot_errors
+from bot.inbox import Delivery
 from models import errors as engine_errors
 
 logger = logging.getLogger(__name__)
@@ -75,47 +82,61 @@ def message_for(error: Exception) -> str | None:
     return None
 
 
-async def _reply(event: ErrorEvent, bot: Bot, text: str) -> None:
+# Telegram did not take a reply (after the Bot API retries ran out): the update is tried again.
+UNDELIVERED = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
+
+
+async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | None) -> None:
+    """Say `text` where the update came from; if Telegram will not take it now, the update goes
+    back to the inbox (`delivery`) and this error is met and answered again later."""
     update = event.update
-    query = update.callback_query
-    if query is not None:
-        try:
-            await query.answer(text[:200], show_alert=True)
-        except TelegramAPIError:
-            pass
-        return
-    message = update.message or update.edited_message
-    if message is None:
-        return
     try:
-        await bot.send_message(message.chat.id, text,
-                               reply_to_message_id=message.message_id
-                               if message.chat.type != "private" else None)
+        if update.callback_query is not None:
+            await update.callback_query.answer(text[:200], show_alert=True)
+            return
+        message = update.message or update.edited_message
+        if message is not None:
+            await bot.send_message(message.chat.id, text,
+                                   reply_to_message_id=message.message_id
+                                   if message.chat.type != "private" else None)
     except TelegramForbiddenError:
-        logger.info("chat=%s blocked the bot", message.chat.id)
+        logger.info("update=%s: the user blocked the bot", update.update_id)
+    except UNDELIVERED:
+        if delivery is not None:
+            delivery.retry_later()
+        logger.warning("update=%s: could not say why it failed", update.update_id)
+    except TelegramAPIError:  # e.g. a button press too old to answer
+        logger.warning("update=%s: could not say why it failed", update.update_id, exc_info=True)
+
+
+@router.error(ExceptionTypeFilter(*UNDELIVERED))
+async def on_undelivered(event: ErrorEvent, delivery: Delivery | None = None) -> None:
+    """A reply did not reach Telegram: no apology (it would not reach it either), a later try."""
+    logger.warning("update=%s: %s; %s", event.update.update_id, type(event.exception).__name__,
+                   "will try again" if delivery is not None else "not stored, dropped")
+    if delivery is not None:
+        delivery.retry_later()
 
 
 @router.error(ExceptionTypeFilter(bot_errors.RateLimited))
-async def on_rate_limited(event: ErrorEvent, bot: Bot) -> None:
+async def on_rate_limited(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     assert isinstance(error, bot_errors.RateLimited)
     if error.notify:
-        await _reply(event, bot, message_for(error) or APOLOGY)
+        await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
 @router.error(ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
-async def on_known_error(event: ErrorEvent, bot: Bot) -> None:
+async def on_known_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     logger.info("update=%s: %s", event.update.update_id, type(error).__name__)
-    await _reply(event, bot, message_for(error) or APOLOGY)
+    await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
 @router.error()
-async def on_unexpected_error(event: ErrorEvent, bot: Bot) -> None:
+async def on_unexpected_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None
+                              ) -> None:
     error = event.exception
     logger.error("update=%s failed: %s", event.update.update_id, type(error).__name__,
                  exc_info=error)
-    try:
-        await _reply(event, bot, APOLOGY)
-    except Exception:  # noqa: BLE001  (the apology itself failed: nothing more to do)
-        logger.warning("could not apologise for update=%s", event.update.update_id)
+    await _reply(event, bot, APOLOGY, delivery)

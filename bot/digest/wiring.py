@@ -16,7 +16,7 @@ from aiogram.types import TelegramObject
 from bot.digest.clock import Clock, system_clock
 from bot.digest.service import DigestOptions, DigestService
 from bot.errors import Busy
-from bot.services.nlp_executor import NlpExecutor
+from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
 from models.base import Engine
 
@@ -32,7 +32,7 @@ def build_digest_service(settings: Any, engine: Engine, executor: NlpExecutor, *
     async def embed(texts: Sequence[str]) -> np.ndarray:
         for _ in range(BUSY_RETRIES):
             try:
-                return await executor.run(engine.embed, list(texts))
+                return await executor.run(engine.embed, list(texts), lane=Lane.BACKGROUND)
             except Busy:  # users' articles go first; the digest can wait a second
                 await asyncio.sleep(1.0)
         raise Busy()

@@ -11,7 +11,7 @@ import logging
 import time
 from typing import Any
 
-from bot.services.nlp_executor import NlpExecutor
+from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
 from models.base import Answer, Article, Engine, Length, Span, Summary
 
@@ -66,7 +66,7 @@ class NlpService:
     async def _prefetch(self, prepare: Any, article: Article) -> None:
         started = time.perf_counter()
         try:
-            await self.executor.run(prepare, article)
+            await self.executor.run(prepare, article, lane=Lane.BACKGROUND)
         except Exception:  # a failed guess costs nothing; the question will retry the work
             logger.warning("prefetch failed hash=%s", article.hash, exc_info=True)
             return
@@ -90,7 +90,8 @@ class NlpService:
 
     async def answer(self, article: Article, question: str) -> Answer:
         started = time.perf_counter()
-        answer = await self.executor.run(self.engine.answer, article, question)
+        answer = await self.executor.run(self.engine.answer, article, question,
+                                         lane=Lane.QUESTION)
         logger.info("answered hash=%s found=%s score=%.3f in %.2fs", article.hash, answer.found,
                     answer.score, time.perf_counter() - started)
         return answer

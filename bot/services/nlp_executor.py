@@ -2,53 +2,116 @@
 
 Engines are synchronous and take about a second per article on two cores. Running them in the
 loop would freeze every chat; an unbounded queue would let a burst of forwards pile up minutes
-of work. So at most `workers` jobs run and `queue_size` wait; the next caller gets `Busy` at once
-and the user hears "busy, try in a minute" instead of waiting in silence.
+of work. So at most `workers` jobs run and each lane holds a bounded number waiting; the next
+caller of a full lane gets `Busy` at once and hears "busy, try in a minute" instead of waiting
+in silence.
+
+Lanes are served in priority order: a question (tens of milliseconds) never waits behind a
+queue of summaries (up to seconds each), and guesses made in the background (sentence vectors
+for a question that may come) run only when nobody is waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import functools
+import itertools
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.errors import Busy
+from bot.storage.db import release_connection
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class NlpExecutor:
-    """Runs `fn(*args)` in a worker thread; raises `Busy` when workers + queue are all taken."""
+class Lane(enum.IntEnum):
+    """Priority order: lower runs first."""
 
-    def __init__(self, workers: int = 1, queue_size: int = 8) -> None:
+    QUESTION = 0
+    ARTICLE = 1
+    BACKGROUND = 2
+
+
+@dataclass(order=True)
+class _Job:
+    lane: Lane
+    seq: int
+    call: Callable[[], Any] = field(compare=False)
+    future: asyncio.Future[Any] = field(compare=False)
+
+
+class NlpExecutor:
+    """Runs `fn(*args)` in a worker thread, by lane; raises `Busy` when the lane is full."""
+
+    def __init__(self, workers: int = 1, queue_size: int = 8,
+                 question_queue_size: int = 32) -> None:
         self.workers = max(1, workers)
-        self.capacity = self.workers + max(0, queue_size)
+        self._capacity = {
+            Lane.QUESTION: self.workers + max(0, question_queue_size),
+            Lane.ARTICLE: self.workers + max(0, queue_size),
+            Lane.BACKGROUND: self.workers + max(0, queue_size),
+        }
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="nlp")
-        self._in_flight = 0
+        self._pending = dict.fromkeys(Lane, 0)
+        self._seq = itertools.count()
+        self._queue: asyncio.PriorityQueue[_Job] | None = None
+        self._runners: list[asyncio.Task[None]] = []
 
     @property
     def in_flight(self) -> int:
-        """Jobs running or waiting now."""
-        return self._in_flight
+        """Jobs running or waiting now, all lanes."""
+        return sum(self._pending.values())
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        if self._in_flight >= self.capacity:
-            logger.warning("nlp queue full (%d jobs): refusing", self._in_flight)
+    async def run(self, fn: Callable[..., T], *args: Any, lane: Lane = Lane.ARTICLE,
+                  **kwargs: Any) -> T:
+        await release_connection()  # nothing waits for the model holding a database connection
+        if self._pending[lane] >= self._capacity[lane]:
+            logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
+                           self._pending[lane])
             raise Busy()
-        self._in_flight += 1
+        queue = self._start()
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._pending[lane] += 1
         started = time.perf_counter()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, functools.partial(fn, *args, **kwargs))
+            queue.put_nowait(_Job(lane, next(self._seq), functools.partial(fn, *args, **kwargs),
+                                  future))
+            return await future
         finally:
-            self._in_flight -= 1
-            logger.debug("nlp %s took %.2fs", getattr(fn, "__name__", "job"),
-                         time.perf_counter() - started)
+            self._pending[lane] -= 1
+            logger.debug("nlp %s (%s lane) took %.2fs", getattr(fn, "__name__", "job"),
+                         lane.name.lower(), time.perf_counter() - started)
+
+    def _start(self) -> asyncio.PriorityQueue[_Job]:
+        if self._queue is None:
+            self._queue = asyncio.PriorityQueue()
+            self._runners = [asyncio.create_task(self._serve(self._queue))
+                             for _ in range(self.workers)]
+        return self._queue
+
+    async def _serve(self, queue: asyncio.PriorityQueue[_Job]) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            job = await queue.get()
+            if job.future.done():  # its caller gave up waiting
+                continue
+            try:
+                result = await loop.run_in_executor(self._pool, job.call)
+            except Exception as exc:  # noqa: BLE001  (the caller sees it)
+                if not job.future.done():
+                    job.future.set_exception(exc)
+            else:
+                if not job.future.done():
+                    job.future.set_result(result)
 
     def shutdown(self) -> None:
+        for runner in self._runners:
+            runner.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextvars import ContextVar, Token
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, event, insert, inspect, select, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from bot.storage.tables import Base, utcnow
 
 
-def create_db_engine(url: str) -> AsyncEngine:
-    """An async engine; for SQLite the folder is created and WAL + foreign keys are switched on."""
+def create_db_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5,
+                     pool_timeout: float = 30.0) -> AsyncEngine:
+    """An async engine; for SQLite the folder is created and WAL + foreign keys are switched on.
+
+    No update holds a connection while it waits (for the joiner, the model or Telegram), so a
+    pool of a few connections serves hundreds of updates in flight: each borrows one for a
+    few milliseconds at a time.
+    """
     parsed = make_url(url)
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **pool)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -28,7 +43,7 @@ def create_db_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, **pool)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
@@ -93,3 +108,29 @@ def _add_missing_columns(conn: Connection) -> None:
             if isinstance(default, (str, int, float)) and not isinstance(default, bool):
                 ddl += f" DEFAULT {default!r}" if isinstance(default, str) else f" DEFAULT {default}"
             conn.execute(text(ddl))
+
+
+# The session of the update being handled and the task handling it (set by
+# `DbSessionMiddleware`), so that the places where an update waits can give its connection back
+# first (`release_connection`). Tasks the handler spawns inherit the variable but not the session.
+update_session: ContextVar[tuple[AsyncSession, asyncio.Task[Any] | None] | None] = ContextVar(
+    "update_session", default=None)
+
+
+def bind_update_session(session: AsyncSession) -> Token[Any]:
+    return update_session.set((session, asyncio.current_task()))
+
+
+async def release_connection() -> None:
+    """Commit the current update's open transaction, returning its connection to the pool.
+
+    Called before every Bot API call and before model work: an update then holds a pooled
+    connection only between its own queries, never while it waits, and whatever a reply reports
+    (an article stored, a chat's data deleted) is saved before the user reads it.
+    """
+    bound = update_session.get()
+    if bound is None or bound[1] is not asyncio.current_task():
+        return
+    session = bound[0]
+    if session.in_transaction():
+        await session.commit()

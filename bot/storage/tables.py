@@ -122,3 +122,26 @@ class QuestionRow(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboxRow(Base):
+    """An update Telegram handed us, stored before it was acknowledged (the durable inbox).
+
+    `pending` until its replies were sent; `owner` is the instance working on it since
+    `claimed_at`. A reply Telegram would not take sets `next_attempt_at` and frees the row for
+    a later try. `payload` (the update, article text included) is cleared once it is done; the
+    row stays a day so a redelivered update is recognised.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index("ix_inbox_status_next", "status", "next_attempt_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(8), default="pending")  # pending|done|failed
+    owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

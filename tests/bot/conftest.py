@@ -19,7 +19,7 @@ from aiogram.types import Update
 
 from bot.factory import build_bot, build_dispatcher
 from bot.settings import Settings
-from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
+from bot.storage.db import create_schema, create_sessionmaker
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.updates import with_id
 
@@ -71,7 +71,7 @@ async def harness_factory(bot_db_path: Path, embedded_engine):
         api = FakeBotAPI()
         await api.start()
         settings = make_settings(api, bot_db_path, **overrides)
-        db = create_db_engine(settings.resolved_database_url)
+        db = settings.create_db_engine()
         await create_schema(db)
         sessionmaker = create_sessionmaker(db)
         bot = build_bot(settings)

@@ -67,11 +67,12 @@ async def running_bot(tmp_path: Path, embedded_engine):
     await create_schema(db)
     # Articles are stamped by the real clock, so the manual one starts at the real "now".
     clock = ManualClock(datetime.now(UTC))
-    services = build_services(settings, embedded_engine)
+    sessionmaker = create_sessionmaker(db)
+    services = build_services(settings, embedded_engine, sessionmaker)
     services["digest"] = build_digest_service(settings, embedded_engine, services["executor"],
                                               clock=clock)
-    bot = build_bot(settings)
-    dp = build_dispatcher(settings, engine=embedded_engine, sessionmaker=create_sessionmaker(db),
+    bot = build_bot(settings, inbox=services["inbox"])
+    dp = build_dispatcher(settings, engine=embedded_engine, sessionmaker=sessionmaker,
                           services=services)
     dp["digest_tick_seconds"] = 0.2
     polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False,

@@ -72,6 +72,14 @@ class _Failure:
     description: str
 
 
+@dataclass
+class _Outage:
+    until: float
+    status: int
+    retry_after: int
+    delay: float
+
+
 class FakeBotAPI:
     """The Bot API subset this bot uses, served over real HTTP on 127.0.0.1."""
 
@@ -93,6 +101,7 @@ class FakeBotAPI:
         self._chats: dict[int, dict[str, Any]] = {}
         self._members: dict[tuple[int, int], str] = {}
         self._failures: dict[str, list[_Failure]] = {}
+        self._outage: _Outage | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -159,6 +168,12 @@ class FakeBotAPI:
             _Failure(status, retry_after if status == 429 else None, description)
         )
 
+    def outage(self, seconds: float, *, status: int = 500, retry_after: int = 1,
+               delay: float = 0.0) -> None:
+        """For `seconds`, every method but getUpdates fails with `status` (429 with
+        `retry_after`), or, with `delay`, answers only after `delay` seconds."""
+        self._outage = _Outage(time.monotonic() + seconds, status, retry_after, delay)
+
     # --- what the test reads ---------------------------------------------------------------
     def mark(self) -> int:
         return len(self.calls)
@@ -202,6 +217,15 @@ class FakeBotAPI:
         if method.lower() == "getupdates":
             return await self._get_updates(params)
         call = ApiCall(method=method, params=params)
+        outage = self._outage
+        if outage is not None and time.monotonic() < outage.until:
+            if outage.delay:
+                await asyncio.sleep(outage.delay)
+            else:
+                call.failed = True
+                self._record(call)
+                return _error(outage.status, f"Outage {outage.status}",
+                              retry_after=outage.retry_after if outage.status == 429 else None)
         failures = self._failures.get(method)
         if failures:
             failure = failures.pop(0)

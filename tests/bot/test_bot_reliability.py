@@ -1,0 +1,123 @@
+"""Under pressure nothing is lost: a burst on a one-connection pool, Telegram failing the
+replies for a while. Through the real Dispatcher, the embedded engine and the test Bot API
+server; the stored-update (inbox) paths run in tests/e2e with a real bot process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from bot.factory import build_bot, build_dispatcher, build_services
+from bot.storage.db import create_schema, create_sessionmaker
+from handlers.errors import APOLOGY
+from tests.bot.conftest import make_settings
+from tests.support import updates as U
+from tests.support.fake_bot_api import FakeBotAPI
+
+SAMPLE = Path(__file__).resolve().parents[1] / "models" / "articles" / "wikinews_sample.jsonl"
+
+
+def _articles() -> list[str]:
+    return [json.loads(line)["text"] for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+
+
+class HoldTimes:
+    """How long each pooled connection was out, from the pool's own checkout/checkin events."""
+
+    def __init__(self, engine) -> None:
+        self.out: dict[int, float] = {}
+        self.longest = 0.0
+        event.listen(engine.sync_engine, "checkout", self._checkout)
+        event.listen(engine.sync_engine.pool, "checkin", self._checkin)
+
+    def _checkout(self, _dbapi, record, _proxy) -> None:
+        self.out[id(record)] = time.monotonic()
+
+    def _checkin(self, _dbapi, record) -> None:
+        started = self.out.pop(id(record), None)
+        if started is not None:
+            self.longest = max(self.longest, time.monotonic() - started)
+
+
+async def test_a_burst_does_not_hold_the_database_pool(harness_factory) -> None:
+    """The one model worker is busy for 3 s (another user's long article) when eight articles,
+    eight questions and eight /start arrive, on a pool of ONE connection: each update borrows it
+    only for its queries, never while it waits for the model or Telegram, so nobody waits for
+    a connection and everyone gets their reply."""
+    harness = await harness_factory(db_pool_size=1, db_max_overflow=0, db_pool_timeout=20.0,
+                                    nlp_queue_size=64)
+    holds = HoldTimes(harness.sessionmaker.kw["bind"])
+    articles = _articles()
+    chats = [harness.new_chat() for _ in articles]
+    updates = []
+    for chat, text in zip(chats, articles, strict=True):
+        updates += [U.command("/start", chat_id=chat), U.private_text(text, chat_id=chat),
+                    U.private_text("О чём статья?", chat_id=chat)]
+    mark = harness.api.mark()
+    started = time.monotonic()
+    long_job = asyncio.create_task(harness.dp["executor"].run(time.sleep, 3.0))
+    await asyncio.sleep(0.05)
+    await harness.feed_together(*updates)
+    await long_job
+    took = time.monotonic() - started
+    for chat in chats:
+        texts = harness.api.sent_texts(chat, since=mark)
+        assert APOLOGY not in texts
+        assert len(texts) == 3, texts  # the greeting, the summary, the answer (or "send one")
+    assert took > 3.0  # the model work really queued
+    assert holds.longest < 1.0, (holds.longest, took)
+
+
+@pytest.fixture
+async def polling_bot(tmp_path: Path, embedded_engine):
+    """The bot as `run_app` wires it (inbox, retries), polling the test Bot API server, with a
+    3 s Bot API retry deadline so that a longer outage sends updates back to the inbox."""
+    api = FakeBotAPI()
+    await api.start()
+    settings = make_settings(api, tmp_path / "bot.sqlite3", telegram_retry_seconds=3.0)
+    db = settings.create_db_engine()
+    await create_schema(db)
+    sessionmaker = create_sessionmaker(db)
+    services = build_services(settings, embedded_engine, sessionmaker)
+    bot = build_bot(settings, inbox=services["inbox"])
+    dp = build_dispatcher(settings, engine=embedded_engine, sessionmaker=sessionmaker,
+                          services=services)
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False,
+                                                   close_bot_session=False, polling_timeout=1))
+    while api.get_updates_calls == 0:  # started: commands set, the inbox's loop running
+        await asyncio.sleep(0.05)
+    yield api, services["inbox"]
+    await dp.stop_polling()
+    await polling
+    services["executor"].shutdown()
+    await bot.session.close()
+    await api.stop()
+    await db.dispose()
+
+
+@pytest.mark.parametrize("fault", [
+    {"status": 500}, {"status": 429, "retry_after": 2}, {"delay": 5.0},
+], ids=["500s", "429s", "5s-delays"])
+async def test_every_update_is_answered_once_a_telegram_outage_ends(polling_bot, fault) -> None:
+    """Eight seconds of the fault on every method: replies that cannot be sent within the 3 s
+    retry deadline go back to the inbox and are sent when Telegram answers again, once each."""
+    api, inbox = polling_bot
+    chats = [9601, 9602, 9603]
+    api.outage(8.0, **fault)
+    api.push_update(U.command("/start", chat_id=chats[0]))
+    api.push_update(U.command("/help", chat_id=chats[1]))
+    api.push_update(U.private_text("Что подписали?", chat_id=chats[2]))  # no article yet
+    for _ in range(400):
+        if all(api.sent_texts(chat) for chat in chats):
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2.5)  # a duplicate would show up by now
+    for chat in chats:
+        assert len(api.sent_texts(chat)) == 1, api.sent_texts(chat)
+    assert "сначала пришлите статью" in api.sent_texts(chats[2])[0]
+    assert await inbox.store.counts() == {"done": 3}
