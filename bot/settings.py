@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     nlp_workers: int = 1
     nlp_queue_size: int = 8  # articles waiting for a worker; one more gets "busy"
     nlp_question_queue_size: int = 32  # questions waiting; they go before articles
+    nlp_question_workers: int = 1  # threads for questions only, besides NLP_WORKERS
 
     # Users
     default_summary_length: Length = Length.SHORT

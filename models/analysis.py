@@ -25,6 +25,7 @@ from models.text_cleaning import CleanText, clean_text, has_prose
 logger = logging.getLogger(__name__)
 
 MIN_PROSE_WORDS = 3
+NER_CHARS = 50_000  # names are tagged in this much of a text (see `_tag_names`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class AnalyzedArticle:
         self._encoder = encoder
         self._vectors = vectors
         self._title_vector = title_vector
+        self._some_vectors: dict[int, np.ndarray] = {}
         self._lock = threading.Lock()
 
     @property
@@ -115,6 +117,25 @@ class AnalyzedArticle:
     @property
     def has_vectors(self) -> bool:
         return self._vectors is not None
+
+    def vectors_of(self, indices: Sequence[int]) -> np.ndarray:
+        """Vectors of some sentences only (len(indices) x 384), each computed once.
+
+        For a very long article (a book chapter, a 200,000-character paste) embedding every
+        sentence takes seconds; retrieval then embeds only the sentences the words point at."""
+        with self._lock:
+            if self._vectors is not None:
+                return self._vectors[list(indices)]
+            missing = [i for i in dict.fromkeys(indices) if i not in self._some_vectors]
+            if missing:
+                if self._encoder is None:
+                    raise RuntimeError("this analysis was built without an encoder for vectors")
+                matrix = np.asarray(self._encoder.passage([self.sentences[i].text
+                                                           for i in missing]), dtype=np.float32)
+                for i, row in zip(missing, matrix.reshape(len(missing), -1), strict=True):
+                    self._some_vectors[i] = row
+            return np.stack([self._some_vectors[i] for i in indices]) if len(indices) else (
+                np.zeros((0, 384), dtype=np.float32))
 
     def _embed(self) -> None:
         with self._lock:
@@ -234,6 +255,36 @@ def _nominative_given_names(name: str, toolkit: NlpToolkit) -> str:
     return " ".join(fixed + words[-1:])
 
 
+def _tag_names(doc: Any, masked: str, toolkit: NlpToolkit) -> None:
+    """slovnet's names (PER, LOC, ORG) in the first NER_CHARS characters.
+
+    Names feed the key facts and the fit of an answer's type; the people and places a text is
+    about appear early, and tagging a 200,000-character paste whole would cost 1.5 s of the
+    3 s it may take."""
+    if len(masked) <= NER_CHARS:
+        doc.tag_ner(toolkit.ner_tagger)
+        return
+    cut = masked.rfind("\n", 0, NER_CHARS)
+    doc.text = masked[:cut if cut > 0 else NER_CHARS]  # natasha tags `doc.text`; offsets stay
+    try:
+        doc.tag_ner(toolkit.ner_tagger)
+    finally:
+        doc.text = masked
+
+
+def _lemmatize(tokens: list, toolkit: NlpToolkit) -> None:
+    """natasha's lemmas, each word form looked up once: a long article repeats its words, and
+    pymorphy's lookup was half the analysis of a 200,000-character text."""
+    known: dict[tuple, str] = {}
+    for token in tokens:
+        key = (token.text, token.pos, tuple(sorted((token.feats or {}).items())))
+        lemma = known.get(key)
+        if lemma is None:
+            lemma = known[key] = toolkit.morph_vocab.lemmatize(token.text, token.pos,
+                                                               token.feats)
+        token.lemma = lemma
+
+
 def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
     """Clean, split and tag `article`; its e5 vectors follow on first use.
 
@@ -256,9 +307,8 @@ def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
     doc.sents = _segment(masked, clean, toolkit)
     doc.tokens = [t for s in doc.sents for t in s.tokens]
     doc.tag_morph(toolkit.morph_tagger)
-    for token in doc.tokens:
-        token.lemmatize(toolkit.morph_vocab)
-    doc.tag_ner(toolkit.ner_tagger)
+    _lemmatize(doc.tokens, toolkit)
+    _tag_names(doc, masked, toolkit)
     _drop_leading_adjective(doc, masked, toolkit)
     _normalize_entities(doc, toolkit)
 

@@ -27,6 +27,7 @@ from models.extractive_summary import summarize as extractive_summarize
 from models.hf_loading import ModelClock, pick_device
 from models.nlp_toolkit import NlpToolkit, load_toolkit
 from models.qa_question import Question
+from models.qa_retrieval import embeds_whole
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +116,9 @@ class EmbeddedEngine:
         """Compute the article's sentence vectors now (about 2 s for the seed here), so that
         the first question about it is as fast as the next ones. The bot may call it in its
         worker right after sending a summary; without it the first question pays this cost."""
-        self.analyze(article).vectors  # noqa: B018 - computing and caching is the point
+        doc = self.analyze(article)
+        if embeds_whole(doc):  # a longer one: each question embeds the sentences it needs
+            doc.vectors  # noqa: B018 - computing and caching is the point
 
     def clear_cache(self) -> None:
         """Forget analysed articles (the benchmark uses it to time first summaries)."""

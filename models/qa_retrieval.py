@@ -39,6 +39,13 @@ PARAGRAPH_WEIGHT = 0.01
 # A "когда" ("сколько") question's sentence without a date (number) the question does not name
 # loses this much cosine: two thirds of one idf unit of overlap, a tie-breaker, not a filter.
 TYPE_WEIGHT = 0.02
+# e5 costs about 0.2 s per 1,000 characters on two cores. An article whose sentences hold more
+# than DENSE_ALL_CHARS is not embedded whole for a question: only the sentences its words rank
+# best, DENSE_CANDIDATE_CHARS of them, so the first question about a 200,000-character text
+# costs about a second instead of forty.
+DENSE_ALL_CHARS = 12_000
+DENSE_CANDIDATE_CHARS = 5_000
+MIN_DENSE_CANDIDATES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,16 +172,40 @@ def type_fit(doc: AnalyzedArticle, question: Question) -> np.ndarray:
     return np.array([bool(items - named) for items in found], dtype=np.float32)
 
 
+def embeds_whole(doc: AnalyzedArticle) -> bool:
+    """Short enough that every sentence gets its vector (once, then kept for every question)."""
+    return sum(len(s.text) for s in doc.sentences) <= DENSE_ALL_CHARS
+
+
+def dense_scores(doc: AnalyzedArticle, query_vector: np.ndarray,
+                 lexical: np.ndarray) -> np.ndarray:
+    """Cosine of each sentence to the question; in a very long article only the sentences the
+    words rank best are embedded, the others score just below the least of those."""
+    n = len(doc.sentences)
+    if doc.has_vectors or embeds_whole(doc):
+        return doc.vectors @ query_vector
+    # stable: among equal lexical scores (often zero) the earlier sentence, the lead first
+    order = np.argsort(-lexical, kind="stable")
+    sizes = np.cumsum([len(doc.sentences[i].text) for i in order])
+    count = max(MIN_DENSE_CANDIDATES, int(np.searchsorted(sizes, DENSE_CANDIDATE_CHARS)))
+    candidates = order[:count]
+    scores = doc.vectors_of(candidates.tolist()) @ query_vector
+    dense = np.full(n, float(scores.min()) - 0.05, dtype=np.float32)
+    dense[candidates] = scores
+    return dense
+
+
 def combined_scores(doc: AnalyzedArticle, question: Question,
                     query_vector: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(combined, dense, lexical) score per sentence; the combined one ranks evidence."""
-    dense = doc.vectors @ np.asarray(query_vector, dtype=np.float32)
     own, borrowed, coverage = lexical_parts(doc, question)
     spread = np.zeros_like(own)
     if len(own) > 1:
         spread[1:] = np.maximum(spread[1:], own[:-1])
         spread[:-1] = np.maximum(spread[:-1], own[1:])
     lexical = own + borrowed
+    dense = dense_scores(doc, np.asarray(query_vector, dtype=np.float32),
+                         lexical + NEIGHBOUR_WEIGHT * spread)
     # Both cues enter as shortfalls (<= 0): they reorder the article's sentences without
     # raising its best score, which the no-answer threshold reads.
     shortfall = coverage - coverage.max() if len(coverage) else coverage

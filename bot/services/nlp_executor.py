@@ -7,8 +7,8 @@ caller of a full lane gets `Busy` at once and hears "busy, try in a minute" inst
 in silence.
 
 Lanes are served in priority order: a question (tens of milliseconds) never waits behind a
-queue of summaries (up to seconds each), and guesses made in the background (sentence vectors
-for a question that may come) run only when nobody is waiting.
+queue of summaries (up to seconds each), and has a worker of its own besides; guesses made in
+the background (sentence vectors for a question that may come) run only when nobody waits.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
-import itertools
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.errors import Busy
@@ -39,29 +39,34 @@ class Lane(enum.IntEnum):
     BACKGROUND = 2
 
 
-@dataclass(order=True)
+@dataclass
 class _Job:
-    lane: Lane
-    seq: int
-    call: Callable[[], Any] = field(compare=False)
-    future: asyncio.Future[Any] = field(compare=False)
+    call: Callable[[], Any]
+    future: asyncio.Future[Any]
 
 
 class NlpExecutor:
-    """Runs `fn(*args)` in a worker thread, by lane; raises `Busy` when the lane is full."""
+    """Runs `fn(*args)` in a worker thread, by lane; raises `Busy` when the lane is full.
 
-    def __init__(self, workers: int = 1, queue_size: int = 8,
-                 question_queue_size: int = 32) -> None:
+    `workers` threads serve every lane, questions first; `question_workers` more serve only
+    questions, so a question is read while a long article is being summarised (two cores: the
+    reader's matrix work and natasha's Python run side by side).
+    """
+
+    def __init__(self, workers: int = 1, queue_size: int = 8, question_queue_size: int = 32,
+                 question_workers: int = 1) -> None:
         self.workers = max(1, workers)
+        self.question_workers = max(0, question_workers)
         self._capacity = {
-            Lane.QUESTION: self.workers + max(0, question_queue_size),
+            Lane.QUESTION: self.workers + self.question_workers + max(0, question_queue_size),
             Lane.ARTICLE: self.workers + max(0, queue_size),
             Lane.BACKGROUND: self.workers + max(0, queue_size),
         }
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="nlp")
+        self._pool = ThreadPoolExecutor(max_workers=self.workers + self.question_workers,
+                                        thread_name_prefix="nlp")
         self._pending = dict.fromkeys(Lane, 0)
-        self._seq = itertools.count()
-        self._queue: asyncio.PriorityQueue[_Job] | None = None
+        self._queues: dict[Lane, deque[_Job]] = {lane: deque() for lane in Lane}
+        self._ready: asyncio.Condition | None = None
         self._runners: list[asyncio.Task[None]] = []
 
     @property
@@ -76,30 +81,36 @@ class NlpExecutor:
             logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
                            self._pending[lane])
             raise Busy()
-        queue = self._start()
+        ready = self._start()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending[lane] += 1
         started = time.perf_counter()
         try:
-            queue.put_nowait(_Job(lane, next(self._seq), functools.partial(fn, *args, **kwargs),
-                                  future))
+            async with ready:
+                self._queues[lane].append(_Job(functools.partial(fn, *args, **kwargs), future))
+                ready.notify_all()
             return await future
         finally:
             self._pending[lane] -= 1
             logger.debug("nlp %s (%s lane) took %.2fs", getattr(fn, "__name__", "job"),
                          lane.name.lower(), time.perf_counter() - started)
 
-    def _start(self) -> asyncio.PriorityQueue[_Job]:
-        if self._queue is None:
-            self._queue = asyncio.PriorityQueue()
-            self._runners = [asyncio.create_task(self._serve(self._queue))
-                             for _ in range(self.workers)]
-        return self._queue
+    def _start(self) -> asyncio.Condition:
+        if self._ready is None:
+            self._ready = asyncio.Condition()
+            every = tuple(Lane)  # in priority order
+            self._runners = [asyncio.create_task(self._serve(every)) for _ in range(self.workers)]
+            self._runners += [asyncio.create_task(self._serve((Lane.QUESTION,)))
+                              for _ in range(self.question_workers)]
+        return self._ready
 
-    async def _serve(self, queue: asyncio.PriorityQueue[_Job]) -> None:
+    async def _serve(self, lanes: tuple[Lane, ...]) -> None:
+        assert self._ready is not None
         loop = asyncio.get_running_loop()
         while True:
-            job = await queue.get()
+            async with self._ready:
+                await self._ready.wait_for(lambda: any(self._queues[lane] for lane in lanes))
+                job = next(self._queues[lane] for lane in lanes if self._queues[lane]).popleft()
             if job.future.done():  # its caller gave up waiting
                 continue
             try:

@@ -93,7 +93,8 @@ async def test_429_is_retried_after_retry_after(harness) -> None:
 async def test_full_queue_gets_a_polite_busy(harness_factory, embedded_engine,
                                              seed_text) -> None:
     engine = BlockingEngine(embedded_engine)
-    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_queue_size=0)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_queue_size=0,
+                                    nlp_question_workers=0, nlp_question_queue_size=0)
     chat = harness.new_chat()
     article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
     await harness.feed(U.private_text(article, chat_id=chat))

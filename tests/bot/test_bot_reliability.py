@@ -121,3 +121,34 @@ async def test_every_update_is_answered_once_a_telegram_outage_ends(polling_bot,
         assert len(api.sent_texts(chat)) == 1, api.sent_texts(chat)
     assert "сначала пришлите статью" in api.sent_texts(chats[2])[0]
     assert await inbox.store.counts() == {"done": 3}
+
+
+def _long_article(seed_text: str, chars: int = 199_000) -> str:
+    """The test articles again and again up to `chars`, the seed last: a 200,000-character
+    paste of the largest size the bot accepts, with a known answer at its very end."""
+    others = _articles() + [(SAMPLE.parents[2] / "support" / "articles" / "wikinews_100084.txt")
+                            .read_text(encoding="utf-8")]
+    body = ""
+    while len(body) < chars:
+        body += "\n\n".join(others) + "\n\n"
+    body = body[:chars - len(seed_text) - 2]
+    return body[:body.rfind("\n")].rstrip() + "\n\n" + seed_text
+
+
+async def test_the_largest_article_is_summarised_whole_and_answered_to_its_end(
+        harness, seed_text) -> None:
+    """A 199,000-character file (the most the bot takes): one summary, key facts, and a
+    question about its last paragraphs answered from them; `python -m bot benchmark --article`
+    on such a file prints the times."""
+    chat = harness.new_chat()
+    text = _long_article(seed_text)
+    harness.api.add_file("long", text.encode("utf-8"), "documents/long.txt")
+    mark = harness.api.mark()
+    await harness.feed(U.document("long", "long.txt", size=len(text.encode("utf-8")),
+                                  chat_id=chat))
+    replies = harness.api.sent_texts(chat, since=mark)
+    assert len(replies) == 1 and "<b>Ключевое:</b>" in replies[0], replies
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Что подписали?", chat_id=chat))
+    answer = harness.api.sent_texts(chat, since=mark)[0]
+    assert "медицинского страхования" in answer, answer

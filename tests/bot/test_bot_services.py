@@ -11,7 +11,7 @@ import pytest
 from bot.errors import Busy, UnsupportedFile
 from bot.services.documents import decode_text, document_to_text
 from bot.services.message_joiner import MessageJoiner, Part, join_parts
-from bot.services.nlp_executor import NlpExecutor
+from bot.services.nlp_executor import Lane, NlpExecutor
 
 
 async def test_executor_runs_off_the_loop_and_refuses_when_full() -> None:
@@ -36,6 +36,45 @@ async def test_executor_runs_off_the_loop_and_refuses_when_full() -> None:
     release.set()
     assert await first + await second == 2
     assert await executor.run(lambda: 3) == 3  # room again
+    executor.shutdown()
+
+
+async def test_questions_go_before_waiting_articles_and_have_a_worker_of_their_own() -> None:
+    executor = NlpExecutor(workers=1, queue_size=8, question_workers=1)
+    release = threading.Event()
+    order: list[str] = []
+
+    def article(name: str) -> str:
+        release.wait(5)
+        order.append(name)
+        return name
+
+    def question(name: str) -> str:
+        order.append(name)
+        return name
+
+    articles = [asyncio.create_task(executor.run(article, f"a{i}", lane=Lane.ARTICLE))
+                for i in range(3)]
+    await asyncio.sleep(0.05)  # a0 holds the shared worker, a1 and a2 wait
+    # a question is answered by its own worker while the article is still being read
+    assert await asyncio.wait_for(executor.run(question, "q0", lane=Lane.QUESTION), 2) == "q0"
+    assert order == ["q0"]
+    release.set()
+    assert [await a for a in articles] == ["a0", "a1", "a2"]
+    executor.shutdown()
+
+    # with no worker of their own, a waiting question still goes before waiting articles
+    executor = NlpExecutor(workers=1, queue_size=8, question_workers=0)
+    release.clear()
+    order.clear()
+    jobs = [asyncio.create_task(executor.run(article, "a0", lane=Lane.ARTICLE))]
+    await asyncio.sleep(0.05)
+    jobs.append(asyncio.create_task(executor.run(article, "a1", lane=Lane.ARTICLE)))
+    jobs.append(asyncio.create_task(executor.run(question, "q1", lane=Lane.QUESTION)))
+    await asyncio.sleep(0.05)
+    release.set()
+    await asyncio.gather(*jobs)
+    assert order == ["a0", "q1", "a1"]
     executor.shutdown()
 
 
