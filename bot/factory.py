@@ -31,7 +31,7 @@ from bot.middlewares import (
     TelegramRetryMiddleware,
     TypingMiddleware,
 )
-from bot.services.articles import MIN_ARTICLE_CHARS, ArticleIntake
+from bot.services.articles import MIN_ARTICLE_CHARS, ArticleIntake, ArticlesInProgress
 from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
 from bot.services.nlp import NlpService
@@ -99,11 +99,13 @@ def build_services(settings: Settings, engine: Engine,
     executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
                            settings.nlp_question_queue_size, settings.nlp_question_workers)
     nlp = NlpService(engine, executor)
+    in_progress = ArticlesInProgress()
     return {
+        "in_progress": in_progress,
         "executor": executor,
         "nlp": nlp,
         "intake": ArticleIntake(nlp, max_chars=settings.max_article_chars),
-        "qa": QuestionService(nlp),
+        "qa": QuestionService(nlp, in_progress),
         "joiner": MessageJoiner(settings.album_window_seconds),
         "fetcher": PageFetcher(**fetch_settings(settings)),
         "digest": build_digest_service(settings, engine, executor),
@@ -122,7 +124,8 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     run_outermost(dp, inbox)  # settles each stored update after its error handlers ran
     dp.startup.register(inbox.start)
     dp.shutdown.register(inbox.stop)
-    dp.update.outer_middleware(ArrivalMiddleware(services["joiner"], MIN_ARTICLE_CHARS))
+    dp.update.outer_middleware(ArrivalMiddleware(services["joiner"], MIN_ARTICLE_CHARS,
+                                                 services["in_progress"]))
     dp.update.outer_middleware(DbSessionMiddleware(
         sessionmaker, default_length=settings.default_summary_length,
         default_timezone=settings.default_timezone,

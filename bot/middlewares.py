@@ -33,6 +33,8 @@ from aiogram.types import Chat, Message, TelegramObject, Update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.errors import RateLimited
+from bot.services.articles import ArticlesInProgress
+from bot.services.fetch import only_url
 from bot.services.message_joiner import MessageJoiner
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
@@ -52,26 +54,39 @@ class ArrivalMiddleware(BaseMiddleware):
     can reach its filters before the long head has opened its buffer. This outer middleware
     runs before anything in the update awaits, that is in arrival order, and tells the joiner
     what to expect: a long text or a forward will open a buffer; "@bot" alone in a group arms
-    the forward that follows it.
+    the forward that follows it. It also counts the chat's articles on their way until their
+    update is over, so that a question sent right after one waits for it.
     """
 
-    def __init__(self, joiner: MessageJoiner, min_article_chars: int) -> None:
+    def __init__(self, joiner: MessageJoiner, min_article_chars: int,
+                 in_progress: ArticlesInProgress | None = None) -> None:
         self.joiner = joiner
         self.min_article_chars = min_article_chars
+        self.in_progress = in_progress or ArticlesInProgress()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         message = event.message if isinstance(event, Update) else None
-        if message is not None and message.from_user is not None:
-            key = (message.chat.id, message.from_user.id)  # as handlers.filters.joiner_key
-            text = (message.text or message.caption or "").strip()
-            if message.forward_origin is not None:
-                self.joiner.expect((*key, "forward"))
-            elif len(text) >= self.min_article_chars:
-                self.joiner.expect((*key, "text"))
-            elif message.chat.type in ("group", "supergroup") and self._bare_mention(
+        if message is None or message.from_user is None:
+            return await handler(event, data)
+        key = (message.chat.id, message.from_user.id)  # as handlers.filters.joiner_key
+        text = (message.text or message.caption or "").strip()
+        article = True
+        if message.forward_origin is not None:
+            self.joiner.expect((*key, "forward"))
+        elif len(text) >= self.min_article_chars:
+            self.joiner.expect((*key, "text"))
+        elif message.document is None and not only_url(text):
+            article = False
+            if message.chat.type in ("group", "supergroup") and self._bare_mention(
                     message, text, data.get("bot_username")):
                 self.joiner.arm((*key, ""))
-        return await handler(event, data)
+        if not article:
+            return await handler(event, data)
+        self.in_progress.begin(message.chat.id)
+        try:
+            return await handler(event, data)
+        finally:
+            await self.in_progress.end(message.chat.id)
 
     @staticmethod
     def _bare_mention(message: Message, text: str, username: str | None) -> bool:

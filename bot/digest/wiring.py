@@ -54,8 +54,8 @@ class DigestResumeMiddleware(BaseMiddleware):
         chat = data.get("event_chat")
         if repo is not None and digest is not None and chat is not None:
             try:
-                if await digest.resume_if_paused(repo, chat.id):
-                    await repo.commit()
+                await digest.resume_if_paused(repo, chat.id)
+                await repo.commit()  # ends the read too: the handler may wait a long time
             except Exception:  # never let the digest stand between a user and a reply
                 logger.exception("digest resume failed for chat %s", chat.id)
         return await handler(event, data)

@@ -6,12 +6,15 @@ digest for channel posts; the caller only describes where the text came from.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.errors import ArticleTooLong, ArticleTooShort
 from bot.services.nlp import NlpService
+from bot.storage.db import release_connection
 from bot.storage.repo import Repo, StoredArticle
 from models.base import Article, Length, Summary
 
@@ -45,6 +48,43 @@ class IntakeResult:
     summary: Summary | None  # None when the caller asked not to summarise
     length: Length
     is_new: bool  # False: this chat already had the same text
+
+
+class ArticlesInProgress:
+    """Which chats have an article on its way: between its arrival and the reply to it.
+
+    A question sent right after a forward must be about that article, not "send an article
+    first" nor the chat's previous one; it waits (`settled`) until the read is over."""
+
+    def __init__(self) -> None:
+        self._reading: Counter[int] = Counter()
+        self._changed = asyncio.Condition()
+
+    def begin(self, chat_id: int) -> None:
+        """Called as the article arrives, before anything in its update awaits."""
+        self._reading[chat_id] += 1
+
+    async def end(self, chat_id: int) -> None:
+        self._reading[chat_id] -= 1
+        if self._reading[chat_id] <= 0:
+            del self._reading[chat_id]
+        async with self._changed:
+            self._changed.notify_all()
+
+    def reading(self, chat_id: int) -> bool:
+        return self._reading[chat_id] > 0 if chat_id in self._reading else False
+
+    async def settled(self, chat_id: int, timeout: float) -> None:
+        """Return once no article of `chat_id` is on its way, or after `timeout` seconds."""
+        if not self.reading(chat_id):
+            return
+        await release_connection()  # no connection is held while waiting
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: not self.reading(chat_id)), timeout)
+            except TimeoutError:
+                logger.warning("chat=%s: article still not read after %.0fs", chat_id, timeout)
 
 
 def clean_text(text: str) -> str:

@@ -14,6 +14,8 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 
+from bot.storage.db import release_connection
+
 
 @dataclass(frozen=True, slots=True)
 class Part:
@@ -84,6 +86,7 @@ class MessageJoiner:
             return None
         buffer = self._buffers[key] = _Buffer(parts=[part])
         try:
+            await release_connection()  # the first caller waits a window: no connection held
             while (left := buffer.last + self.window - time.monotonic()) > 0:
                 await asyncio.sleep(left)
         finally:

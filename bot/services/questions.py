@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from bot.errors import ArticleNotFound, NoArticleYet
-from bot.services.articles import as_article
+from bot.services.articles import ArticlesInProgress, as_article
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
 from models.base import Answer
@@ -38,8 +38,11 @@ def clean_question(text: str) -> str:
 
 
 class QuestionService:
-    def __init__(self, nlp: NlpService) -> None:
+    def __init__(self, nlp: NlpService, in_progress: ArticlesInProgress | None = None, *,
+                 wait_for_article: float = 60.0) -> None:
         self.nlp = nlp
+        self.in_progress = in_progress or ArticlesInProgress()
+        self.wait_for_article = wait_for_article
 
     async def find_article(self, repo: Repo, chat_id: int, *,
                            reply_to_message_id: int | None = None,
@@ -68,6 +71,9 @@ class QuestionService:
                   reply_to_message_id: int | None = None,
                   article_id: int | None = None) -> QuestionResult:
         question = clean_question(question)
+        if reply_to_message_id is None and article_id is None:
+            # "Что подписали?" sent right after a forward is about that forward
+            await self.in_progress.settled(chat_id, self.wait_for_article)
         article = await self.find_article(repo, chat_id, reply_to_message_id=reply_to_message_id,
                                           article_id=article_id)
         answer = await self.nlp.answer(as_article(article), question)

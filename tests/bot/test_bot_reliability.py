@@ -53,11 +53,12 @@ async def test_a_burst_does_not_hold_the_database_pool(harness_factory) -> None:
                                     nlp_queue_size=64)
     holds = HoldTimes(harness.sessionmaker.kw["bind"])
     articles = _articles()
-    chats = [harness.new_chat() for _ in articles]
+    readers = [harness.new_chat() for _ in articles]
+    askers = [harness.new_chat() for _ in articles]
     updates = []
-    for chat, text in zip(chats, articles, strict=True):
-        updates += [U.command("/start", chat_id=chat), U.private_text(text, chat_id=chat),
-                    U.private_text("О чём статья?", chat_id=chat)]
+    for reader, asker, text in zip(readers, askers, articles, strict=True):
+        updates += [U.private_text(text, chat_id=reader), U.command("/start", chat_id=asker),
+                    U.private_text("О чём статья?", chat_id=asker)]
     mark = harness.api.mark()
     started = time.monotonic()
     long_job = asyncio.create_task(harness.dp["executor"].run(time.sleep, 3.0))
@@ -65,10 +66,11 @@ async def test_a_burst_does_not_hold_the_database_pool(harness_factory) -> None:
     await harness.feed_together(*updates)
     await long_job
     took = time.monotonic() - started
-    for chat in chats:
-        texts = harness.api.sent_texts(chat, since=mark)
-        assert APOLOGY not in texts
-        assert len(texts) == 3, texts  # the greeting, the summary, the answer (or "send one")
+    for reader, asker in zip(readers, askers, strict=True):
+        summary = harness.api.sent_texts(reader, since=mark)
+        assert len(summary) == 1 and "<b>Ключевое:</b>" in summary[0], summary
+        greeting, no_article = harness.api.sent_texts(asker, since=mark)
+        assert "сначала пришлите статью" in no_article
     assert took > 3.0  # the model work really queued
     assert holds.longest < 1.0, (holds.longest, took)
 
@@ -152,3 +154,16 @@ async def test_the_largest_article_is_summarised_whole_and_answered_to_its_end(
     await harness.feed(U.private_text("Что подписали?", chat_id=chat))
     answer = harness.api.sent_texts(chat, since=mark)[0]
     assert "медицинского страхования" in answer, answer
+
+
+async def test_a_question_right_after_a_forward_waits_for_that_article(harness, seed_text
+                                                                        ) -> None:
+    """The forward is still in the joiner's window and then being summarised when the question
+    is handled: the question waits and is answered from it, never "send an article first"."""
+    chat = harness.new_chat()
+    mark = harness.api.mark()
+    await harness.feed_together(U.forwarded_channel_post(seed_text, chat_id=chat),
+                                U.private_text("Где прошла встреча?", chat_id=chat))
+    summary, answer = harness.api.sent_texts(chat, since=mark)
+    assert "<b>Ключевое:</b>" in summary
+    assert answer.startswith("<b>Ответ:</b>") and "Баку" in answer, answer
