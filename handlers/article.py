@@ -13,7 +13,13 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageOriginChat
 
-from bot.errors import ArticleNotFound, ArticleTooLong, EmptyMessage, UnsupportedFile
+from bot.errors import (
+    ArticleNotFound,
+    ArticleTooLong,
+    BotError,
+    EmptyMessage,
+    UnsupportedFile,
+)
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
@@ -30,9 +36,11 @@ from handlers.filters import (
     message_text,
     strip_mention,
 )
+from handlers.errors import APOLOGY, message_for
 from handlers.keyboards import SummaryCb, summary_keyboard
 from handlers.render import render_summary, split_message
 from models.base import Summary
+from models.errors import EngineError
 
 logger = logging.getLogger(__name__)
 router = Router(name=__name__)
@@ -136,14 +144,21 @@ async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner
     parts = await joiner.add(joiner_key(message, "forward"), part)
     if parts is None:
         return
+    runs = split_forwards(parts)
     failure: Exception | None = None
-    for run in split_forwards(parts):
+    for run in runs:
         incoming = IncomingArticle(text=join_parts(run), source_kind="forward",
                                    source_title=run[0].source_title,
                                    source_url=run[0].source_url,
                                    message_ids=tuple(p.message_id for p in run))
         try:
             await take_article(message, repo, intake, chat_settings, incoming)
+        except (BotError, EngineError) as exc:  # one post's problem, told next to that post
+            await repo.rollback()
+            if len(runs) == 1:
+                raise
+            await message.answer(message_for(exc) or APOLOGY,
+                                 reply_to_message_id=run[0].message_id)
         except Exception as exc:  # one bad post must not cost the others their summaries
             await repo.rollback()
             failure = failure or exc

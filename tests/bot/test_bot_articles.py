@@ -265,3 +265,21 @@ async def test_a_short_forwarded_post_is_still_an_article(harness) -> None:
     await harness.feed(U.private_text("Когда следующее заседание?", chat_id=chat))
     answer = _texts(harness, chat)[-1]
     assert "20 декабря" in answer
+
+
+async def test_each_post_of_a_forwarded_batch_gets_its_own_reply(harness, seed_text) -> None:
+    """Three posts forwarded at once: the article is summarised, and each of the two posts
+    too short to summarise is told so in a reply of its own, not one reply for the batch."""
+    chat = harness.new_chat()
+    posts = [U.forwarded_channel_post(seed_text, chat_id=chat, post_id=10),
+             U.forwarded_channel_post("Подробности позже.", chat_id=chat, post_id=20),
+             U.forwarded_channel_post("Фото дня.", chat_id=chat, post_id=30)]
+    mark = harness.api.mark()
+    await harness.feed_together(*posts)
+    sent = [c for c in harness.api.calls_for("sendMessage", since=mark)
+            if c.params["chat_id"] == chat]
+    assert len(sent) == 3
+    assert "<b>Ключевое:</b>" in sent[0].params["text"]
+    short = [c for c in sent if "Слишком короткий" in c.params["text"]]
+    assert sorted(c.params["reply_to_message_id"] for c in short) == sorted(
+        p["message"]["message_id"] for p in posts[1:])
