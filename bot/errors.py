@@ -60,7 +60,12 @@ class FetchFailed(BotError):
 
 
 class Busy(BotError):
-    """The model work queue is full: try again in a minute."""
+    """The model work queue is full: try again in a minute. `lane` says what was refused
+    ("question" or "article"), so the user knows what to send again."""
+
+    def __init__(self, lane: str = "article") -> None:
+        super().__init__(f"busy: {lane}")
+        self.lane = lane
 
 
 class RateLimited(BotError):

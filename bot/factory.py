@@ -97,7 +97,8 @@ def load_routers() -> list[Router]:
 def build_services(settings: Settings, engine: Engine,
                    sessionmaker: async_sessionmaker) -> dict[str, Any]:
     executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
-                           settings.nlp_question_queue_size, settings.nlp_question_workers)
+                           settings.nlp_question_queue_size, settings.nlp_question_workers,
+                           settings.nlp_question_wait_seconds)
     nlp = NlpService(engine, executor)
     in_progress = ArticlesInProgress()
     return {

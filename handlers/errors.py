@@ -69,8 +69,11 @@ def message_for(error: Exception) -> str | None:
         case bot_errors.FetchFailed() as e:
             return _FETCH_REASONS.get(e.reason, "Не удалось открыть ссылку. Пришлите текст "
                                                 "статьи или файл.")
+        case bot_errors.Busy(lane="question"):
+            return "Сейчас очень много вопросов, я не успеваю. Спросите ещё раз через минуту."
         case bot_errors.Busy():
-            return "Я сейчас занят другими статьями. Попробуйте через минуту."
+            return ("Я сейчас занят другими статьями и эту не прочитал. Пришлите её ещё раз "
+                    "через минуту.")
         case bot_errors.RateLimited() as e:
             return f"Слишком много сообщений. Подождите {max(1, round(e.retry_in))} с."
         case engine_errors.EmptyText() | engine_errors.TextTooShort():

@@ -66,8 +66,10 @@ def kind_of(text: str) -> str:
         return "summary"
     if "<b>Ответ:</b>" in text or "этого нет" in text:
         return "answer"
+    if "не успеваю" in text:
+        return "busy question"
     if "занят" in text:
-        return "busy"
+        return "busy article"
     if "что-то пошло не так" in text:
         return "apology"
     if "сначала пришлите статью" in text:
@@ -76,6 +78,8 @@ def kind_of(text: str) -> str:
         return "greeting"
     if "Слишком много сообщений" in text:
         return "rate limited"
+    if "Последние статьи" in text or "Статей пока нет" in text or "Как спросить" in text:
+        return "command"
     return "other"
 
 
@@ -89,7 +93,9 @@ class Sent:
 
 def burst_plan(chats: int, per_chat: int, seconds: float, first_chat: int = 50_000,
                seed: int = 7) -> list[tuple[float, int, dict]]:
-    """(offset in s, chat, update): a /start, two forwarded posts, then questions, per chat."""
+    """(offset in s, chat, update) per chat: /start, two forwarded posts, then half questions,
+    half /help and /articles (about the mix of the burst the issue describes: a quarter
+    articles, half questions, the rest commands)."""
     rng = random.Random(seed)
     pool = article_pool()
     plan: list[tuple[float, int, dict]] = []
@@ -100,10 +106,13 @@ def burst_plan(chats: int, per_chat: int, seconds: float, first_chat: int = 50_0
         for k in range(2):
             text = variant(pool[(c + k) % len(pool)], c)
             plan.append((start + 0.1 + k * 0.05, chat,
-                         U.forwarded_channel_post(text, chat_id=chat, post_id=1000 + 10 * c + 5 * k)))
-        for _ in range(max(0, per_chat - 3)):
-            plan.append((rng.uniform(start + 0.5, seconds), chat,
-                         U.private_text(rng.choice(QUESTIONS), chat_id=chat)))
+                         U.forwarded_channel_post(text, chat_id=chat,
+                                                  post_id=1000 + 10 * c + 5 * k)))
+        rest = max(0, per_chat - 3)
+        for n in range(rest):
+            update = (U.private_text(rng.choice(QUESTIONS), chat_id=chat) if n < rest * 5 // 7
+                      else U.command(rng.choice(("/help", "/articles")), chat_id=chat))
+            plan.append((rng.uniform(start + 0.5, seconds), chat, update))
     return sorted(plan, key=lambda item: item[0])
 
 
@@ -166,9 +175,11 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
         extra += max(0, len(got) - len(s.updates))
         for call in got:
             kinds[kind_of(call.params.get("text", ""))] += 1
-        asked = [t for t, k in s.updates if k == "question"]
-        answered = [c.at for c in got if kind_of(c.params.get("text", ""))
-                    in ("answer", "no article")]
+        # A chat's questions are answered about in the order asked: the n-th reply to a
+        # question (an answer, "no article" or "busy") goes with the n-th question.
+        asked = sorted(t for t, k in s.updates if k == "question")
+        answered = sorted(c.at for c in got if kind_of(c.params.get("text", ""))
+                          in ("answer", "no article", "busy question"))
         question_latency += [b - a for a, b in zip(asked, answered)]
         summary_times += [c.at for c in got if kind_of(c.params.get("text", "")) == "summary"]
     return {"updates": sum(len(s.updates) for s in sent.values()), "replies": dict(kinds),

@@ -43,6 +43,7 @@ class Lane(enum.IntEnum):
 class _Job:
     call: Callable[[], Any]
     future: asyncio.Future[Any]
+    started: bool = False
 
 
 class NlpExecutor:
@@ -54,8 +55,11 @@ class NlpExecutor:
     """
 
     def __init__(self, workers: int = 1, queue_size: int = 8, question_queue_size: int = 32,
-                 question_workers: int = 1) -> None:
+                 question_workers: int = 1, question_wait: float = 0.0) -> None:
         self.workers = max(1, workers)
+        # A question not started within this many seconds is answered "busy" (0: no limit):
+        # an answer that comes half a minute late is worse than a prompt "try again".
+        self.question_wait = question_wait
         self.question_workers = max(0, question_workers)
         self._capacity = {
             Lane.QUESTION: self.workers + self.question_workers + max(0, question_queue_size),
@@ -80,20 +84,35 @@ class NlpExecutor:
         if self._pending[lane] >= self._capacity[lane]:
             logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
                            self._pending[lane])
-            raise Busy()
+            raise Busy(lane.name.lower())
         ready = self._start()
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending[lane] += 1
         started = time.perf_counter()
+        job = _Job(functools.partial(fn, *args, **kwargs), future)
         try:
             async with ready:
-                self._queues[lane].append(_Job(functools.partial(fn, *args, **kwargs), future))
+                self._queues[lane].append(job)
                 ready.notify_all()
+            if lane is Lane.QUESTION and self.question_wait > 0:
+                return await self._within(job, self.question_wait)
             return await future
         finally:
             self._pending[lane] -= 1
             logger.debug("nlp %s (%s lane) took %.2fs", getattr(fn, "__name__", "job"),
                          lane.name.lower(), time.perf_counter() - started)
+
+    @staticmethod
+    async def _within(job: _Job, wait: float) -> Any:
+        """The job's result; `Busy` if no worker took it up within `wait` seconds."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(job.future), wait)
+        except TimeoutError:
+            if job.started:
+                return await job.future
+            job.future.cancel()  # the worker that reaches it skips it
+            logger.warning("nlp question waited %.0fs: refusing", wait)
+            raise Busy("question") from None
 
     def _start(self) -> asyncio.Condition:
         if self._ready is None:
@@ -113,6 +132,7 @@ class NlpExecutor:
                 job = next(self._queues[lane] for lane in lanes if self._queues[lane]).popleft()
             if job.future.done():  # its caller gave up waiting
                 continue
+            job.started = True
             try:
                 result = await loop.run_in_executor(self._pool, job.call)
             except Exception as exc:  # noqa: BLE001  (the caller sees it)

@@ -101,7 +101,7 @@ async def test_full_queue_gets_a_polite_busy(harness_factory, embedded_engine,
     slow = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)  # the only worker is busy now
     await harness.feed(U.private_text("Что подписали?", chat_id=chat))
-    assert "Попробуйте через минуту" in harness.api.sent_texts(chat)[-1]
+    assert "Спросите ещё раз через минуту" in harness.api.sent_texts(chat)[-1]
     engine.release.set()
     await slow
     assert harness.api.sent_texts(chat)[-1].startswith("<b>Ответ:</b>")

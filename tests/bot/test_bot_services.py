@@ -110,3 +110,18 @@ def test_decode_accepts_utf8_utf16_cp1251_and_refuses_binary() -> None:
 def test_markdown_file_loses_its_marks() -> None:
     _, text = document_to_text("# Заголовок\n\n**Важно**: [ссылка](http://x.y)".encode(), "a.md")
     assert text == "Заголовок\n\nВажно: ссылка"
+
+
+async def test_a_question_not_taken_up_in_time_is_refused_not_left_waiting() -> None:
+    executor = NlpExecutor(workers=1, question_workers=0, question_wait=0.2)
+    release = threading.Event()
+    slow = asyncio.create_task(executor.run(release.wait, 5, lane=Lane.ARTICLE))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    with pytest.raises(Busy):
+        await executor.run(lambda: "late", lane=Lane.QUESTION)
+    assert time.monotonic() - started < 1.0
+    release.set()
+    await slow
+    assert await executor.run(lambda: "now", lane=Lane.QUESTION) == "now"
+    executor.shutdown()
