@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot.errors import Busy
@@ -29,6 +29,7 @@ from bot.storage.db import release_connection
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+ARTICLE_PATIENCE = 1.0  # seconds an article waits behind questions at most (see `_next`)
 
 
 class Lane(enum.IntEnum):
@@ -44,6 +45,7 @@ class _Job:
     call: Callable[[], Any]
     future: asyncio.Future[Any]
     started: bool = False
+    queued_at: float = field(default_factory=time.monotonic)
 
 
 class NlpExecutor:
@@ -129,7 +131,7 @@ class NlpExecutor:
         while True:
             async with self._ready:
                 await self._ready.wait_for(lambda: any(self._queues[lane] for lane in lanes))
-                job = next(self._queues[lane] for lane in lanes if self._queues[lane]).popleft()
+                job = self._next(lanes)
             if job.future.done():  # its caller gave up waiting
                 continue
             job.started = True
@@ -141,6 +143,16 @@ class NlpExecutor:
             else:
                 if not job.future.done():
                     job.future.set_result(result)
+
+    def _next(self, lanes: tuple[Lane, ...]) -> _Job:
+        """The next job for a worker serving `lanes`: by priority, except that an article kept
+        waiting `ARTICLE_PATIENCE` seconds goes first, so a stream of questions (which have a
+        worker of their own) cannot starve the summaries."""
+        articles = self._queues[Lane.ARTICLE]
+        if (Lane.ARTICLE in lanes and articles
+                and time.monotonic() - articles[0].queued_at > ARTICLE_PATIENCE):
+            return articles.popleft()
+        return next(self._queues[lane] for lane in lanes if self._queues[lane]).popleft()
 
     def shutdown(self) -> None:
         for runner in self._runners:

@@ -125,3 +125,27 @@ async def test_a_question_not_taken_up_in_time_is_refused_not_left_waiting() -> 
     await slow
     assert await executor.run(lambda: "now", lane=Lane.QUESTION) == "now"
     executor.shutdown()
+
+
+async def test_a_stream_of_questions_does_not_starve_an_article() -> None:
+    """Questions go first, but an article kept waiting a second takes the shared worker."""
+    executor = NlpExecutor(workers=1, question_workers=1)
+    stop = threading.Event()
+
+    def question() -> None:
+        time.sleep(0.05)
+
+    async def ask_forever() -> None:
+        while not stop.is_set():
+            await executor.run(question, lane=Lane.QUESTION)
+
+    asking = asyncio.gather(*(ask_forever() for _ in range(6)))  # questions always waiting
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    summary = await asyncio.wait_for(executor.run(lambda: "summary", lane=Lane.ARTICLE), 5)
+    assert summary == "summary"
+    waited = time.monotonic() - started
+    stop.set()
+    await asking
+    executor.shutdown()
+    assert waited < 2.0, waited
