@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
 from bot.inbox import Inbox, InboxStore
-from bot.inbox.hooks import StoreFetchedUpdates, run_outermost
+from bot.inbox.hooks import JournalReplies, StoreFetchedUpdates, run_outermost
+from bot.inbox.journal import ReplyJournal
 from bot.middlewares import (
     ArrivalMiddleware,
     DbSessionMiddleware,
@@ -72,6 +73,7 @@ def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
     session.middleware(TelegramRetryMiddleware(settings.telegram_retry_seconds))
     if inbox is not None:
         session.middleware(StoreFetchedUpdates(inbox))
+        session.middleware(JournalReplies(inbox))
     return Bot(settings.bot_token.get_secret_value(), session=session,
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -101,6 +103,7 @@ def build_services(settings: Settings, engine: Engine,
                            settings.nlp_question_wait_seconds)
     nlp = NlpService(engine, executor)
     in_progress = ArticlesInProgress()
+    instance = settings.resolved_instance_id
     return {
         "in_progress": in_progress,
         "executor": executor,
@@ -111,6 +114,7 @@ def build_services(settings: Settings, engine: Engine,
         "fetcher": PageFetcher(**fetch_settings(settings)),
         "digest": build_digest_service(settings, engine, executor),
         "inbox": Inbox(InboxStore(sessionmaker, settings.resolved_instance_id),
+                       journal=ReplyJournal(settings.data_dir / f"inbox-{instance}.journal"),
                        max_attempts=settings.inbox_max_attempts),
     }
 

@@ -15,7 +15,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.inbox.runtime import Inbox
+from bot.inbox.runtime import Inbox, handling_update
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -42,6 +42,29 @@ class StoreFetchedUpdates(BaseRequestMiddleware):
         result = await make_request(bot, method)
         if isinstance(method, GetUpdates) and result:
             await self.inbox.accept([update_payload(u) for u in result])  # type: ignore[union-attr]
+        return result
+
+
+# Calls that put something in front of the user: once one succeeded the update is answered.
+REPLY_METHODS = frozenset({
+    "sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCallbackQuery",
+    "sendDocument", "sendPhoto", "copyMessage", "forwardMessage",
+})
+
+
+class JournalReplies(BaseRequestMiddleware):
+    """Notes in the inbox's journal, the moment Telegram accepted it, that a stored update got
+    its reply, so that a crash before the update is marked done does not answer it twice."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        self.inbox = inbox
+
+    async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+                       method: TelegramMethod[TelegramType]) -> TelegramType:
+        result = await make_request(bot, method)
+        update_id = handling_update.get()
+        if update_id is not None and method.__api_method__ in REPLY_METHODS:
+            self.inbox.replied(update_id)
         return result
 
 

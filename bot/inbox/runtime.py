@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 
+from bot.inbox.journal import ReplyJournal
 from bot.inbox.store import InboxStore
 
 logger = logging.getLogger(__name__)
@@ -37,10 +39,15 @@ class Delivery:
         self.undelivered = True
 
 
+# The stored update being handled in this task, for `JournalReplies`.
+handling_update: ContextVar[int | None] = ContextVar("handling_update", default=None)
+
+
 class Inbox:
-    def __init__(self, store: InboxStore, *, max_attempts: int = 8,
-                 redeliver_every: float = 2.0) -> None:
+    def __init__(self, store: InboxStore, *, journal: ReplyJournal | None = None,
+                 max_attempts: int = 8, redeliver_every: float = 2.0) -> None:
         self.store = store
+        self.journal = journal
         self.max_attempts = max_attempts
         self.redeliver_every = redeliver_every
         self._running: set[int] = set()  # stored or claimed here, not finished
@@ -56,13 +63,14 @@ class Inbox:
         """Store updates before they are acknowledged; raises if the database cannot take them
         (then they are not acknowledged and Telegram hands them over again)."""
         ids = {int(p["update_id"]) for p in payloads}
-        self._running |= ids  # before the insert commits: the redelivery loop must not take them
+        fresh = ids - self._running
+        self._running |= fresh  # before the insert commits: the redelivery loop must not take them
         try:
             added = await self.store.add(payloads)
         except BaseException:
-            self._running -= ids
+            self._running -= fresh
             raise
-        self._running -= ids - added
+        self._running -= fresh - added
         self._seen_before |= ids - added
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -76,9 +84,11 @@ class Inbox:
         if update_id not in self._running:  # fed directly (tests, tools): nothing to settle
             return await handler(event, data)
         delivery = data["delivery"] = Delivery()
+        token = handling_update.set(update_id)
         try:
             return await handler(event, data)
         finally:
+            handling_update.reset(token)
             await self._settle(update_id, delivery)
             self._running.discard(update_id)  # only now may the redelivery loop look at it
 
@@ -87,6 +97,8 @@ class Inbox:
             if not delivery.undelivered:
                 await self.store.finish(update_id)
                 return
+            if self.journal is not None:
+                self.journal.retracted(update_id)
             delay = await self.store.postpone(update_id, max_attempts=self.max_attempts)
         except Exception:  # the row stays pending and is claimed again at the next start
             logger.exception("update=%s: inbox row not settled", update_id)
@@ -99,8 +111,20 @@ class Inbox:
                            delay)
 
     # --- running what is left over ----------------------------------------------------------
+    def replied(self, update_id: int) -> None:
+        """Telegram accepted a reply to `update_id` (called as it happens, see the journal)."""
+        if self.journal is not None and update_id in self._running:
+            self.journal.replied(update_id)
+
     async def start(self, bot: Bot, dispatcher: Dispatcher) -> None:
-        """Startup hook: forget old finished rows, then keep claiming what is due."""
+        """Startup hook: settle what the last run answered but did not mark, forget old
+        finished rows, then keep claiming what is due."""
+        if self.journal is not None:
+            answered = self.journal.take()
+            for update_id in sorted(answered):
+                await self.store.finish(update_id)
+            if answered:
+                logger.info("inbox: %d updates answered before a crash settled", len(answered))
         with contextlib.suppress(Exception):
             purged = await self.store.purge()
             if purged:
@@ -108,6 +132,8 @@ class Inbox:
         self._loop = asyncio.create_task(self._redeliver_forever(bot, dispatcher))
 
     async def stop(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
         if self._loop is not None:
             self._loop.cancel()
             with contextlib.suppress(asyncio.CancelledError):

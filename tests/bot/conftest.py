@@ -56,7 +56,7 @@ def make_settings(api: FakeBotAPI, db_path: Path, **overrides: Any) -> Settings:
         "bot_token": api.token, "telegram_api_url": api.base_url,
         "database_url": f"sqlite+aiosqlite:///{db_path}", "album_window_seconds": 0.3,
         "user_rate_limit": 1000, "fetch_allow_private": True, "_env_file": None,
-        "nlp_engine": "embedded",
+        "nlp_engine": "embedded", "data_dir": db_path.parent,
     }
     values.update(overrides)
     return Settings(**values)

@@ -62,7 +62,8 @@ async def running_bot(tmp_path: Path, embedded_engine):
     await api.start()
     settings = Settings(bot_token=api.token, telegram_api_url=api.base_url,
                         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",
-                        user_rate_limit=1000, album_window_seconds=0.2, _env_file=None)
+                        user_rate_limit=1000, album_window_seconds=0.2, data_dir=tmp_path,
+                        _env_file=None)
     db = create_db_engine(settings.resolved_database_url)
     await create_schema(db)
     # Articles are stamped by the real clock, so the manual one starts at the real "now".
