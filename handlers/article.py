@@ -105,11 +105,6 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
-async def _joined(message: Message, joiner: MessageJoiner, text: str, kind: str
-                  ) -> list[Part] | None:
-    return await joiner.add(joiner_key(message, kind), Part(text, message.message_id))
-
-
 @router.message(F.document, Addressed(), flags=TYPING)
 async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
                       chat_settings: ChatSettings, settings: Settings) -> None:
@@ -141,9 +136,13 @@ async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner
     origin, origin_message_id = forward_origin_key(message)
     part = Part(text, message.message_id, origin=origin, origin_message_id=origin_message_id,
                 source_title=title, source_url=url)
-    parts = await joiner.add(joiner_key(message, "forward"), part)
-    if parts is None:
-        return
+    async with joiner.collect(joiner_key(message, "forward"), part) as parts:
+        if parts is not None:  # else our post is in another message's batch, answered there
+            await take_forwards(message, repo, intake, chat_settings, parts)
+
+
+async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
+                        chat_settings: ChatSettings, parts: list[Part]) -> None:
     runs = split_forwards(parts)
     failure: Exception | None = None
     for run in runs:
@@ -196,12 +195,13 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
     text = message_text(message)
     if message.chat.type in GROUPS:
         text = strip_mention(text, (await bot.me()).username)
-    parts = await _joined(message, joiner, text, "text")
-    if parts is None:
-        return
-    incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
-                               message_ids=tuple(p.message_id for p in parts))
-    await take_article(message, repo, intake, chat_settings, incoming)
+    key = joiner_key(message, "text")
+    async with joiner.collect(key, Part(text, message.message_id)) as parts:
+        if parts is None:  # a later piece of a paste: answered with the first one
+            return
+        incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
+                                   message_ids=tuple(p.message_id for p in parts))
+        await take_article(message, repo, intake, chat_settings, incoming)
 
 
 @router.message(F.chat.type == "private", ~F.text)

@@ -167,11 +167,15 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
     """Replies by kind, silent and doubly answered updates, question latency."""
     kinds: Counter[str] = Counter()
     silent = extra = 0
+    examples: list[dict] = []
     question_latency: list[float] = []
     summary_times: list[float] = []
     for s in sent.values():
         got = replies(api, s.chat, since)
         silent += max(0, len(s.updates) - len(got))
+        if len(got) != len(s.updates) and len(examples) < 3:
+            examples.append({"chat": s.chat, "sent": [k for _, k in s.updates],
+                             "got": [kind_of(c.params.get("text", "")) for c in got]})
         extra += max(0, len(got) - len(s.updates))
         for call in got:
             kinds[kind_of(call.params.get("text", ""))] += 1
@@ -186,11 +190,16 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
             "silent": silent, "answered_twice": extra,
             "question_p50_s": round(p(question_latency, 0.5), 2),
             "question_p95_s": round(p(question_latency, 0.95), 2),
-            "summaries": len(summary_times), "_summary_times": summary_times}
+            "summaries": len(summary_times), "_summary_times": summary_times,
+            **({"unlike_examples": examples} if examples else {})}
+
+
+LOGS: list[tuple[str, BotProcess]] = []
 
 
 async def start_bot(api: FakeBotAPI, db: Path, **env: str) -> BotProcess:
-    bot = BotProcess(api, db, USER_RATE_LIMIT="20", LOG_LEVEL="WARNING", **env)
+    bot = BotProcess(api, db, USER_RATE_LIMIT="20", LOG_LEVEL="INFO", **env)
+    LOGS.append((db.stem, bot))
     await bot.start()
     return bot
 
@@ -239,6 +248,7 @@ async def scenario_kill(args: argparse.Namespace, tmp: Path) -> dict:
     db = tmp / "kill.sqlite3"
     first = await start_bot(api, db)
     second = BotProcess(api, db, USER_RATE_LIMIT="20", LOG_LEVEL="INFO")
+    LOGS.append(("kill-restarted", second))
     try:
         await warm_up(api)
         sent: dict[int, Sent] = {}
@@ -356,6 +366,10 @@ async def main(args: argparse.Namespace) -> int:
             report = await SCENARIOS[name](args, Path(folder))
             report["took_s"] = round(time.monotonic() - started, 1)
             print(json.dumps({name: report}, ensure_ascii=False), flush=True)
+            args.logs.mkdir(parents=True, exist_ok=True)
+            for n, (label, bot) in enumerate(LOGS):
+                (args.logs / f"{name}-{n}-{label}.log").write_text(bot.output, encoding="utf-8")
+            LOGS.clear()
             if report.get("silent") or report.get("answered_twice") or (
                     name == "burst" and report["replies"].get("apology")):
                 failed = True
@@ -373,6 +387,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds after the burst before RSS is read again")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="longest wait for all replies")
+    parser.add_argument("--logs", type=Path, default=ROOT / "data" / "loadtest",
+                        help="folder for the bots' logs (default: data/loadtest)")
     args = parser.parse_args(argv)
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:

@@ -10,8 +10,9 @@ the others get None (their message is part of someone else's article).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Hashable
+from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 
 from bot.storage.db import release_connection
@@ -38,6 +39,11 @@ class Part:
 class _Buffer:
     parts: list[Part] = field(default_factory=list)
     last: float = field(default_factory=time.monotonic)
+    handled: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+# How long a piece that joined another's batch waits for that batch to be answered.
+FOLLOWER_WAIT = 300.0
 
 
 class MessageJoiner:
@@ -79,11 +85,28 @@ class MessageJoiner:
 
     async def add(self, key: Hashable, part: Part) -> list[Part] | None:
         """Add a piece; returns all pieces (in message order) to the first caller, else None."""
+        async with self.collect(key, part) as parts:
+            return parts
+
+    @contextlib.asynccontextmanager
+    async def collect(self, key: Hashable, part: Part) -> AsyncIterator[list[Part] | None]:
+        """`add` for a handler: the first caller gets all pieces inside the block, the others
+        None, and they leave the block only once the first caller has left it (replied).
+
+        A piece's update is over when its article was answered: were the bot to die before,
+        every piece is handled again after the restart and joined again, not just the first.
+        """
         buffer = self._buffers.get(key)
         if buffer is not None:
             buffer.parts.append(part)
             buffer.last = time.monotonic()
-            return None
+            try:
+                yield None
+            finally:
+                await release_connection()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(buffer.handled.wait(), FOLLOWER_WAIT)
+            return
         buffer = self._buffers[key] = _Buffer(parts=[part])
         try:
             await release_connection()  # the first caller waits a window: no connection held
@@ -92,7 +115,10 @@ class MessageJoiner:
         finally:
             del self._buffers[key]
             self._expected.pop(key, None)
-        return sorted(buffer.parts, key=lambda p: p.message_id)
+        try:
+            yield sorted(buffer.parts, key=lambda p: p.message_id)
+        finally:
+            buffer.handled.set()
 
 
 # A channel post holds at most 4096 characters of text (1024 of a caption); a piece shorter than

@@ -149,3 +149,26 @@ async def test_a_stream_of_questions_does_not_starve_an_article() -> None:
     await asking
     executor.shutdown()
     assert waited < 2.0, waited
+
+
+async def test_a_joined_piece_is_over_only_when_its_batch_was_answered() -> None:
+    """The follower leaves `collect` after the first piece's block (its reply) is done, so
+    an update whose text went into another's article is not settled before that article."""
+    joiner = MessageJoiner(window=0.05)
+    key = (1, 2, "text")
+    events: list[str] = []
+
+    async def first() -> None:
+        async with joiner.collect(key, Part("Первая часть.", 10)) as parts:
+            assert parts is not None and len(parts) == 2
+            await asyncio.sleep(0.2)  # summarising and replying
+            events.append("answered")
+
+    async def second() -> None:
+        await asyncio.sleep(0.01)
+        async with joiner.collect(key, Part("Вторая часть.", 11)) as parts:
+            assert parts is None
+        events.append("second settled")
+
+    await asyncio.gather(first(), second())
+    assert events == ["answered", "second settled"]
