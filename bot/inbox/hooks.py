@@ -15,7 +15,7 @@ from aiogram.methods.base import TelegramType
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.inbox.runtime import Inbox, handling_update
+from bot.inbox.runtime import Inbox, answering_updates
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -62,9 +62,10 @@ class JournalReplies(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> TelegramType:
         result = await make_request(bot, method)
-        update_id = handling_update.get()
-        if update_id is not None and method.__api_method__ in REPLY_METHODS:
-            self.inbox.replied(update_id)
+        answering = answering_updates.get()
+        if answering and method.__api_method__ in REPLY_METHODS:
+            for update_id in answering:
+                self.inbox.replied(update_id)
         return result
 
 

@@ -39,8 +39,9 @@ class Delivery:
         self.undelivered = True
 
 
-# The stored update being handled in this task, for `JournalReplies`.
-handling_update: ContextVar[int | None] = ContextVar("handling_update", default=None)
+# The stored updates a reply sent from this task answers, for `JournalReplies`: the one being
+# handled, and those whose messages joined its article (added by the message joiner).
+answering_updates: ContextVar[set[int] | None] = ContextVar("answering_updates", default=None)
 
 
 class Inbox:
@@ -84,11 +85,11 @@ class Inbox:
         if update_id not in self._running:  # fed directly (tests, tools): nothing to settle
             return await handler(event, data)
         delivery = data["delivery"] = Delivery()
-        token = handling_update.set(update_id)
+        token = answering_updates.set({update_id})
         try:
             return await handler(event, data)
         finally:
-            handling_update.reset(token)
+            answering_updates.reset(token)
             await self._settle(update_id, delivery)
             self._running.discard(update_id)  # only now may the redelivery loop look at it
 

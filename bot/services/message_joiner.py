@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Hashable
 from dataclasses import dataclass, field
 
+from bot.inbox.runtime import answering_updates
 from bot.storage.db import release_connection
 
 
@@ -40,6 +41,7 @@ class _Buffer:
     parts: list[Part] = field(default_factory=list)
     last: float = field(default_factory=time.monotonic)
     handled: asyncio.Event = field(default_factory=asyncio.Event)
+    joined_updates: set[int] = field(default_factory=set)  # stored updates of later pieces
 
 
 # How long a piece that joined another's batch waits for that batch to be answered.
@@ -100,6 +102,7 @@ class MessageJoiner:
         if buffer is not None:
             buffer.parts.append(part)
             buffer.last = time.monotonic()
+            buffer.joined_updates |= answering_updates.get() or set()
             try:
                 yield None
             finally:
@@ -115,6 +118,9 @@ class MessageJoiner:
         finally:
             del self._buffers[key]
             self._expected.pop(key, None)
+        answering = answering_updates.get()
+        if answering is not None:  # the batch's reply answers the later pieces' updates too
+            answering |= buffer.joined_updates
         try:
             yield sorted(buffer.parts, key=lambda p: p.message_id)
         finally:
