@@ -23,7 +23,14 @@ from bot.errors import (
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
-from bot.services.message_joiner import MessageJoiner, Part, join_parts, split_forwards
+from bot.inbox.runtime import answering
+from bot.services.message_joiner import (
+    MessageJoiner,
+    Part,
+    join_parts,
+    split_forwards,
+    updates_of,
+)
 from bot.settings import Settings
 from bot.storage.repo import ChatSettings, Repo, StoredArticle
 from handlers.filters import (
@@ -151,13 +158,15 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
                                    source_url=run[0].source_url,
                                    message_ids=tuple(p.message_id for p in run))
         try:
-            await take_article(message, repo, intake, chat_settings, incoming)
+            with answering(updates_of(run)):
+                await take_article(message, repo, intake, chat_settings, incoming)
         except (BotError, EngineError) as exc:  # one post's problem, told next to that post
             await repo.rollback()
             if len(runs) == 1:
                 raise
-            await message.answer(message_for(exc) or APOLOGY,
-                                 reply_to_message_id=run[0].message_id)
+            with answering(updates_of(run)):
+                await message.answer(message_for(exc) or APOLOGY,
+                                     reply_to_message_id=run[0].message_id)
         except Exception as exc:  # one bad post must not cost the others their summaries
             await repo.rollback()
             failure = failure or exc
@@ -201,7 +210,8 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
             return
         incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
                                    message_ids=tuple(p.message_id for p in parts))
-        await take_article(message, repo, intake, chat_settings, incoming)
+        with answering(updates_of(parts)):
+            await take_article(message, repo, intake, chat_settings, incoming)
 
 
 @router.message(F.chat.type == "private", ~F.text)

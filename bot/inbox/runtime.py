@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +42,20 @@ class Delivery:
 # The stored updates a reply sent from this task answers, for `JournalReplies`: the one being
 # handled, and those whose messages joined its article (added by the message joiner).
 answering_updates: ContextVar[set[int] | None] = ContextVar("answering_updates", default=None)
+
+
+@contextlib.contextmanager
+def answering(update_ids: set[int]) -> Iterator[None]:
+    """Replies sent inside the block answer these stored updates (a batch of joined pieces
+    answers its pieces' updates, each article its own)."""
+    if answering_updates.get() is None:  # not a stored update (tests, tools): nothing to note
+        yield
+        return
+    token = answering_updates.set(set(update_ids))
+    try:
+        yield
+    finally:
+        answering_updates.reset(token)
 
 
 class Inbox:

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.inbox.runtime import answering_updates
 from bot.storage.db import release_connection
@@ -34,6 +34,7 @@ class Part:
     origin_message_id: int = 0
     source_title: str = ""
     source_url: str = ""
+    updates: frozenset[int] = frozenset()  # the stored update(s) that carried it (the inbox)
 
 
 @dataclass
@@ -41,7 +42,6 @@ class _Buffer:
     parts: list[Part] = field(default_factory=list)
     last: float = field(default_factory=time.monotonic)
     handled: asyncio.Event = field(default_factory=asyncio.Event)
-    joined_updates: set[int] = field(default_factory=set)  # stored updates of later pieces
 
 
 # How long a piece that joined another's batch waits for that batch to be answered.
@@ -98,11 +98,11 @@ class MessageJoiner:
         A piece's update is over when its article was answered: were the bot to die before,
         every piece is handled again after the restart and joined again, not just the first.
         """
+        part = replace(part, updates=frozenset(answering_updates.get() or ()))
         buffer = self._buffers.get(key)
         if buffer is not None:
             buffer.parts.append(part)
             buffer.last = time.monotonic()
-            buffer.joined_updates |= answering_updates.get() or set()
             try:
                 yield None
             finally:
@@ -118,9 +118,6 @@ class MessageJoiner:
         finally:
             del self._buffers[key]
             self._expected.pop(key, None)
-        answering = answering_updates.get()
-        if answering is not None:  # the batch's reply answers the later pieces' updates too
-            answering |= buffer.joined_updates
         try:
             yield sorted(buffer.parts, key=lambda p: p.message_id)
         finally:
@@ -151,6 +148,11 @@ def split_forwards(parts: list[Part]) -> list[list[Part]]:
                 continue
         runs.append([part])
     return runs
+
+
+def updates_of(parts: list[Part]) -> set[int]:
+    """The stored updates a reply to these pieces answers."""
+    return set().union(*(p.updates for p in parts)) if parts else set()
 
 
 def join_parts(parts: list[Part]) -> str:
