@@ -2,9 +2,10 @@
 
 Telegram clients cut a long paste at 4096 characters and send the pieces as separate messages,
 a fraction of a second apart. The first piece opens a buffer for (chat, sender); every piece
-from the same sender within `window` seconds of the previous one is appended; once the sender
-has been quiet for `window`, the caller that opened the buffer gets all pieces in order and
-the others get None (their message is part of someone else's article).
+from the same sender within `window` seconds of the previous one is appended (a quarter second
+when the previous piece was too short to have been cut); once the sender has been quiet that
+long, the caller that opened the buffer gets all pieces in order and the others get None
+(their message is part of someone else's article).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ class _Buffer:
 
 # How long a piece that joined another's batch waits for that batch to be answered.
 FOLLOWER_WAIT = 300.0
+# A piece this long may have been cut by the client (at 4,096 characters): wait for the rest.
+CUT_PIECE_CHARS = 3_000
+SHORT_WINDOW = 0.25  # seconds to wait after a piece that was not cut
 
 
 class MessageJoiner:
@@ -85,6 +89,17 @@ class MessageJoiner:
         expected = self._expected.get(key)
         return expected is not None and now - expected < self.window
 
+    def _wait(self, buffer: _Buffer) -> float:
+        """How long to wait for another piece after the latest one.
+
+        Telegram clients cut a paste only past 4,096 characters, so only a piece near that
+        size announces more; after any other piece a short pause is enough to collect posts
+        forwarded together (they arrive within milliseconds) and a single message is answered
+        at once instead of after the full window."""
+        if len(buffer.parts[-1].text) >= CUT_PIECE_CHARS:
+            return self.window
+        return min(self.window, SHORT_WINDOW)
+
     async def add(self, key: Hashable, part: Part) -> list[Part] | None:
         """Add a piece; returns all pieces (in message order) to the first caller, else None."""
         async with self.collect(key, part) as parts:
@@ -113,7 +128,7 @@ class MessageJoiner:
         buffer = self._buffers[key] = _Buffer(parts=[part])
         try:
             await release_connection()  # the first caller waits a window: no connection held
-            while (left := buffer.last + self.window - time.monotonic()) > 0:
+            while (left := buffer.last + self._wait(buffer) - time.monotonic()) > 0:
                 await asyncio.sleep(left)
         finally:
             del self._buffers[key]

@@ -172,3 +172,20 @@ async def test_a_joined_piece_is_over_only_when_its_batch_was_answered() -> None
 
     await asyncio.gather(first(), second())
     assert events == ["answered", "second settled"]
+
+
+async def test_a_single_message_is_not_held_for_the_whole_window() -> None:
+    """Only a piece near Telegram's 4,096-character cut announces more pieces; a 1,800-char
+    message is answered at once (a quarter second), a 4,000-char one waits for its tail."""
+    joiner = MessageJoiner(window=2.0)
+    started = time.monotonic()
+    parts = await joiner.add((1, 1, "text"), Part("Короткая новость. " * 100, 1))
+    assert parts is not None and time.monotonic() - started < 1.0
+
+    async def tail() -> None:
+        await asyncio.sleep(1.0)  # a second later: within the window after a cut piece
+        assert await joiner.add((1, 2, "text"), Part("Конец статьи.", 3)) is None
+
+    head, _ = await asyncio.gather(joiner.add((1, 2, "text"), Part("Длинная статья. " * 250, 2)),
+                                   tail())
+    assert head is not None and [p.message_id for p in head] == [2, 3]
