@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.errors import RateLimited
 from bot.services.articles import ArticlesInProgress
-from bot.services.fetch import only_url
+from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
@@ -75,7 +75,7 @@ class ArrivalMiddleware(BaseMiddleware):
             self.joiner.expect((*key, "forward"))
         elif len(text) >= self.min_article_chars:
             self.joiner.expect((*key, "text"))
-        elif message.document is None and not only_url(text):
+        elif message.document is None and not shared_link(text):
             article = False
             if message.chat.type in ("group", "supergroup") and self._bare_mention(
                     message, text, data.get("bot_username")):

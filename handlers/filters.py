@@ -13,7 +13,7 @@ from aiogram.filters import Filter
 from aiogram.types import Message
 
 from bot.services.articles import MIN_ARTICLE_CHARS
-from bot.services.fetch import only_url
+from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
 
 GROUPS = ("group", "supergroup")
@@ -79,12 +79,20 @@ class ArticleText(Filter):
 
 
 class OnlyLink(Filter):
-    """A message that is nothing but a link (mentions aside); passes `url` to the handler."""
+    """A message whose substance is one link: alone, or with a short comment or a title
+    (mentions aside); passes `url` to the handler."""
 
     async def __call__(self, message: Message) -> bool | dict[str, str]:
-        words = (message.text or "").split()
-        url = only_url(" ".join(w for w in words if not w.startswith("@")))
+        url = message_link(message)
         return {"url": url} if url else False
+
+
+def message_link(message: Message) -> str | None:
+    """The one link a message shares (see `shared_link`), else None."""
+    text = message.text or ""
+    hidden = tuple(e.url for e in message.entities or [] if e.type == "text_link" and e.url)
+    words = " ".join(w for w in text.split() if not w.startswith("@"))
+    return shared_link(words, hidden)
 
 
 class BareMention(Filter):

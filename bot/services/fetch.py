@@ -28,7 +28,6 @@ from bot.services.documents import html_to_text
 
 logger = logging.getLogger(__name__)
 
-URL_ONLY = re.compile(r"^\s*<?(https?://[^\s<>]+)>?\s*$", re.IGNORECASE)
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _USER_AGENT = "Mozilla/5.0 (compatible; newsbot/0.1; +https://github.com/)"
 
@@ -41,10 +40,23 @@ class FetchedPage:
     site: str  # host name, for the source line
 
 
-def only_url(text: str) -> str | None:
-    """The URL when a message is nothing but a link, else None."""
-    match = URL_ONLY.match(text or "")
-    return match.group(1) if match else None
+# A link "with words around it" is still a link to read when the words are a comment or a
+# title («Смотри, что пишут: https://…», a share sheet's «Заголовок\nhttps://…»), not an article.
+MAX_LINK_COMMENT_CHARS = 200
+_URL = re.compile(r"<?(https?://[^\s<>]+)>?", re.IGNORECASE)
+
+
+def shared_link(text: str, extra_urls: tuple[str, ...] = ()) -> str | None:
+    """The URL of a message whose substance is one link: the link alone, or with a short
+    comment or title; None for text with no link, several links or a long text around one.
+    `extra_urls` are links hidden behind words (Telegram's text_link entities)."""
+    urls = [m.group(1).rstrip(".,;:!?»)") for m in _URL.finditer(text or "")] + list(extra_urls)
+    if len(set(urls)) != 1:
+        return None
+    rest = _URL.sub(" ", text or "")
+    if len(" ".join(rest.split())) > MAX_LINK_COMMENT_CHARS:
+        return None
+    return urls[0]
 
 
 def is_public(address: str) -> bool:

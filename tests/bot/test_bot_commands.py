@@ -131,6 +131,14 @@ async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) ->
         strict = await harness_factory(fetch_allow_private=False)
         await strict.feed(U.private_text(url, chat_id=chat))
         assert "во внутреннюю сеть" in strict.api.sent_texts(chat)[-1]
+        # a link with words around it, as people share one (#11); routers live in one
+        # dispatcher at a time: the latest harness is the one that answers
+        shared = await harness_factory(fetch_allow_private=True)
+        for message in (f"Смотри, что пишут: {url}", f"Визит в Баку\n{url}"):
+            chat = shared.new_chat()
+            await shared.feed(U.private_text(message, chat_id=chat))
+            [text] = shared.api.sent_texts(chat)
+            assert "Ключевое:" in text and f'<a href="{url}">127.0.0.1</a>' in text, text
     finally:
         await runner.cleanup()
 

@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 
 from bot.errors import FetchFailed
-from bot.services.fetch import PageFetcher, is_public, only_url
+from bot.services.fetch import PageFetcher, is_public, shared_link
 
 ARTICLE = ("<html><head><title>Переговоры в Баку</title></head><body><nav>Меню</nav><article>"
            "<h1>Переговоры в Баку</h1>" + "<p>Стороны подписали документы о сотрудничестве в "
@@ -90,6 +90,13 @@ def test_address_classes() -> None:
         assert not is_public(private), private
 
 
-def test_only_url() -> None:
-    assert only_url(" https://example.com/a?b=1 ") == "https://example.com/a?b=1"
-    assert only_url("читайте https://example.com") is None
+def test_a_shared_link_is_one_link_with_at_most_a_short_comment() -> None:
+    assert shared_link(" https://example.com/a?b=1 ") == "https://example.com/a?b=1"
+    assert shared_link("Смотри, что пишут: https://example.com/denis-ten.html") == (
+        "https://example.com/denis-ten.html")
+    assert shared_link("Заголовок статьи\nhttps://example.com/news/1.") == (
+        "https://example.com/news/1")
+    assert shared_link("Читайте тут", ("https://example.com/x",)) == "https://example.com/x"
+    assert shared_link("https://a.example/1 и https://b.example/2") is None
+    assert shared_link("Что подписали?") is None
+    assert shared_link("Длинный текст статьи. " * 20 + "https://example.com") is None
