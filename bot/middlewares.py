@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.errors import RateLimited
 from bot.services.articles import ArticlesInProgress
 from bot.services.fetch import shared_link
+from bot.services.message_kind import reads_as_news
 from bot.services.message_joiner import MessageJoiner
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
@@ -73,7 +74,7 @@ class ArrivalMiddleware(BaseMiddleware):
         article = True
         if message.forward_origin is not None:
             self.joiner.expect((*key, "forward"))
-        elif len(text) >= self.min_article_chars:
+        elif len(text) >= self.min_article_chars or reads_as_news(text):
             self.joiner.expect((*key, "text"))
         elif message.document is None and not shared_link(text):
             article = False

@@ -14,6 +14,7 @@ from aiogram.types import Message
 
 from bot.services.articles import MIN_ARTICLE_CHARS
 from bot.services.fetch import shared_link
+from bot.services.message_kind import reads_as_news, small_talk
 from bot.services.message_joiner import MessageJoiner
 
 GROUPS = ("group", "supergroup")
@@ -67,7 +68,8 @@ class Addressed(Filter):
 
 
 class ArticleText(Filter):
-    """Text long enough to be an article, or the next piece of a paste being joined."""
+    """Text long enough to be an article, a short news item typed or pasted (a sentence that
+    is not a question), or the next piece of a paste being joined."""
 
     async def __call__(self, message: Message, joiner: MessageJoiner) -> bool:
         text = message_text(message)
@@ -75,7 +77,18 @@ class ArticleText(Filter):
             return False
         if joiner.is_open(joiner_key(message, "text")) and message.reply_to_message is None:
             return True
-        return len(text.strip()) >= MIN_ARTICLE_CHARS
+        return len(text.strip()) >= MIN_ARTICLE_CHARS or reads_as_news(_MENTIONS.sub("", text))
+
+
+class SmallTalkFilter(Filter):
+    """Thanks, a greeting, "ок": passes `kind` (a `SmallTalk`) to the handler."""
+
+    async def __call__(self, message: Message, bot: Bot) -> bool | dict[str, object]:
+        text = message_text(message)
+        if message.chat.type in GROUPS:
+            text = strip_mention(text, (await bot.me()).username)
+        kind = small_talk(text)
+        return {"kind": kind} if kind is not None else False
 
 
 class OnlyLink(Filter):

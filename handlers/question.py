@@ -13,7 +13,8 @@ from bot.errors import ArticleNotFound, EmptyMessage
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import Repo
 from handlers.buttons import on_stale_button
-from handlers.filters import GROUPS, Addressed, message_text, strip_mention
+from bot.services.message_kind import SmallTalk
+from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
 from handlers.keyboards import AskCb, question_prompt
 from handlers.render import esc, render_answer, split_message
 
@@ -38,6 +39,23 @@ async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, 
     # Name the article when the user did not point at one and there is a choice.
     show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
     await send_answer(message, repo, result, show_title=show_title)
+
+
+SMALL_TALK_REPLIES = {
+    SmallTalk.THANKS: "Пожалуйста! Спрашивайте ещё или пришлите новую статью.",
+    SmallTalk.GREETING: "Здравствуйте! Пришлите статью: перескажу её и отвечу на вопросы.",
+    SmallTalk.OK: "👍",
+    SmallTalk.BYE: "До встречи! Статьи и вопросы к ним я сохраню.",
+}
+
+
+@router.message(F.text, SmallTalkFilter(), Addressed())
+async def on_small_talk(message: Message, kind: SmallTalk) -> None:
+    """Thanks and greetings get a word back, never an "answer" cut out of the article."""
+    if message.chat.type in GROUPS:
+        await message.reply(SMALL_TALK_REPLIES[kind])
+    else:
+        await message.answer(SMALL_TALK_REPLIES[kind])
 
 
 @router.message(Command("ask"), flags=TYPING)

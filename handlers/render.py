@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from bot.services.message_kind import mostly_latin
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
 from models.base import Summary
@@ -50,7 +51,14 @@ def render_summary(article: StoredArticle, summary: Summary) -> str:
     source = source_line(article)
     if source:
         lines.append(source)
+    if mostly_latin(article.text):
+        lines.append("")
+        lines.append(NOT_RUSSIAN)
     return "\n".join(lines)
+
+
+NOT_RUSSIAN = ("<i>Я читаю статьи на русском, а эта, похоже, на другом языке: пересказ и ответы "
+               "могут быть неточными.</i>")
 
 
 def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.errors import ArticleTooLong, ArticleTooShort
+from bot.services.message_kind import reads_as_news
 from bot.services.nlp import NlpService
 from bot.storage.db import release_connection
 from bot.storage.repo import Repo, StoredArticle
@@ -117,10 +118,11 @@ class ArticleIntake:
     def prepare(self, incoming: IncomingArticle) -> Article:
         """The cleaned `Article`, or `ArticleTooShort`/`ArticleTooLong`.
 
-        Only typed text has to be long to count as an article (shorter is a question)."""
+        Only typed text has to be long to count as an article, unless it reads as a news item
+        (a sentence that is not a question); shorter is a question."""
         text = clean_text(incoming.text)
-        minimum = self.min_chars if incoming.source_kind == "text" else min(
-            self.min_chars, MIN_SENT_AS_ARTICLE_CHARS)
+        minimum = self.min_chars if incoming.source_kind == "text" and not reads_as_news(
+            text) else min(self.min_chars, MIN_SENT_AS_ARTICLE_CHARS)
         if len(text) < minimum:
             raise ArticleTooShort(len(text))
         if len(text) > self.max_chars:

@@ -72,7 +72,7 @@ async def test_a_burst_does_not_hold_the_database_pool(harness_factory) -> None:
         greeting, no_article = harness.api.sent_texts(asker, since=mark)
         assert "сначала пришлите статью" in no_article
     assert took > 3.0  # the model work really queued
-    assert holds.longest < 1.0, (holds.longest, took)
+    assert holds.longest < 1.5, (holds.longest, took)  # it was the whole 3 s wait before
 
 
 @pytest.fixture

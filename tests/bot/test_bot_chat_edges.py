@@ -1,0 +1,47 @@
+"""What a reader meets in the chat (#11), through the real Dispatcher and the test Bot API
+server: small talk, a short news item typed in, an article in English."""
+
+from __future__ import annotations
+
+from tests.support import updates as U
+
+ENGLISH = ("The central bank kept its key rate unchanged on Friday, citing slowing inflation. "
+           "Analysts had expected the decision. The governor said the bank would watch prices "
+           "closely and could cut rates next year if inflation keeps falling.")
+
+
+async def test_thanks_and_greetings_get_a_word_back_never_an_answer(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    for text, expected in (("спасибо!", "Пожалуйста"), ("Спасибо большое 🙏", "Пожалуйста"),
+                           ("привет", "Здравствуйте"), ("ок", "👍")):
+        mark = harness.api.mark()
+        await harness.feed(U.private_text(text, chat_id=chat))
+        [reply] = harness.api.sent_texts(chat, since=mark)
+        assert expected in reply and "Ответ" not in reply, (text, reply)
+    mark = harness.api.mark()  # a question is still a question
+    await harness.feed(U.private_text("Где прошла встреча?", chat_id=chat))
+    assert "Баку" in harness.api.sent_texts(chat, since=mark)[0]
+
+
+async def test_a_short_news_item_typed_in_is_read_not_taken_for_a_question(harness) -> None:
+    chat = harness.new_chat()
+    news = ("Банк России сохранил ключевую ставку на уровне 21% годовых, сообщила пресс-служба "
+            "регулятора в пятницу.")
+    assert len(news) < 200
+    mark = harness.api.mark()
+    await harness.feed(U.private_text(news, chat_id=chat))
+    [summary] = harness.api.sent_texts(chat, since=mark)
+    assert "ключевую ставку" in summary and "этого нет" not in summary, summary
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Какую ставку сохранил Банк России?", chat_id=chat))
+    [answer] = harness.api.sent_texts(chat, since=mark)
+    assert "21%" in answer, answer
+
+
+async def test_an_english_article_is_summarised_with_a_word_about_the_language(harness) -> None:
+    chat = harness.new_chat()
+    mark = harness.api.mark()
+    await harness.feed(U.private_text(ENGLISH, chat_id=chat))
+    [summary] = harness.api.sent_texts(chat, since=mark)
+    assert "читаю статьи на русском" in summary, summary
