@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -20,6 +23,16 @@ def short_title(article: StoredArticle, size: int = 60) -> str:
     return title if len(title) <= size else title[: size - 1].rstrip() + "…"
 
 
+def local_time(moment: datetime, zone: str) -> datetime:
+    """`moment` (stored in UTC; SQLite hands it back without a zone) in the chat's time zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(ZoneInfo(zone)) if zone else moment
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
 @router.message(Command("articles"))
 async def on_articles(message: Message, repo: Repo) -> None:
     articles = await repo.articles.recent(message.chat.id, LIMIT)
@@ -33,7 +46,8 @@ async def on_articles(message: Message, repo: Repo) -> None:
     buttons = []
     for number, article in enumerate(articles, 1):
         mark = " ← сейчас" if article.id == current else ""
-        when = article.created_at.strftime("%d.%m %H:%M")
+        when = local_time(article.created_at, chat.timezone if chat else "").strftime(
+            "%d.%m %H:%M")
         lines.append(f"{number}. {esc(short_title(article))} <i>({when}){mark}</i>")
         buttons.append(InlineKeyboardButton(text=str(number),
                                             callback_data=AskCb(article_id=article.id).pack()))

@@ -8,7 +8,8 @@ from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 from models.base import Length
 
 LENGTH_ORDER = (Length.SHORT, Length.MEDIUM, Length.LONG)
-LENGTH_NAMES = {Length.SHORT: "короткая", Length.MEDIUM: "средняя", Length.LONG: "подробная"}
+# "Пересказ" is masculine: «Пересказ: короткий».
+LENGTH_NAMES = {Length.SHORT: "короткий", Length.MEDIUM: "средний", Length.LONG: "подробный"}
 
 
 class SummaryCb(CallbackData, prefix="sum"):

@@ -45,3 +45,27 @@ async def test_an_english_article_is_summarised_with_a_word_about_the_language(h
     await harness.feed(U.private_text(ENGLISH, chat_id=chat))
     [summary] = harness.api.sent_texts(chat, since=mark)
     assert "читаю статьи на русском" in summary, summary
+
+
+async def test_help_lists_one_command_a_line(harness) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.command("/help", chat_id=chat))
+    lines = harness.api.sent_texts(chat)[-1].splitlines()
+    for command in ("/articles", "/settings", "/forget", "/subscribe", "/unsubscribe", "/digest",
+                    "/source"):
+        [line] = [line for line in lines if line.startswith(command + " ")]
+        assert line.count("/") == 1, line  # the command itself, nothing crowded after it
+
+
+async def test_articles_shows_times_in_the_chats_time_zone(harness, seed_text) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    chat = harness.new_chat()
+    await harness.feed(U.command("/settings tz Asia/Vladivostok", chat_id=chat))
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    before = datetime.now(timezone.utc)
+    await harness.feed(U.command("/articles", chat_id=chat))
+    listing = harness.api.sent_texts(chat)[-1]
+    local = before + timedelta(hours=10)  # Vladivostok is UTC+10 all year
+    assert local.strftime("%d.%m %H:") in listing or (local + timedelta(minutes=1)).strftime(
+        "%d.%m %H:") in listing, listing

@@ -30,10 +30,10 @@ async def test_settings_change_summary_length(harness, seed_text) -> None:
     chat = harness.new_chat()
     await harness.feed(U.command("/settings", chat_id=chat))
     menu = harness.api.calls_for("sendMessage")[-1]
-    assert "Пересказ: <b>короткая</b>" in menu.params["text"]
-    await harness.feed(U.callback_query(_buttons(menu)["подробная"], message=menu.result))
+    assert "Пересказ: <b>короткий</b>" in menu.params["text"]
+    await harness.feed(U.callback_query(_buttons(menu)["подробный"], message=menu.result))
     edit = await harness.api.wait_for("editMessageText", timeout=1)
-    assert "Пересказ: <b>подробная</b>" in edit.params["text"]
+    assert "Пересказ: <b>подробный</b>" in edit.params["text"]
     async with harness.sessionmaker() as session:
         assert (await session.get(ChatRow, chat)).summary_length == "long"
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
