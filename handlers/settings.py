@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
 from bot.digest.wiring import follow_chat_zone
 from bot.storage.repo import ChatSettings, Repo
@@ -56,8 +57,9 @@ async def _length_rows(chat: ChatSettings, repo: Repo) -> Rows:
 
 
 async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
-    return (f"Часовой пояс: <b>{esc(chat.timezone)}</b> "
-            "(другой: <code>/settings tz Europe/Berlin</code>)")
+    name = TIMEZONES.get(chat.timezone, chat.timezone)
+    return (f"Часовой пояс: <b>{esc(name)}</b> "
+            "(другой: <code>/settings tz Новосибирск</code>)")
 
 
 async def _tz_rows(chat: ChatSettings, repo: Repo) -> Rows:
@@ -100,15 +102,17 @@ async def refresh_settings(message: Message, repo: Repo, chat_id: int) -> None:
 async def on_settings(message: Message, command: CommandObject, repo: Repo,
                       chat_settings: ChatSettings, digest: DigestService | None = None) -> None:
     args = (command.args or "").split()
-    if len(args) == 2 and args[0].lower() in ("tz", "timezone"):
+    if len(args) >= 2 and args[0].lower() in ("tz", "timezone"):
+        raw = " ".join(args[1:])
         try:
-            ZoneInfo(args[1])
-        except (ZoneInfoNotFoundError, ValueError):
-            await message.answer(f"Не знаю часовой пояс «{esc(args[1])}». "
-                                 "Пример: <code>/settings tz Europe/Berlin</code>")
+            zone = parse_zone(raw).key
+        except UnknownZone:
+            await message.answer(f"Не знаю часовой пояс «{esc(raw)}». Пример: "
+                                 "<code>/settings tz Москва</code> или "
+                                 "<code>/settings tz Europe/Berlin</code>")
             return
-        await repo.chats.set_timezone(message.chat.id, args[1])
-        await follow_chat_zone(repo, digest, message.chat.id, args[1])
+        await repo.chats.set_timezone(message.chat.id, zone)
+        await follow_chat_zone(repo, digest, message.chat.id, zone)
         chat_settings = await repo.chats.get(message.chat.id) or chat_settings
     text, keyboard = await render_settings(chat_settings, repo)
     await message.answer(text, reply_markup=keyboard)

@@ -55,9 +55,27 @@ def format_time_of_day(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
 
 
+# City names people type (and the /settings buttons show), for the zones of Russian speakers.
+CITY_ZONES = {
+    "калининград": "Europe/Kaliningrad", "москва": "Europe/Moscow",
+    "санкт-петербург": "Europe/Moscow", "петербург": "Europe/Moscow", "спб": "Europe/Moscow",
+    "самара": "Europe/Samara", "екатеринбург": "Asia/Yekaterinburg", "омск": "Asia/Omsk",
+    "новосибирск": "Asia/Novosibirsk", "красноярск": "Asia/Krasnoyarsk",
+    "иркутск": "Asia/Irkutsk", "якутск": "Asia/Yakutsk", "владивосток": "Asia/Vladivostok",
+    "магадан": "Asia/Magadan", "камчатка": "Asia/Kamchatka",
+    "петропавловск-камчатский": "Asia/Kamchatka", "алматы": "Asia/Almaty",
+    "астана": "Asia/Almaty", "ташкент": "Asia/Tashkent", "бишкек": "Asia/Bishkek",
+    "минск": "Europe/Minsk", "киев": "Europe/Kyiv", "баку": "Asia/Baku",
+    "тбилиси": "Asia/Tbilisi", "ереван": "Asia/Yerevan",
+}
+
+
 def parse_zone(raw: str) -> ZoneInfo:
-    """An IANA zone name, matched case-insensitively ("asia/almaty" works); else `UnknownZone`."""
+    """An IANA zone name in any letter case ("asia/almaty" works) or a city name («Москва»,
+    «Алматы»); else `UnknownZone`. /subscribe and /settings both read zones through this."""
     name = (raw or "").strip()
+    if name.casefold() in CITY_ZONES:
+        return ZoneInfo(CITY_ZONES[name.casefold()])
     if not name or name.startswith(("/", ".")) or ".." in name:
         raise UnknownZone(raw)
     try:

@@ -69,3 +69,16 @@ async def test_articles_shows_times_in_the_chats_time_zone(harness, seed_text) -
     local = before + timedelta(hours=10)  # Vladivostok is UTC+10 all year
     assert local.strftime("%d.%m %H:") in listing or (local + timedelta(minutes=1)).strftime(
         "%d.%m %H:") in listing, listing
+
+
+async def test_settings_and_subscribe_take_the_same_zone_names(harness) -> None:
+    chat = harness.new_chat()
+    for raw, shown in (("Москва", "Москва"), ("asia/almaty", "Алматы"),
+                       ("Новосибирск", "Новосибирск")):
+        await harness.feed(U.command(f"/settings tz {raw}", chat_id=chat))
+        reply = harness.api.sent_texts(chat)[-1]
+        assert "Не знаю" not in reply and shown in reply, (raw, reply)
+    await harness.feed(U.command("/settings tz Марс", chat_id=chat))
+    assert "Не знаю часовой пояс «Марс»" in harness.api.sent_texts(chat)[-1]
+    await harness.feed(U.command("/subscribe 08:30 Москва", chat_id=chat))
+    assert "Не знаю" not in harness.api.sent_texts(chat)[-1]
