@@ -39,6 +39,7 @@ from bot.services.nlp import NlpService
 from bot.services.nlp_executor import NlpExecutor
 from bot.services.questions import QuestionService
 from bot.settings import Settings
+from handlers.errors import tell_to_wait
 from models.base import Engine
 
 logger = logging.getLogger(__name__)
@@ -137,7 +138,8 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     ))
     # Inner middlewares run only when a handler matched: group chatter the bot ignores
     # neither counts towards the rate limit nor gets a "too many messages" reply.
-    rate_limit = RateLimitMiddleware(settings.user_rate_limit)
+    rate_limit = RateLimitMiddleware(settings.user_rate_limit, settings.user_rate_window_seconds,
+                                     tell_to_wait=tell_to_wait)
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
     dp.message.middleware(rate_limit)

@@ -137,37 +137,65 @@ class DbSessionMiddleware(BaseMiddleware):
 
 
 class RateLimitMiddleware(BaseMiddleware):
-    """At most `limit` messages and button presses per user per minute (sliding window).
+    """At most `limit` messages and button presses per user per `window` (sliding).
 
-    The first refusal in a window tells the user to wait; later ones are dropped silently, so
-    a flood does not turn into a flood of apologies.
+    One more is not refused: it is held until the window lets it through and then handled, and
+    the user is told once to wait (`tell_to_wait`), so a question sent during the wait is
+    answered when it ends instead of lost. Past `max_held` held messages a user is flooding:
+    the rest are dropped, deliberately and silently (an answer per flood message would be a
+    flood of our own).
     """
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
+    def __init__(self, limit: int, window: float = 60.0, *, max_held: int = 10,
+                 tell_to_wait: Callable[[float], str] | None = None) -> None:
         self.limit = limit
         self.window = window
+        self.max_held = max_held
+        self.tell_to_wait = tell_to_wait
         self._hits: dict[int, deque[float]] = {}
-        self._warned: dict[int, float] = {}
+        self._held: dict[int, int] = {}
+
+    def _room_in(self, hits: deque[float], now: float) -> float:
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        return 0.0 if len(hits) < self.limit else self.window - (now - hits[0])
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         if user is None or self.limit <= 0:
             return await handler(event, data)
-        now = time.monotonic()
         hits = self._hits.setdefault(user.id, deque())
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            retry_in = self.window - (now - hits[0])
-            notify = now - self._warned.get(user.id, -self.window) >= self.window
-            if notify:
-                self._warned[user.id] = now
-            logger.info("rate limited user=%s for %.0fs", user.id, retry_in)
-            raise RateLimited(retry_in, notify=notify)
+        wait = self._room_in(hits, time.monotonic())
+        if wait > 0:
+            held = self._held.get(user.id, 0)
+            if held >= self.max_held:
+                logger.info("rate limited user=%s: flood, dropped", user.id)
+                raise RateLimited(wait, notify=False)
+            self._held[user.id] = held + 1
+            try:
+                if held == 0:
+                    await self._say_wait(data, wait)
+                logger.info("rate limited user=%s: held for %.0fs", user.id, wait)
+                while (wait := self._room_in(hits, time.monotonic())) > 0:
+                    await asyncio.sleep(wait)
+            finally:
+                self._held[user.id] -= 1
+                if not self._held[user.id]:
+                    del self._held[user.id]
+        now = time.monotonic()
         hits.append(now)
         if len(self._hits) > 10_000:  # forget idle users
             self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
         return await handler(event, data)
+
+    async def _say_wait(self, data: dict[str, Any], wait: float) -> None:
+        chat: Chat | None = data.get("event_chat")
+        if self.tell_to_wait is None or chat is None:
+            return
+        try:
+            await data["bot"].send_message(chat.id, self.tell_to_wait(wait))
+        except (TelegramAPIError, TelegramNetworkError):
+            logger.warning("could not tell chat=%s to wait", chat.id)
 
 
 class TypingMiddleware(BaseMiddleware):

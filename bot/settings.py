@@ -72,7 +72,8 @@ class Settings(BaseSettings):
     # Users
     default_summary_length: Length = Length.SHORT
     default_timezone: str = "Europe/Moscow"
-    user_rate_limit: int = Field(default=20, description="requests per user per minute")
+    user_rate_limit: int = Field(default=20, description="requests per user per window")
+    user_rate_window_seconds: float = 60.0
     album_window_seconds: float = 2.0  # consecutive messages within this window form one article
     max_article_chars: int = 200_000
 

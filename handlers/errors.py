@@ -41,6 +41,11 @@ _FETCH_REASONS = {
 }
 
 
+def tell_to_wait(seconds: float) -> str:
+    return (f"Слишком много сообщений. Подождите {max(1, round(seconds))} с.: я отвечу на них, "
+            "когда пройдёт это время.")
+
+
 def message_for(error: Exception) -> str | None:
     """The Russian message for an error we raise on purpose; None for anything else."""
     match error:
@@ -75,7 +80,7 @@ def message_for(error: Exception) -> str | None:
             return ("Я сейчас занят другими статьями и эту не прочитал. Пришлите её ещё раз "
                     "через минуту.")
         case bot_errors.RateLimited() as e:
-            return f"Слишком много сообщений. Подождите {max(1, round(e.retry_in))} с."
+            return tell_to_wait(e.retry_in)
         case engine_errors.EmptyText() | engine_errors.TextTooShort():
             return "В этом тексте почти нечего пересказывать. " + SEND_ARTICLE
         case engine_errors.EmptyQuestion():

@@ -71,14 +71,26 @@ async def test_forget_asks_first_then_deletes_only_this_chat(harness, seed_text)
     assert "Последние статьи" in harness.api.sent_texts(other)[-1]
 
 
-async def test_rate_limit_answers_once_then_stays_quiet(harness_factory) -> None:
-    harness = await harness_factory(user_rate_limit=3)
+async def test_a_message_past_the_rate_limit_is_answered_when_the_wait_ends(
+        harness_factory) -> None:
+    """3 a second allowed: the 4th and 5th are held (the user is told once to wait) and
+    answered when the window lets them through, not dropped (#11)."""
+    harness = await harness_factory(user_rate_limit=3, user_rate_window_seconds=1.5)
     chat = harness.new_chat()
-    for _ in range(6):
-        await harness.feed(U.command("/help", chat_id=chat))
+    await harness.feed_together(*(U.command("/help", chat_id=chat) for _ in range(5)))
     texts = harness.api.sent_texts(chat)
-    assert len(texts) == 4
-    assert "Слишком много сообщений" in texts[-1]
+    assert len(texts) == 6, texts
+    assert sum("Слишком много сообщений" in t for t in texts) == 1
+    assert sum("Как спросить" in t for t in texts) == 5
+
+
+async def test_a_flood_past_the_held_messages_is_dropped_quietly(harness_factory) -> None:
+    harness = await harness_factory(user_rate_limit=2, user_rate_window_seconds=0.5)
+    chat = harness.new_chat()
+    await harness.feed_together(*(U.command("/help", chat_id=chat) for _ in range(14)))
+    texts = harness.api.sent_texts(chat)
+    assert sum("Как спросить" in t for t in texts) == 12  # 2 at once, 10 held, 2 dropped
+    assert sum("Слишком много сообщений" in t for t in texts) == 1
 
 
 async def test_429_is_retried_after_retry_after(harness) -> None:
