@@ -1,13 +1,16 @@
-"""The inbox's bookkeeping on a real SQLite file: what a restart runs again and what it
-does not. The whole path (polling, kill -9, restart) runs in tests/e2e/test_e2e_restart.py."""
+"""The inbox's bookkeeping on a real SQLite file and the real PostgreSQL: what a restart runs
+again and what it does not. The whole path (polling, kill -9, restart) runs in tests/e2e/test_e2e_restart.py."""
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.inbox import Inbox, InboxStore
 from bot.inbox.journal import ReplyJournal
@@ -15,12 +18,35 @@ from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from tests.support import updates as U
 
 
-@pytest.fixture
-async def sessionmaker(tmp_path: Path):
-    engine = create_db_engine(f"sqlite+aiosqlite:///{tmp_path / 'inbox.sqlite3'}")
-    await create_schema(engine)
-    yield create_sessionmaker(engine)
-    await engine.dispose()
+PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def sessionmaker(request, tmp_path: Path):
+    """The schema on a SQLite file, or in a fresh schema of the PostgreSQL at 127.0.0.1."""
+    if request.param == "sqlite":
+        engine = create_db_engine(f"sqlite+aiosqlite:///{tmp_path / 'inbox.sqlite3'}")
+        await create_schema(engine)
+        yield create_sessionmaker(engine)
+        await engine.dispose()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(PG_URL)
+    try:
+        async with admin.begin() as conn:
+            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:  # noqa: BLE001
+        await admin.dispose()
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432/test is not reachable: {type(exc).__name__}")
+    engine = create_async_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        await create_schema(engine)
+        yield create_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+        async with admin.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
 
 
 def _updates(first: int, count: int) -> list[dict]:
