@@ -58,6 +58,7 @@ class MessageJoiner:
         self._buffers: dict[Hashable, _Buffer] = {}
         self._armed: dict[Hashable, float] = {}
         self._expected: dict[Hashable, float] = {}
+        self._on_the_way: dict[Hashable, list[float]] = {}  # arrived, not yet in a buffer
 
     def arm(self, key: Hashable) -> None:
         """Expect an article from `key` within the window (a group mention, then a forward)."""
@@ -78,7 +79,32 @@ class MessageJoiner:
         Called in arrival order, before any handler awaits, so a short tail piece handled
         concurrently with the long first piece still sees the buffer as open.
         """
-        self._expected[key] = time.monotonic()
+        now = time.monotonic()
+        if len(self._on_the_way) > 10_000:  # forget pieces that never reached a handler
+            self._on_the_way = {k: v for k, v in self._on_the_way.items()
+                                if v and now - v[-1] < 2 * self.window}
+            self._expected = {k: t for k, t in self._expected.items() if now - t < self.window}
+        self._expected[key] = now
+        self._on_the_way.setdefault(key, []).append(now)
+
+    def _arrived(self, key: Hashable) -> None:
+        """One expected piece of `key` reached `collect`."""
+        waiting = self._on_the_way.get(key)
+        if waiting:
+            waiting.pop(0)
+            if not waiting:
+                del self._on_the_way[key]
+
+    def _still_coming(self, key: Hashable) -> bool:
+        """Pieces of `key` arrived (see `expect`) that have not reached `collect` yet: the
+        handlers run concurrently, and the tail of a paste may get there before its head."""
+        now = time.monotonic()
+        waiting = [t for t in self._on_the_way.get(key, ()) if now - t < 2 * self.window]
+        if waiting:
+            self._on_the_way[key] = waiting
+        else:
+            self._on_the_way.pop(key, None)
+        return bool(waiting)
 
     def is_open(self, key: Hashable) -> bool:
         """A buffer for `key` is collecting parts: the next message from them belongs to it."""
@@ -89,14 +115,14 @@ class MessageJoiner:
         expected = self._expected.get(key)
         return expected is not None and now - expected < self.window
 
-    def _wait(self, buffer: _Buffer) -> float:
+    def _wait(self, key: Hashable, buffer: _Buffer) -> float:
         """How long to wait for another piece after the latest one.
 
         Telegram clients cut a paste only past 4,096 characters, so only a piece near that
         size announces more; after any other piece a short pause is enough to collect posts
         forwarded together (they arrive within milliseconds) and a single message is answered
         at once instead of after the full window."""
-        if len(buffer.parts[-1].text) >= CUT_PIECE_CHARS:
+        if len(buffer.parts[-1].text) >= CUT_PIECE_CHARS or self._still_coming(key):
             return self.window
         return min(self.window, SHORT_WINDOW)
 
@@ -114,6 +140,7 @@ class MessageJoiner:
         every piece is handled again after the restart and joined again, not just the first.
         """
         part = replace(part, updates=frozenset(answering_updates.get() or ()))
+        self._arrived(key)
         buffer = self._buffers.get(key)
         if buffer is not None:
             buffer.parts.append(part)
@@ -128,7 +155,7 @@ class MessageJoiner:
         buffer = self._buffers[key] = _Buffer(parts=[part])
         try:
             await release_connection()  # the first caller waits a window: no connection held
-            while (left := buffer.last + self._wait(buffer) - time.monotonic()) > 0:
+            while (left := buffer.last + self._wait(key, buffer) - time.monotonic()) > 0:
                 await asyncio.sleep(left)
         finally:
             del self._buffers[key]

@@ -189,3 +189,19 @@ async def test_a_single_message_is_not_held_for_the_whole_window() -> None:
     head, _ = await asyncio.gather(joiner.add((1, 2, "text"), Part("Длинная статья. " * 250, 2)),
                                    tail())
     assert head is not None and [p.message_id for p in head] == [2, 3]
+
+
+async def test_a_tail_that_reaches_the_joiner_before_its_head_still_waits_for_it() -> None:
+    """Handlers run concurrently: the short tail of a paste may be collected first. Both
+    pieces were announced on arrival (`expect`), so the tail waits the full window."""
+    joiner = MessageJoiner(window=0.5)
+    key = (1, 3, "text")
+    joiner.expect(key)  # the head arrived
+    joiner.expect(key)  # then the tail
+
+    async def head_late() -> list[Part] | None:
+        await asyncio.sleep(0.35)  # past the short wait, within the window
+        return await joiner.add(key, Part("Начало статьи. " * 250, 1))
+
+    tail, head = await asyncio.gather(joiner.add(key, Part("Конец статьи.", 2)), head_late())
+    assert head is None and tail is not None and [p.message_id for p in tail] == [1, 2]
