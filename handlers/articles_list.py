@@ -9,18 +9,12 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.storage.repo import Repo, StoredArticle
+from bot.storage.repo import Repo
 from handlers.keyboards import AskCb
-from handlers.render import esc
+from handlers.render import esc, short_title
 
 router = Router(name=__name__)
 LIMIT = 5
-
-
-def short_title(article: StoredArticle, size: int = 60) -> str:
-    title = article.title or article.summary or article.text
-    title = " ".join(title.split())
-    return title if len(title) <= size else title[: size - 1].rstrip() + "…"
 
 
 def local_time(moment: datetime, zone: str) -> datetime:

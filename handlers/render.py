@@ -61,6 +61,13 @@ NOT_RUSSIAN = ("<i>Я читаю статьи на русском, а эта, п
                "могут быть неточными.</i>")
 
 
+def short_title(article: StoredArticle, size: int = 60) -> str:
+    """The headline, or the article's first words when it has none."""
+    title = article.title or article.text or article.summary
+    title = " ".join(title.split())
+    return title if len(title) <= size else title[: size - 1].rstrip() + "…"
+
+
 def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
     answer = result.answer
     lines: list[str] = []
@@ -68,11 +75,14 @@ def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
         lines.append(f"<b>Ответ:</b> {esc(answer.text)}")
         if answer.sentence:
             lines.append(f"<i>Из статьи:</i> «{esc(answer.sentence.strip())}»")
+        if result.searched is not None:  # the current article did not answer, another did
+            lines.append(f"<i>В статье «{esc(short_title(result.searched))}» этого нет; "
+                         f"ответ из статьи:</i> {esc(short_title(result.article))}")
+        elif show_title:
+            lines.append(f"<i>Статья:</i> {esc(short_title(result.article))}")
     else:
-        lines.append("В статье этого нет.")
+        lines.append(f"В статье «{esc(short_title(result.article))}» этого нет.")
         lines.append("Спросите иначе или выберите другую статью: /articles")
-    if show_title and result.article.title:
-        lines.append(f"<i>Статья:</i> {esc(result.article.title)}")
     return "\n".join(lines)
 
 

@@ -21,9 +21,13 @@ _MENTION = re.compile(r"@\w+")
 
 @dataclass(frozen=True, slots=True)
 class QuestionResult:
-    article: StoredArticle
+    article: StoredArticle  # the article the answer comes from (or that had none)
     question: str
     answer: Answer
+    searched: StoredArticle | None = None  # the current article, when another one answered
+
+
+OTHER_ARTICLES = 3  # recent articles also asked when the current one has no answer
 
 
 def clean_question(text: str) -> str:
@@ -77,7 +81,17 @@ class QuestionService:
         article = await self.find_article(repo, chat_id, reply_to_message_id=reply_to_message_id,
                                           article_id=article_id)
         answer = await self.nlp.answer(as_article(article), question)
+        searched = None
+        if not answer.found and reply_to_message_id is None and article_id is None:
+            # «Когда умер Лимонов?» after a newer article: the chat's other articles may know
+            for other in await repo.articles.recent(chat_id, OTHER_ARTICLES + 1):
+                if other.id == article.id:
+                    continue
+                other_answer = await self.nlp.answer(as_article(other), question)
+                if other_answer.found:
+                    searched, article, answer = article, other, other_answer
+                    break
         await repo.questions.add(chat_id, article.id, question=question, answer=answer.text,
                                  evidence=answer.sentence, score=answer.score, user_id=user_id)
         logger.info("question chat=%s article=%s found=%s", chat_id, article.id, answer.found)
-        return QuestionResult(article, question, answer)
+        return QuestionResult(article, question, answer, searched)

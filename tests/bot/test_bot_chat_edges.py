@@ -3,7 +3,11 @@ server: small talk, a short news item typed in, an article in English."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.support import updates as U
+
+SECOND = Path(__file__).resolve().parents[1] / "support" / "articles" / "wikinews_100084.txt"
 
 ENGLISH = ("The central bank kept its key rate unchanged on Friday, citing slowing inflation. "
            "Analysts had expected the decision. The governor said the bank would watch prices "
@@ -82,3 +86,21 @@ async def test_settings_and_subscribe_take_the_same_zone_names(harness) -> None:
     assert "Не знаю часовой пояс «Марс»" in harness.api.sent_texts(chat)[-1]
     await harness.feed(U.command("/subscribe 08:30 Москва", chat_id=chat))
     assert "Не знаю" not in harness.api.sent_texts(chat)[-1]
+
+
+async def test_a_question_the_latest_article_cannot_answer_is_answered_from_an_earlier_one(
+        harness, seed_text) -> None:
+    second_article_text = SECOND.read_text(encoding="utf-8")
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    await harness.feed(U.forwarded_channel_post(second_article_text, chat_id=chat, post_id=90))
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("С кем встретился Али Асадов?", chat_id=chat))
+    [answer] = harness.api.sent_texts(chat, since=mark)
+    assert "Бектенов" in answer, answer
+    assert "«Госдума планирует разрешить беспилотные автомобили» этого нет" in answer, answer
+    assert "Премьер-министр Али Асадов встретился" in answer, answer
+    mark = harness.api.mark()  # nothing anywhere: the «нет» names the article it searched
+    await harness.feed(U.private_text("Сколько стоит билет на Луну?", chat_id=chat))
+    [answer] = harness.api.sent_texts(chat, since=mark)
+    assert answer.startswith("В статье «Госдума планирует разрешить беспилотные автомобили»")

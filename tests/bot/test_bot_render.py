@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
-from handlers.render import render_answer, render_summary, split_message
+from handlers.render import render_answer, render_summary, short_title, split_message
 from models.base import Answer, Summary
 
 
@@ -61,4 +61,4 @@ def test_answer_and_no_answer() -> None:
     assert text == ("<b>Ответ:</b> документы &lt;о&gt;\n"
                     "<i>Из статьи:</i> «Подписаны документы &lt;о&gt;.»")
     missing = QuestionResult(_article(), "q", Answer.none("no match"))
-    assert render_answer(missing).startswith("В статье этого нет.")
+    assert render_answer(missing).startswith(f"В статье «{short_title(_article())}» этого нет.")
