@@ -68,13 +68,42 @@ def short_title(article: StoredArticle, size: int = 60) -> str:
     return title if len(title) <= size else title[: size - 1].rstrip() + "…"
 
 
+MAX_QUOTE_CHARS = 300
+_CLAUSE_END = re.compile(r"[,;:—–]\s")
+
+
+def quote_around(sentence: str, answer: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """The sentence, or, when it is long (a list of names or documents), the clauses around the
+    answer with «…» where cut, at most about `limit` characters."""
+    if len(sentence) <= limit:
+        return sentence
+    at = sentence.find(answer) if answer else -1
+    if at < 0:
+        at = 0
+    stop = at + len(answer)
+    start = max(0, at - (limit - len(answer)) // 2)
+    end = min(len(sentence), start + max(limit, len(answer)))
+    start = max(0, min(start, end - limit))
+    if start > 0:  # begin at a clause, else at a word
+        clause = [m.end() for m in _CLAUSE_END.finditer(sentence, start, at)]
+        space = sentence.find(" ", start, at)
+        start = clause[0] if clause else (space + 1 if space >= 0 else start)
+    if end < len(sentence):
+        clause = [m.start() + 1 for m in _CLAUSE_END.finditer(sentence, stop, end)]
+        space = sentence.rfind(" ", stop, end)
+        end = clause[-1] if clause else (space if space > stop else end)
+    quote = sentence[start:end].strip(" ,;:—–")
+    return ("…" if start > 0 else "") + quote + ("…" if end < len(sentence) else "")
+
+
 def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
     answer = result.answer
     lines: list[str] = []
     if answer.found:
         lines.append(f"<b>Ответ:</b> {esc(answer.text)}")
         if answer.sentence:
-            lines.append(f"<i>Из статьи:</i> «{esc(answer.sentence.strip())}»")
+            quote = quote_around(answer.sentence.strip(), answer.text)
+            lines.append(f"<i>Из статьи:</i> «{esc(quote)}»")
         if result.searched is not None:  # the current article did not answer, another did
             lines.append(f"<i>В статье «{esc(short_title(result.searched))}» этого нет; "
                          f"ответ из статьи:</i> {esc(short_title(result.article))}")

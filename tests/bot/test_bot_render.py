@@ -62,3 +62,16 @@ def test_answer_and_no_answer() -> None:
                     "<i>Из статьи:</i> «Подписаны документы &lt;о&gt;.»")
     missing = QuestionResult(_article(), "q", Answer.none("no match"))
     assert render_answer(missing).startswith(f"В статье «{short_title(_article())}» этого нет.")
+
+
+def test_a_long_quote_is_cut_to_the_clauses_around_the_answer() -> None:
+    from handlers.render import quote_around
+
+    items = ", ".join(f"соглашение номер {n} о сотрудничестве в области {n}-й отрасли"
+                      for n in range(1, 25))
+    sentence = f"По итогам переговоров были подписаны документы: {items}, а также меморандум."
+    assert len(sentence) > 900
+    quote = quote_around(sentence, "соглашение номер 12")
+    assert "соглашение номер 12" in quote and len(quote) <= 310
+    assert quote.startswith("…") and quote.endswith("…")
+    assert quote_around("Короткое предложение.", "предложение") == "Короткое предложение."
