@@ -194,8 +194,10 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     key = joiner_key(message)
     await asyncio.sleep(joiner.window * 1.5)
     if joiner.disarm(key):
-        await message.reply("Перешлите статью сразу после упоминания или задайте вопрос: "
-                            f"@{(await bot.me()).username} что подписали?")
+        # a general example: «что подписали?» made no sense after an article about a flood
+        await message.reply("Перешлите статью сразу после упоминания или задайте вопрос о "
+                            f"последней статье, например: @{(await bot.me()).username} "
+                            "что произошло?")
 
 
 @router.message(ArticleText(), Addressed(), flags=TYPING)

@@ -200,6 +200,7 @@ async def test_bare_group_mention_with_nothing_after_it_gets_a_hint(harness) -> 
     await harness.feed(U.group_text(mention, chat_id=group, mention=mention))
     [text] = _texts(harness, group)
     assert "Перешлите статью сразу после упоминания" in text
+    assert "что подписали" not in text  # an example that fits any article (#11)
 
 
 async def test_two_posts_forwarded_together_get_a_summary_each(harness, seed_text) -> None:
