@@ -9,6 +9,7 @@ the same workflow data as keyword arguments (plus `bot` and `dispatcher`) before
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -33,6 +34,7 @@ from bot.middlewares import (
     TypingMiddleware,
 )
 from bot.services.articles import MIN_ARTICLE_CHARS, ArticleIntake, ArticlesInProgress
+from bot.services.documents import html_to_text
 from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
 from bot.services.nlp import NlpService
@@ -153,7 +155,24 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     for hook in SHUTDOWN_HOOKS:
         dp.shutdown.register(hook)
     dp.startup.register(_set_commands)
+    dp.startup.register(_warm_up_html)
     return dp
+
+
+WARM_UP_PAGE = ("<html><head><title>Проверка</title></head><body><article><p>Первый абзац "
+                "статьи для разогрева извлечения текста.</p><p>Второй абзац.</p></article>"
+                "</body></html>")
+
+
+async def _warm_up_html() -> None:
+    """The first link or .html took 4–7 s (trafilatura's imports and first parse); pay that in
+    the background at start instead of in a user's first link."""
+    task = asyncio.create_task(asyncio.to_thread(html_to_text, WARM_UP_PAGE))
+    _WARM_UP.add(task)
+    task.add_done_callback(_WARM_UP.discard)
+
+
+_WARM_UP: set[asyncio.Task[Any]] = set()
 
 
 async def _set_commands(bot: Bot, dispatcher: Dispatcher) -> None:
