@@ -59,6 +59,17 @@ class NlpService:
         prepare = getattr(self.engine, "prepare", None)
         if prepare is None or self.executor.in_flight >= self.executor.workers:
             return
+        self._start_prefetch(prepare, article)
+
+    def prefetch_at_start(self, articles: list[Article]) -> None:
+        """After a restart: get the chats' current articles ready (their sentence vectors) in
+        the background lane, so that the first question after it is not the slow one."""
+        prepare = getattr(self.engine, "prepare", None)
+        if prepare is not None:
+            for article in articles:
+                self._start_prefetch(prepare, article)
+
+    def _start_prefetch(self, prepare: Any, article: Article) -> None:
         task = asyncio.create_task(self._prefetch(prepare, article))
         self._background.add(task)
         task.add_done_callback(self._background.discard)

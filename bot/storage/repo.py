@@ -153,6 +153,15 @@ class ArticleRepo:
         )
         return _article(row) if row else None
 
+    async def current_in_recent_chats(self, limit: int) -> list[StoredArticle]:
+        """The articles chats are asking about now (their current one), newest first, across
+        chats: what to get ready for questions after a restart."""
+        rows = await self.session.scalars(
+            select(ArticleRow).join(ChatRow, ChatRow.current_article_id == ArticleRow.id)
+            .order_by(ArticleRow.created_at.desc(), ArticleRow.id.desc()).limit(limit)
+        )
+        return [_article(row) for row in rows]
+
     async def recent(self, chat_id: int, limit: int = 5) -> list[StoredArticle]:
         rows = await self.session.scalars(
             select(ArticleRow).where(ArticleRow.chat_id == chat_id)

@@ -104,3 +104,25 @@ async def test_a_question_the_latest_article_cannot_answer_is_answered_from_an_e
     await harness.feed(U.private_text("Сколько стоит билет на Луну?", chat_id=chat))
     [answer] = harness.api.sent_texts(chat, since=mark)
     assert answer.startswith("В статье «Госдума планирует разрешить беспилотные автомобили»")
+
+
+async def test_after_a_restart_the_chats_current_articles_are_prepared(harness, seed_text
+                                                                       ) -> None:
+    """The startup hook reads the chats' current articles from the database and computes their
+    sentence vectors in the background, so the first question after a restart is not slow."""
+    from bot.factory import prepare_current_articles
+    from bot.services.articles import as_article
+    from bot.storage.repo import Repo
+
+    chat = harness.new_chat()
+    text = seed_text.replace("3 марта", "4 марта")  # an article no other test has analysed
+    await harness.feed(U.private_text(text, chat_id=chat))
+    async with harness.sessionmaker() as session:
+        [stored] = await Repo(session).articles.recent(chat, 1)
+    engine = harness.dp["engine"]
+    engine.clear_cache()  # as after a restart: nothing analysed, no vectors
+    nlp = harness.dp["nlp"]
+    await prepare_current_articles(harness.sessionmaker, nlp)
+    for task in list(nlp._background):
+        await task
+    assert engine.analyze(as_article(stored)).has_vectors
