@@ -14,8 +14,11 @@ from models.analysis import AnalyzedArticle, Entity, Sentence
 
 _INITIALS = re.compile(r"^(?:[А-ЯЁA-Z]\.\s*)+")
 _NUMBER = re.compile(
-    r"(?<![\w.,\-–])\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?(?:[–-]\d+(?:[.,]\d+)?)?"
-    r"(?:[ \u00a0]*(?:%|‰|млн|млрд|трлн|тыс)\.?)?(?![\w\-–])"
+    r"(?<![\w.,:\-–])(?:"
+    r"\d{1,2}:\d{2}(?:[–-]\d{1,2}:\d{2})?"  # a time of day stays whole: «15:30», not «15 · 30»
+    r"|\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?(?:[–-]\d+(?:[.,]\d+)?)?"
+    r"(?:[ \u00a0]*(?:%|‰|млн|млрд|трлн|тыс)\.?)?"
+    r")(?![\w\-–:])"
 )
 _UNIT_POS = {"NOUN", "PROPN"}
 # Case endings of Russian surnames, so "Бектеновым" and "Бектенов" group together.
@@ -38,12 +41,35 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     groups: dict[str, list[Entity]] = defaultdict(list)
     for entity in doc.entities:
         groups[_entity_key(entity)].append(entity)
+    _merge_first_names(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
     names = []
     for group in ranked[:limit]:
         best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
         names.append(_person_name(best, group) if best.type == "PER" else best.normal)
     return tuple(names)
+
+
+def _merge_first_names(groups: dict[str, list[Entity]]) -> None:
+    """A person called by first name alone («Денис») after the full name («Денис Тен») is the
+    same person: that group joins the full name's, so the key facts show him once."""
+    full_names: dict[str, str] = {}  # first name -> the key of the one person who has it
+    for key, group in groups.items():
+        if not key.startswith("PER:"):
+            continue
+        for entity in group:
+            words = _INITIALS.sub("", entity.normal).split()
+            if len(words) >= 2:
+                first = words[0].casefold()
+                full_names[first] = key if full_names.get(first, key) == key else ""
+    for key in [k for k in groups if k.startswith("PER:")]:
+        group = groups[key]
+        if any(len(_INITIALS.sub("", e.normal).split()) > 1 for e in group):
+            continue
+        target = full_names.get(group[0].normal.strip().casefold())
+        if target and target != key and target in groups:
+            groups[target].extend(group)
+            del groups[key]
 
 
 def _person_name(best: Entity, group: list[Entity]) -> str:

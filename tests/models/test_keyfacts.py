@@ -32,3 +32,23 @@ def test_an_adjective_opening_the_sentence_is_not_part_of_the_name(embedded_engi
     assert "Дилма Руссефф" in names
     assert not any("Шестидесятивосьмилетн" in name for name in names)
     assert any(name.endswith("Достоевский") for name in names)
+
+
+def test_a_person_called_by_first_name_later_is_shown_once(embedded_engine) -> None:
+    text = (
+        "Фигурист Денис Тен погиб в Алма-Ате после нападения грабителей. "
+        "Денис был бронзовым призёром Олимпийских игр в Сочи, напомнили в федерации. "
+        "Тренеры вспоминают, что Денис тренировался по шесть часов в день."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Денис Тен" in names and "Денис" not in names, names
+
+
+def test_a_time_of_day_stays_whole_in_the_key_figures(embedded_engine) -> None:
+    text = (
+        "Митинг начнётся в 15:30 на центральной площади города, сообщили организаторы. "
+        "Ожидается, что на митинг придут около 2 тысяч человек. "
+        "Полиция перекроет движение на трёх улицах с 14:00 до 18:00."
+    )
+    numbers = embedded_engine.summarize(Article(text)).numbers
+    assert "15:30" in numbers and "30" not in numbers and "15" not in numbers, numbers
