@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import random
-import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,12 +215,24 @@ async def warm_up(api: FakeBotAPI, chat: int = 49_999) -> None:
     await api.wait_for("sendMessage", lambda c: c.params.get("chat_id") == chat, 60, since=mark)
 
 
-async def scenario_burst(args: argparse.Namespace, tmp: Path) -> dict:
+@contextlib.asynccontextmanager
+async def warm_bot(db: Path) -> AsyncIterator[tuple[FakeBotAPI, BotProcess]]:
+    """A test Bot API server and a bot process on `db`, warmed up; both stopped after."""
     api = FakeBotAPI()
     await api.start()
-    bot = await start_bot(api, tmp / "burst.sqlite3")
     try:
-        await warm_up(api)
+        bot = await start_bot(api, db)
+        try:
+            await warm_up(api)
+            yield api, bot
+        finally:
+            await bot.stop()
+    finally:
+        await api.stop()
+
+
+async def scenario_burst(args: argparse.Namespace, tmp: Path) -> dict:
+    async with warm_bot(tmp / "burst.sqlite3") as (api, bot):
         assert bot.proc is not None
         rss_before = rss_mb(bot.proc.pid)
         sent: dict[int, Sent] = {}
@@ -237,9 +250,6 @@ async def scenario_burst(args: argparse.Namespace, tmp: Path) -> dict:
         report["rss_mb"] = {"before": round(rss_before), "after_burst": round(rss_after),
                             f"{args.settle:.0f}s_later": round(rss_mb(bot.proc.pid))}
         return report
-    finally:
-        await bot.stop()
-        await api.stop()
 
 
 async def scenario_kill(args: argparse.Namespace, tmp: Path) -> dict:
@@ -274,11 +284,7 @@ async def scenario_kill(args: argparse.Namespace, tmp: Path) -> dict:
 
 
 async def scenario_faults(args: argparse.Namespace, tmp: Path) -> dict:
-    api = FakeBotAPI()
-    await api.start()
-    bot = await start_bot(api, tmp / "faults.sqlite3")
-    try:
-        await warm_up(api)
+    async with warm_bot(tmp / "faults.sqlite3") as (api, _):
         sent: dict[int, Sent] = {}
         mark = api.mark()
         plan = burst_plan(max(1, args.chats // 5), args.per_chat, 30.0, first_chat=70_000)
@@ -295,9 +301,6 @@ async def scenario_faults(args: argparse.Namespace, tmp: Path) -> dict:
         report["all_answered_after_faults_s"] = round(done - faults_ended, 1)
         report["failed_calls"] = sum(1 for c in api.calls[mark:] if c.failed)
         return report
-    finally:
-        await bot.stop()
-        await api.stop()
 
 
 def long_article() -> str:
@@ -310,11 +313,7 @@ def long_article() -> str:
 
 
 async def scenario_long(args: argparse.Namespace, tmp: Path) -> dict:
-    api = FakeBotAPI()
-    await api.start()
-    bot = await start_bot(api, tmp / "long.sqlite3")
-    try:
-        await warm_up(api)
+    async with warm_bot(tmp / "long.sqlite3") as (api, _):
         others = list(range(80_000, 80_020))
         for chat in others:  # each of them has an article already
             api.push_update(U.forwarded_channel_post(variant(SEED.read_text("utf-8"), chat),
@@ -349,9 +348,6 @@ async def scenario_long(args: argparse.Namespace, tmp: Path) -> dict:
                 "questions_meanwhile": len(asked),
                 "question_p50_s": round(p(latency, 0.5), 2),
                 "question_p95_s": round(p(latency, 0.95), 2)}
-    finally:
-        await bot.stop()
-        await api.stop()
 
 
 SCENARIOS = {"burst": scenario_burst, "kill": scenario_kill, "faults": scenario_faults,

@@ -73,7 +73,7 @@ class ArticlesInProgress:
             self._changed.notify_all()
 
     def reading(self, chat_id: int) -> bool:
-        return self._reading[chat_id] > 0 if chat_id in self._reading else False
+        return self._reading.get(chat_id, 0) > 0
 
     async def settled(self, chat_id: int, timeout: float) -> None:
         """Return once no article of `chat_id` is on its way, or after `timeout` seconds."""

@@ -4,21 +4,16 @@ again and what it does not. The whole path (polling, kill -9, restart) runs in t
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 
 import pytest
 from aiogram import Dispatcher
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.inbox import Inbox, InboxStore
 from bot.inbox.journal import ReplyJournal
 from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from tests.support import updates as U
-
-
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+from tests.support.postgres import postgres_engine
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,23 +25,9 @@ async def sessionmaker(request, tmp_path: Path):
         yield create_sessionmaker(engine)
         await engine.dispose()
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    try:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432/test is not reachable: {type(exc).__name__}")
-    engine = create_async_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
+    async with postgres_engine() as engine:
         await create_schema(engine)
         yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def _updates(first: int, count: int) -> list[dict]:

@@ -14,7 +14,6 @@ from sqlalchemy import event
 
 from bot.factory import build_bot, build_dispatcher, build_services
 from bot.storage.db import create_schema, create_sessionmaker
-from handlers.errors import APOLOGY
 from tests.bot.conftest import make_settings
 from tests.support import updates as U
 from tests.support.fake_bot_api import FakeBotAPI

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.db import SCHEMA_VERSION, create_db_engine, create_schema, create_sessionmaker
 from bot.storage.repo import Repo
 from models.base import Length
-
-PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+from tests.support.postgres import postgres_engine
 
 
 async def _exercise_repo(engine: AsyncEngine) -> None:
@@ -68,22 +65,8 @@ async def test_repo_on_sqlite_file(tmp_path: Path) -> None:
 
 
 async def test_repo_on_postgresql() -> None:
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(PG_URL)
-    try:
-        async with admin.begin() as conn:
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except (OSError, Exception) as exc:  # noqa: BLE001
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL at 127.0.0.1:5432/test is not reachable: {type(exc).__name__}")
-    engine = create_async_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
+    async with postgres_engine() as engine:
         await _exercise_repo(engine)
-    finally:
-        await engine.dispose()
-        async with admin.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def test_old_database_gets_new_columns_at_start(tmp_path: Path) -> None:
