@@ -43,6 +43,14 @@ class Settings(BaseSettings):
     telegram_retry_seconds: float = 30.0  # retry a failed Bot API call (5xx, network, 429) this long
     inbox_max_attempts: int = 8  # an update whose replies could not be sent is tried this often
 
+    # Scale-out: with REDIS_URL set, model work goes to `python -m bot worker` processes through
+    # a task queue on Redis, and rate limits, paste joining and flood limits live in Redis.
+    redis_url: str = ""  # empty: one process does everything (in-process executor)
+    nlp_timeout: float = 60.0  # a model task not finished by then: the user is told, politely
+    task_redeliver_seconds: float = 30.0  # a task a dead worker took is given to another after
+    worker_concurrency: int = 2  # model tasks a worker runs at once (questions go first)
+    metrics_port: int = 9108  # a worker's /metrics (Prometheus); 0: off
+
     # NLP
     nlp_engine: str = "embedded"  # embedded | transformers
     summary_model: str = "IlyaGusev/rut5_base_sum_gazeta"
@@ -96,6 +104,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'newsbot.sqlite3').as_posix()}"
+
+    @property
+    def distributed(self) -> bool:
+        """Model work and shared state on Redis (`python -m bot worker` does the model work)."""
+        return bool(self.redis_url)
 
     @property
     def resolved_instance_id(self) -> str:
