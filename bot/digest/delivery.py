@@ -6,6 +6,8 @@ that respect all three; the slot is reserved under a lock and waited for outside
 with free capacity are not held up by a busy group. A 429 still gets through sometimes (other
 replies share the bot's quota): the sender waits `retry_after` and tries again. A 403 means the
 user blocked the bot or it was removed from the group: the caller pauses that subscription.
+Several bot instances share the limits through Redis instead (`redis_flood.RedisFloodLimiter`,
+same contract: `Limiter`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.enums import ParseMode
@@ -36,6 +39,19 @@ Sleep = Callable[[float], Awaitable[None]]
 
 _GONE = ("chat not found", "bot was kicked", "user is deactivated", "bot was blocked",
          "have no rights to send", "not enough rights")
+
+
+class Limiter(Protocol):
+    """What the sender needs from a flood limiter: in-process (`FloodLimiter`) or shared by
+    every bot instance (`bot.digest.redis_flood.RedisFloodLimiter`)."""
+
+    async def acquire(self, chat_id: int) -> float:
+        """Wait for a send slot for `chat_id`; returns the (clock) time of that slot."""
+        ...
+
+    async def hold(self, chat_id: int, seconds: float) -> None:
+        """Nothing goes to `chat_id` for `seconds` (Telegram said wait)."""
+        ...
 
 
 @dataclass
@@ -64,7 +80,7 @@ class FloodLimiter:
             await self.sleep(delay)
         return slot
 
-    def hold(self, chat_id: int, seconds: float) -> None:
+    async def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram said wait (`retry_after`): nothing goes to this chat for `seconds`."""
         until = self.clock() + seconds
         self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), until)
@@ -116,10 +132,10 @@ class DeliveryResult:
 class DigestSender:
     """Sends the parts of one digest in order, within the limiter, handling 429 and 403."""
 
-    def __init__(self, bot: Bot, limiter: FloodLimiter | None = None, *, max_attempts: int = 5,
+    def __init__(self, bot: Bot, limiter: Limiter | None = None, *, max_attempts: int = 5,
                  max_retry_after: float = 600.0) -> None:
         self.bot = bot
-        self.limiter = limiter or FloodLimiter()
+        self.limiter: Limiter = limiter or FloodLimiter()
         self.max_attempts = max_attempts
         self.max_retry_after = max_retry_after
 
@@ -137,7 +153,7 @@ class DigestSender:
                     wait = min(float(error.retry_after), self.max_retry_after)
                     logger.warning("digest to chat %s: 429, waiting %.0f s", chat_id, wait)
                     retries += 1
-                    self.limiter.hold(chat_id, wait)
+                    await self.limiter.hold(chat_id, wait)
                 except TelegramForbiddenError as error:
                     logger.info("digest to chat %s: forbidden (%s)", chat_id, error.message)
                     return DeliveryResult(DeliveryStatus.BLOCKED, sent, retries, error.message)
@@ -150,7 +166,7 @@ class DigestSender:
                 except (TelegramNetworkError, TelegramServerError) as error:
                     retries += 1
                     logger.warning("digest to chat %s: %r (attempt %d)", chat_id, error, attempt)
-                    self.limiter.hold(chat_id, min(2.0 ** attempt, 60.0))
+                    await self.limiter.hold(chat_id, min(2.0 ** attempt, 60.0))
             else:
                 return DeliveryResult(DeliveryStatus.FAILED, sent, retries, "too many retries")
         return DeliveryResult(DeliveryStatus.SENT, sent, retries)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ class DigestScheduler:
                  concurrency: int = 32) -> None:
         self.sessionmaker = sessionmaker
         self.service = service
+        if service.flood_limiter is not None:
+            # Scale-out: the limits every instance shares replace the sender's own (the handler
+            # builds it plainly), or the instances together would exceed them.
+            sender.limiter = service.flood_limiter
         self.sender = sender
         self.clock = clock
         self.interval = interval
@@ -87,6 +92,10 @@ class DigestScheduler:
         report = TickReport()
         async with self.sessionmaker() as session:
             due = await SubscriptionRepo(session).due(now)
+        # Instances ticking together would claim in the same order, the one ahead taking nearly
+        # every digest while the others wait on its row locks; in each its own order they share
+        # the burst (and a crash loses only the digests one instance had claimed).
+        random.shuffle(due)
         jobs: list[asyncio.Task[str]] = []
         for subscription in due:
             outcome = await self._claim(subscription, now)

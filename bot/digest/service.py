@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -33,6 +33,9 @@ from bot.digest.schedule import (
 )
 from bot.storage.repo import Repo, StoredArticle
 from bot.storage.subscriptions import ChannelSourceRepo, Subscription, SubscriptionRepo
+
+if TYPE_CHECKING:  # the service itself sends nothing; it only carries the limiter
+    from bot.digest.delivery import Limiter
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +105,13 @@ def to_digest_article(stored: StoredArticle) -> DigestArticle:
 
 class DigestService:
     def __init__(self, options: DigestOptions, embed: Embed, *, clock: Clock = system_clock,
-                 vector_cache_size: int = 4096) -> None:
+                 vector_cache_size: int = 4096, flood_limiter: Limiter | None = None) -> None:
         self.options = options
         self.embed = embed
         self.clock = clock
+        # Scale-out: the flood limits every instance shares (Redis); the scheduler sends
+        # through it. None: each sender keeps its own, in memory.
+        self.flood_limiter = flood_limiter
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = vector_cache_size
 

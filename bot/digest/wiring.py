@@ -14,6 +14,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
 from bot.digest.clock import Clock, system_clock
+from bot.digest.redis_flood import build_flood_limiter
 from bot.digest.service import DigestOptions, DigestService
 from bot.errors import Busy
 from bot.services.nlp_executor import Lane, NlpExecutor
@@ -37,7 +38,8 @@ def build_digest_service(settings: Any, engine: Engine, executor: NlpExecutor, *
                 await asyncio.sleep(1.0)
         raise Busy()
 
-    return DigestService(DigestOptions.from_settings(settings), embed, clock=clock)
+    return DigestService(DigestOptions.from_settings(settings), embed, clock=clock,
+                         flood_limiter=build_flood_limiter(settings))
 
 
 class DigestResumeMiddleware(BaseMiddleware):
