@@ -16,6 +16,7 @@ from bot.settings import Settings
 # subcommand -> module implementing it
 COMMANDS: dict[str, str] = {
     "run": "bot.commands.run",
+    "worker": "bot.commands.worker",
     "summarize": "bot.commands.summarize",
     "ask": "bot.commands.ask",
     "eval": "bot.commands.evaluate",
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
 
 HELP = {
     "run": "start the Telegram bot (long polling, or a webhook when WEBHOOK_URL is set)",
+    "worker": "run model tasks from the queue on Redis (scale-out mode, REDIS_URL set)",
     "summarize": "summarise an article from a file or stdin",
     "ask": "answer a question about an article",
     "eval": "score the engine on the evaluation data in ../shared/eval",

@@ -68,6 +68,15 @@ class Busy(BotError):
         self.lane = lane
 
 
+class ModelTimeout(BotError):
+    """A model task did not finish within `NLP_TIMEOUT` (scale-out mode: the workers are
+    overloaded or gone); `lane` as for `Busy`. A result that comes later is not sent."""
+
+    def __init__(self, lane: str = "article") -> None:
+        super().__init__(f"model task timed out: {lane}")
+        self.lane = lane
+
+
 class RateLimited(BotError):
     """This user sent too many requests; `notify` is False after the first refusal."""
 

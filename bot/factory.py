@@ -26,10 +26,12 @@ from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
 from bot.inbox import Inbox, InboxStore
 from bot.inbox.hooks import JournalReplies, StoreFetchedUpdates, run_outermost
 from bot.inbox.journal import ReplyJournal
+from bot.distributed.setup import ScaleOut, SharedState
 from bot.middlewares import (
     ArrivalMiddleware,
     DbSessionMiddleware,
     RateLimitMiddleware,
+    RateWindow,
     TelegramRetryMiddleware,
     TypingMiddleware,
 )
@@ -42,7 +44,8 @@ from bot.services.articles import (
 from bot.services.documents import html_to_text
 from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
-from bot.services.nlp import NlpService
+from bot.services.chat_order import ChatOrder
+from bot.services.nlp import LocalModels, ModelCalls, NlpService
 from bot.services.nlp_executor import NlpExecutor
 from bot.services.questions import QuestionService
 from bot.settings import Settings
@@ -105,23 +108,39 @@ def load_routers() -> list[Router]:
     return routers
 
 
-def build_services(settings: Settings, engine: Engine,
-                   sessionmaker: async_sessionmaker) -> dict[str, Any]:
-    executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
-                           settings.nlp_question_queue_size, settings.nlp_question_workers,
-                           settings.nlp_question_wait_seconds)
-    nlp = NlpService(engine, executor)
-    in_progress = ArticlesInProgress()
+def build_services(settings: Settings, engine: Engine | None,
+                   sessionmaker: async_sessionmaker, *,
+                   scale_out: ScaleOut | None = None) -> dict[str, Any]:
+    """The services handlers use. With `scale_out` (REDIS_URL set) the model work goes to the
+    workers and the per-chat state lives in Redis; otherwise all of it is in this process."""
+    if scale_out is not None:
+        models: ModelCalls = scale_out.models(settings)
+        shared = scale_out.shared_state(settings)
+        executor = None
+    else:
+        assert engine is not None, "one-process mode runs the engine here"
+        executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
+                               settings.nlp_question_queue_size, settings.nlp_question_workers,
+                               settings.nlp_question_wait_seconds)
+        models = LocalModels(engine, executor)
+        shared = SharedState(
+            in_progress=ArticlesInProgress(), joiner=MessageJoiner(settings.album_window_seconds),
+            order=ChatOrder(), rate=RateWindow(settings.user_rate_limit,
+                                               settings.user_rate_window_seconds))
+    nlp = NlpService(models)
     instance = settings.resolved_instance_id
     return {
-        "in_progress": in_progress,
+        "in_progress": shared.in_progress,
         "executor": executor,
+        "models": models,
         "nlp": nlp,
         "intake": ArticleIntake(nlp, max_chars=settings.max_article_chars),
-        "qa": QuestionService(nlp, in_progress),
-        "joiner": MessageJoiner(settings.album_window_seconds),
+        "qa": QuestionService(nlp, shared.in_progress, order=shared.order),
+        "joiner": shared.joiner,
+        "rate_window": shared.rate,
         "fetcher": PageFetcher(**fetch_settings(settings)),
-        "digest": build_digest_service(settings, engine, executor),
+        "digest": build_digest_service(settings, models,
+                                       redis=scale_out.redis if scale_out else None),
         "inbox": Inbox(InboxStore(sessionmaker, settings.resolved_instance_id),
                        journal=ReplyJournal(settings.data_dir / f"inbox-{instance}.journal"),
                        max_attempts=settings.inbox_max_attempts),
@@ -147,7 +166,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     # Inner middlewares run only when a handler matched: group chatter the bot ignores
     # neither counts towards the rate limit nor gets a "too many messages" reply.
     rate_limit = RateLimitMiddleware(settings.user_rate_limit, settings.user_rate_window_seconds,
-                                     tell_to_wait=tell_to_wait)
+                                     tell_to_wait=tell_to_wait, counter=services["rate_window"])
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
     dp.message.middleware(rate_limit)

@@ -32,6 +32,7 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import Chat, Message, TelegramObject, Update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot import metrics
 from bot.errors import RateLimited
 from bot.services.articles import ArticlesInProgress
 from bot.services.fetch import shared_link
@@ -136,6 +137,40 @@ class DbSessionMiddleware(BaseMiddleware):
             return result
 
 
+class RateWindow:
+    """A sliding window of hits per user in this process (`RedisRateWindow` across many)."""
+
+    def __init__(self, limit: int, window: float = 60.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._hits: dict[int, deque[float]] = {}
+        self._held: dict[int, int] = {}
+
+    async def take(self, user_id: int) -> float:
+        """Count a hit and return 0 if the window has room; else how long until it has."""
+        now = time.monotonic()
+        hits = self._hits.setdefault(user_id, deque())
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return self.window - (now - hits[0])
+        hits.append(now)
+        if len(self._hits) > 10_000:  # forget idle users
+            self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
+        return 0.0
+
+    async def hold(self, user_id: int) -> int:
+        """One more message of this user waits; returns how many waited before it."""
+        held = self._held.get(user_id, 0)
+        self._held[user_id] = held + 1
+        return held
+
+    async def release(self, user_id: int) -> None:
+        self._held[user_id] -= 1
+        if not self._held[user_id]:
+            del self._held[user_id]
+
+
 class RateLimitMiddleware(BaseMiddleware):
     """At most `limit` messages and button presses per user per `window` (sliding).
 
@@ -143,49 +178,36 @@ class RateLimitMiddleware(BaseMiddleware):
     the user is told once to wait (`tell_to_wait`), so a question sent during the wait is
     answered when it ends instead of lost. Past `max_held` held messages a user is flooding:
     the rest are dropped, deliberately and silently (an answer per flood message would be a
-    flood of our own).
+    flood of our own). The counts live in `counter` (this process, or Redis for several).
     """
 
     def __init__(self, limit: int, window: float = 60.0, *, max_held: int = 10,
-                 tell_to_wait: Callable[[float], str] | None = None) -> None:
+                 tell_to_wait: Callable[[float], str] | None = None,
+                 counter: RateWindow | Any = None) -> None:
         self.limit = limit
         self.window = window
         self.max_held = max_held
         self.tell_to_wait = tell_to_wait
-        self._hits: dict[int, deque[float]] = {}
-        self._held: dict[int, int] = {}
-
-    def _room_in(self, hits: deque[float], now: float) -> float:
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        return 0.0 if len(hits) < self.limit else self.window - (now - hits[0])
+        self.counter = counter if counter is not None else RateWindow(limit, window)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
         if user is None or self.limit <= 0:
             return await handler(event, data)
-        hits = self._hits.setdefault(user.id, deque())
-        wait = self._room_in(hits, time.monotonic())
+        wait = await self.counter.take(user.id)
         if wait > 0:
-            held = self._held.get(user.id, 0)
-            if held >= self.max_held:
-                logger.info("rate limited user=%s: flood, dropped", user.id)
-                raise RateLimited(wait, notify=False)
-            self._held[user.id] = held + 1
+            held = await self.counter.hold(user.id)
             try:
+                if held >= self.max_held:
+                    logger.info("rate limited user=%s: flood, dropped", user.id)
+                    raise RateLimited(wait, notify=False)
                 if held == 0:
                     await self._say_wait(data, wait)
                 logger.info("rate limited user=%s: held for %.0fs", user.id, wait)
-                while (wait := self._room_in(hits, time.monotonic())) > 0:
+                while (wait := await self.counter.take(user.id)) > 0:
                     await asyncio.sleep(wait)
             finally:
-                self._held[user.id] -= 1
-                if not self._held[user.id]:
-                    del self._held[user.id]
-        now = time.monotonic()
-        hits.append(now)
-        if len(self._hits) > 10_000:  # forget idle users
-            self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
+                await self.counter.release(user.id)
         return await handler(event, data)
 
     async def _say_wait(self, data: dict[str, Any], wait: float) -> None:
@@ -264,6 +286,7 @@ class TelegramRetryMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
+                metrics.TELEGRAM_429.inc()
                 wait, reason = float(exc.retry_after), "429"
                 if time.monotonic() + wait > give_up_at:
                     raise

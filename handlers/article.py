@@ -13,6 +13,7 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageOriginChat
 
+from bot import metrics
 from bot.errors import (
     ArticleNotFound,
     ArticleTooLong,
@@ -98,6 +99,7 @@ async def send_summary(message: Message, repo: Repo, article: StoredArticle, sum
             disable_web_page_preview=True,
         )
         sent_ids.append(sent.message_id)
+    metrics.REPLIES.labels("summary").inc()
     await repo.articles.set_reply(article.id, sent_ids[0], summary.text)
     for message_id in sent_ids:
         await repo.articles.link_message(message.chat.id, message_id, article.id, role="summary")
@@ -138,7 +140,7 @@ async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner
     text = message_text(message)
     if not text.strip():
         raise EmptyMessage()
-    joiner.disarm(joiner_key(message))
+    await joiner.disarm(joiner_key(message))
     title, url = forward_source(message)
     origin, origin_message_id = forward_origin_key(message)
     part = Part(text, message.message_id, origin=origin, origin_message_id=origin_message_id,
@@ -193,7 +195,7 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     """
     key = joiner_key(message)
     await asyncio.sleep(joiner.window * 1.5)
-    if joiner.disarm(key):
+    if await joiner.disarm(key):
         # a general example: «что подписали?» made no sense after an article about a flood
         await message.reply("Перешлите статью сразу после упоминания или задайте вопрос о "
                             f"последней статье, например: @{(await bot.me()).username} "

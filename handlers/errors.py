@@ -20,6 +20,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot import errors as bot_errors
+from bot import metrics
 from bot.inbox import Delivery
 from models import errors as engine_errors
 
@@ -79,6 +80,11 @@ def message_for(error: Exception) -> str | None:
         case bot_errors.Busy():
             return ("Я сейчас занят другими статьями и эту не прочитал. Пришлите её ещё раз "
                     "через минуту.")
+        case bot_errors.ModelTimeout(lane="question"):
+            return "Не успел найти ответ: сейчас много работы. Спросите ещё раз через минуту."
+        case bot_errors.ModelTimeout():
+            return ("Не успел прочитать статью: сейчас много работы. Пришлите её ещё раз "
+                    "через минуту.")
         case bot_errors.RateLimited() as e:
             return tell_to_wait(e.retry_in)
         case engine_errors.EmptyText() | engine_errors.TextTooShort():
@@ -107,6 +113,7 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
             await bot.send_message(message.chat.id, text,
                                    reply_to_message_id=message.message_id
                                    if message.chat.type != "private" else None)
+            metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
     except TelegramForbiddenError:
         logger.info("update=%s: the user blocked the bot", update.update_id)
     except UNDELIVERED:
@@ -115,6 +122,16 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
         logger.warning("update=%s: could not say why it failed", update.update_id)
     except TelegramAPIError:  # e.g. a button press too old to answer
         logger.warning("update=%s: could not say why it failed", update.update_id, exc_info=True)
+
+
+def _reply_kind(error: BaseException) -> str:
+    if isinstance(error, bot_errors.Busy):
+        return "busy"
+    if isinstance(error, bot_errors.ModelTimeout):
+        return "timeout"
+    if isinstance(error, (bot_errors.BotError, engine_errors.EngineError)):
+        return "refusal"  # bad input, explained
+    return "error"
 
 
 @router.error(ExceptionTypeFilter(*UNDELIVERED))

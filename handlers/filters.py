@@ -64,7 +64,8 @@ class Addressed(Filter):
             return False
         if await mentions_bot(message, bot) or await replies_to_bot(message, bot):
             return True
-        return message.forward_origin is not None and joiner.is_armed(joiner_key(message))
+        return (message.forward_origin is not None
+                and await joiner.is_armed(joiner_key(message)))
 
 
 class ArticleText(Filter):
@@ -75,7 +76,7 @@ class ArticleText(Filter):
         text = message_text(message)
         if not _MENTIONS.sub("", text).strip() or text.startswith("/"):
             return False
-        if joiner.is_open(joiner_key(message, "text")) and message.reply_to_message is None:
+        if message.reply_to_message is None and await joiner.is_open(joiner_key(message, "text")):
             return True
         return len(text.strip()) >= MIN_ARTICLE_CHARS or reads_as_news(_MENTIONS.sub("", text))
 

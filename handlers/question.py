@@ -9,6 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
+from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import Repo
@@ -29,16 +30,18 @@ async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
         sent = await message.reply(piece, disable_web_page_preview=True)
         await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
                                          role="answer")
+    metrics.REPLIES.labels("answer").inc()
 
 
 async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, *,
               reply_to: int | None = None) -> None:
-    result = await qa.ask(repo, message.chat.id, question,
-                          user_id=message.from_user.id if message.from_user else None,
-                          reply_to_message_id=reply_to)
-    # Name the article when the user did not point at one and there is a choice.
-    show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
-    await send_answer(message, repo, result, show_title=show_title)
+    async with qa.order.turn(message.chat.id, message.message_id):
+        result = await qa.ask(repo, message.chat.id, question,
+                              user_id=message.from_user.id if message.from_user else None,
+                              reply_to_message_id=reply_to)
+        # Name the article when the user did not point at one and there is a choice.
+        show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
+        await send_answer(message, repo, result, show_title=show_title)
 
 
 SMALL_TALK_REPLIES = {

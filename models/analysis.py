@@ -119,6 +119,16 @@ class AnalyzedArticle:
     def has_vectors(self) -> bool:
         return self._vectors is not None
 
+    def set_vectors(self, vectors: np.ndarray, title_vector: np.ndarray | None) -> None:
+        """Vectors computed elsewhere (another worker of the pool, for the same article)."""
+        if vectors.shape[0] != len(self.sentences):
+            raise ValueError(f"{vectors.shape[0]} vectors for {len(self.sentences)} sentences")
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = np.asarray(vectors, dtype=np.float32)
+                self._title_vector = (None if title_vector is None
+                                      else np.asarray(title_vector, dtype=np.float32))
+
     def vectors_of(self, indices: Sequence[int]) -> np.ndarray:
         """Vectors of some sentences only (len(indices) x 384), each computed once.
 

@@ -11,6 +11,8 @@ the best span across those windows is the answer, its sentence the evidence.
 
 from __future__ import annotations
 
+import io
+
 import logging
 import threading
 import time
@@ -119,6 +121,35 @@ class EmbeddedEngine:
         doc = self.analyze(article)
         if embeds_whole(doc):  # a longer one: each question embeds the sentences it needs
             doc.vectors  # noqa: B018 - computing and caching is the point
+
+    def prepared_state(self, article: Article) -> bytes | None:
+        """The article's sentence vectors as bytes (None until computed), so that a pool of
+        workers computes them once per article (bot.distributed): float32 .npy, the headline's
+        vector as the last row when there is a headline."""
+        doc = self.analyze(article)
+        if not doc.has_vectors:
+            return None
+        rows = doc.vectors if doc.title_vector is None else np.vstack(
+            [doc.vectors, doc.title_vector[None, :]])
+        buffer = io.BytesIO()
+        np.save(buffer, np.asarray(rows, dtype=np.float32), allow_pickle=False)
+        return buffer.getvalue()
+
+    def load_prepared_state(self, article: Article, state: bytes) -> None:
+        """Use vectors another worker computed (`prepared_state`) instead of computing them."""
+        doc = self.analyze(article)
+        if doc.has_vectors:
+            return
+        rows = np.load(io.BytesIO(state), allow_pickle=False)
+        n = len(doc.sentences)
+        title = rows[n] if doc.title_sentence is not None and len(rows) > n else None
+        doc.set_vectors(rows[:n], title)
+
+    def has_prepared(self, article: Article) -> bool:
+        """The article's vectors are here already (analysed and embedded in this process)."""
+        with self._lock:
+            doc = self._cache.get((article.hash, article.title))
+        return doc is not None and doc.has_vectors
 
     def clear_cache(self) -> None:
         """Forget analysed articles (the benchmark uses it to time first summaries)."""

@@ -12,34 +12,36 @@ from typing import Any
 import numpy as np
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
+from redis.asyncio import Redis
 
 from bot.digest.clock import Clock, system_clock
 from bot.digest.redis_flood import build_flood_limiter
 from bot.digest.service import DigestOptions, DigestService
 from bot.errors import Busy
-from bot.services.nlp_executor import Lane, NlpExecutor
+from bot.services.nlp import ModelCalls
 from bot.storage.repo import Repo
-from models.base import Engine
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 BUSY_RETRIES = 120  # a digest waits for the NLP queue (up to ~2 minutes) rather than failing
 
 
-def build_digest_service(settings: Any, engine: Engine, executor: NlpExecutor, *,
-                         clock: Clock = system_clock) -> DigestService:
-    """The service with embeddings computed in the shared NLP executor, off the event loop."""
+def build_digest_service(settings: Any, models: ModelCalls, *,
+                         clock: Clock = system_clock, redis: Redis | None = None
+                         ) -> DigestService:
+    """The service with embeddings computed where the bot's model work runs (the shared NLP
+    executor, or the workers), off the event loop."""
 
     async def embed(texts: Sequence[str]) -> np.ndarray:
         for _ in range(BUSY_RETRIES):
             try:
-                return await executor.run(engine.embed, list(texts), lane=Lane.BACKGROUND)
+                return await models.embed(texts)
             except Busy:  # users' articles go first; the digest can wait a second
                 await asyncio.sleep(1.0)
         raise Busy()
 
     return DigestService(DigestOptions.from_settings(settings), embed, clock=clock,
-                         flood_limiter=build_flood_limiter(settings))
+                         flood_limiter=build_flood_limiter(settings, redis))
 
 
 class DigestResumeMiddleware(BaseMiddleware):

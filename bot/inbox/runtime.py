@@ -22,6 +22,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
 
+from bot import metrics
 from bot.inbox.journal import ReplyJournal
 from bot.inbox.store import InboxStore
 
@@ -104,6 +105,7 @@ class Inbox:
             return await handler(event, data)
         finally:
             answering_updates.reset(token)
+            metrics.UPDATES.labels("retry" if delivery.undelivered else "done").inc()
             await self._settle(update_id, delivery)
             self._running.discard(update_id)  # only now may the redelivery loop look at it
 

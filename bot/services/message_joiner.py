@@ -64,11 +64,11 @@ class MessageJoiner:
         """Expect an article from `key` within the window (a group mention, then a forward)."""
         self._armed[key] = time.monotonic()
 
-    def is_armed(self, key: Hashable) -> bool:
+    async def is_armed(self, key: Hashable) -> bool:
         armed = self._armed.get(key)
         return armed is not None and time.monotonic() - armed < self.window
 
-    def disarm(self, key: Hashable) -> bool:
+    async def disarm(self, key: Hashable) -> bool:
         """Forget an armed key; True if it was still armed (nobody used it)."""
         armed = self._armed.pop(key, None)
         return armed is not None and time.monotonic() - armed < self.window * 2
@@ -106,7 +106,7 @@ class MessageJoiner:
             self._on_the_way.pop(key, None)
         return bool(waiting)
 
-    def is_open(self, key: Hashable) -> bool:
+    async def is_open(self, key: Hashable) -> bool:
         """A buffer for `key` is collecting parts: the next message from them belongs to it."""
         now = time.monotonic()
         buffer = self._buffers.get(key)

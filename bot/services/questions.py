@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.errors import ArticleNotFound, NoArticleYet
 from bot.services.articles import ArticlesInProgress, as_article
+from bot.services.chat_order import ChatOrder
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
 from models.base import Answer
@@ -43,9 +44,10 @@ def clean_question(text: str) -> str:
 
 class QuestionService:
     def __init__(self, nlp: NlpService, in_progress: ArticlesInProgress | None = None, *,
-                 wait_for_article: float = 60.0) -> None:
+                 wait_for_article: float = 60.0, order: ChatOrder | None = None) -> None:
         self.nlp = nlp
         self.in_progress = in_progress or ArticlesInProgress()
+        self.order = order or ChatOrder()  # the chat's questions answered in the order asked
         self.wait_for_article = wait_for_article
 
     async def find_article(self, repo: Repo, chat_id: int, *,

@@ -93,7 +93,7 @@ async def test_joiner_returns_all_parts_to_the_first_caller_only() -> None:
     assert [p.message_id for p in results[0]] == [10, 11, 12]
     assert time.monotonic() - started >= 0.45  # quiet for a full window after the last part
     assert join_parts(results[0]) == "Первая часть.\nвторая третья"
-    assert not joiner.is_open(key)
+    assert not await joiner.is_open(key)
 
 
 def test_decode_accepts_utf8_utf16_cp1251_and_refuses_binary() -> None:

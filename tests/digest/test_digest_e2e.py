@@ -70,7 +70,7 @@ async def running_bot(tmp_path: Path, embedded_engine):
     clock = ManualClock(datetime.now(UTC))
     sessionmaker = create_sessionmaker(db)
     services = build_services(settings, embedded_engine, sessionmaker)
-    services["digest"] = build_digest_service(settings, embedded_engine, services["executor"],
+    services["digest"] = build_digest_service(settings, services["models"],
                                               clock=clock)
     bot = build_bot(settings, inbox=services["inbox"])
     dp = build_dispatcher(settings, engine=embedded_engine, sessionmaker=sessionmaker,
