@@ -19,44 +19,20 @@ TOKEN = "123:ABC"
 START_TIMEOUT = 90.0  # import + engine load; ~5-10 s on two busy cores
 
 
-class BotProcess:
-    """One `python -m bot run` process; its log is collected for assertions."""
+class LoggedProcess:
+    """A `python -m bot <command>` subprocess whose output is collected, line by line."""
 
-    def __init__(self, api: FakeBotAPI, db_path: Path, **env: str) -> None:
-        self.api = api
-        self.db_path = db_path
-        self.env = env
+    def __init__(self) -> None:
         self.proc: asyncio.subprocess.Process | None = None
         self.log: list[str] = []
         self._reader: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
-        env.update({
-            "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": self.api.base_url,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{self.db_path}",
-            "DATA_DIR": str(self.db_path.parent), "NLP_ENGINE": "embedded",
-            "FETCH_ALLOW_PRIVATE": "true", "ALBUM_WINDOW_SECONDS": "1.0",
-            "USER_RATE_LIMIT": "200", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
-            "WEBHOOK_URL": "",  # a developer's .env must not switch these runs to a webhook
-        })
-        env.update(self.env)
-        polls = self.api.get_updates_calls
-        webhooks = len(self.api.calls_for("setWebhook"))
+    async def _spawn(self, command: str, env: dict[str, str]) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+            sys.executable, "-m", "bot", command, cwd=ROOT, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         self._reader = asyncio.create_task(self._read())
-        deadline = time.monotonic() + START_TIMEOUT
-        while not (self.api.get_updates_calls > polls
-                   or len(self.api.calls_for("setWebhook")) > webhooks):
-            if self.proc.returncode is not None:
-                await asyncio.sleep(0.2)
-                raise RuntimeError(f"bot exited {self.proc.returncode}:\n{self.output}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"bot did not start:\n{self.output}")
-            await asyncio.sleep(0.1)
 
     async def _read(self) -> None:
         assert self.proc is not None and self.proc.stdout is not None
@@ -86,6 +62,41 @@ class BotProcess:
         if self._reader is not None:
             await asyncio.wait_for(self._reader, 5)
         return code
+
+
+class BotProcess(LoggedProcess):
+    """One `python -m bot run` process; its log is collected for assertions."""
+
+    def __init__(self, api: FakeBotAPI, db_path: Path, **env: str) -> None:
+        super().__init__()
+        self.api = api
+        self.db_path = db_path
+        self.env = env
+
+    async def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+        env.update({
+            "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": self.api.base_url,
+            "DATABASE_URL": f"sqlite+aiosqlite:///{self.db_path}",
+            "DATA_DIR": str(self.db_path.parent), "NLP_ENGINE": "embedded",
+            "FETCH_ALLOW_PRIVATE": "true", "ALBUM_WINDOW_SECONDS": "1.0",
+            "USER_RATE_LIMIT": "200", "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
+            "WEBHOOK_URL": "",  # a developer's .env must not switch these runs to a webhook
+        })
+        env.update(self.env)
+        polls = self.api.get_updates_calls
+        webhooks = len(self.api.calls_for("setWebhook"))
+        await self._spawn("run", env)
+        assert self.proc is not None
+        deadline = time.monotonic() + START_TIMEOUT
+        while not (self.api.get_updates_calls > polls
+                   or len(self.api.calls_for("setWebhook")) > webhooks):
+            if self.proc.returncode is not None:
+                await asyncio.sleep(0.2)
+                raise RuntimeError(f"bot exited {self.proc.returncode}:\n{self.output}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"bot did not start:\n{self.output}")
+            await asyncio.sleep(0.1)
 
 
 def free_port() -> int:

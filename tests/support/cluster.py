@@ -8,8 +8,6 @@ import asyncio
 import contextlib
 import itertools
 import os
-import signal
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -23,60 +21,30 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.support.bot_process import ROOT, BotProcess, free_port
+from tests.support.bot_process import BotProcess, LoggedProcess, free_port
 from tests.support.fake_bot_api import FakeBotAPI
 
 PG_ADMIN = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 REDIS_DB = 11  # the cluster's own Redis database, flushed before and after
 
 
-class WorkerProcess:
+class WorkerProcess(LoggedProcess):
     """One `python -m bot worker`; its log is kept, to see which task it took."""
 
     def __init__(self, env: dict[str, str], name: str) -> None:
+        super().__init__()
         self.env = env
         self.name = name
-        self.proc: asyncio.subprocess.Process | None = None
-        self.log: list[str] = []
-        self._reader: asyncio.Task[None] | None = None
 
     async def start(self, timeout: float = 120.0) -> None:
         env = {**os.environ, **self.env, "INSTANCE_ID": self.name, "PYTHONUNBUFFERED": "1"}
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-        self._reader = asyncio.create_task(self._read())
+        await self._spawn("worker", env)
+        assert self.proc is not None
         deadline = time.monotonic() + timeout
-        while "Listening started" not in self.output or self.output.count(
-                "Listening started") < 2:
+        while self.output.count("Listening started") < 2:  # both queues
             if self.proc.returncode is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"worker {self.name} did not start:\n{self.output[-3000:]}")
             await asyncio.sleep(0.1)
-
-    async def _read(self) -> None:
-        assert self.proc is not None and self.proc.stdout is not None
-        async for line in self.proc.stdout:
-            self.log.append(line.decode("utf-8", errors="replace"))
-
-    @property
-    def output(self) -> str:
-        return "".join(self.log)
-
-    async def kill(self) -> None:
-        await self._end(signal.SIGKILL)
-
-    async def stop(self) -> None:
-        await self._end(signal.SIGTERM)
-
-    async def _end(self, sig: int) -> None:
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        self.proc.send_signal(sig)
-        try:
-            await asyncio.wait_for(self.proc.wait(), 20)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
 
 
 class RoundRobin:
