@@ -90,8 +90,10 @@ class AnalyzedArticle:
         vectors: np.ndarray | None = None,
         title_vector: np.ndarray | None = None,
         timings: dict[str, float] | None = None,
+        toolkit: Any = None,
     ) -> None:
         self.article = article
+        self.toolkit = toolkit  # morphology and natasha's extractors, for the key facts
         self.title = title
         self.sentences = sentences
         self.entities = entities
@@ -348,6 +350,7 @@ def analyze(article: Article, toolkit: NlpToolkit) -> AnalyzedArticle:
         sentences=sentences,
         entities=entities,
         encoder=toolkit.e5,
+        toolkit=toolkit,
         title_sentence=title_sentence,
         timings=timings,
     )

@@ -1,14 +1,21 @@
 """The key names and figures of an article, for the "key facts" line under a summary.
 
 Names are slovnet entities merged by surname ("Али Асадов", "А.Асадов" and "Асадова" are one
-person), ranked by how often and how early they occur. Figures are numbers with the word that
-says what they count ("500 млн долларов", "21 процент"), taken from the most important sentences.
+person), ranked by how often and how early they occur; natasha's `NamesExtractor` splits a span
+that holds two people («Сергей Лебедев Путин»), and words pymorphy knows are not names (a
+region, «израильтянка», a patronymic) are left out. Figures come from the most important
+sentences: dates and sums of money whole, as natasha's `DatesExtractor` and `MoneyExtractor`
+find them («12 марта 2014», «125 млн евро»), other numbers with the word that says what they
+count, in the nominative («160 миллионов», not «160 миллионах»); law references («ч. 2 ст. 229.1
+УК») are not figures.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
+from typing import Any
 
 from models.analysis import AnalyzedArticle, Entity, Sentence
 
@@ -25,6 +32,13 @@ _UNIT_POS = {"NOUN", "PROPN"}
 _SURNAME_ENDING = re.compile(r"(?:ыми|ими|ого|его|ому|ему|ой|ей|ым|им|ом|ем|ую|ая|а|у|е|ы|и)$")
 MAX_NAMES = 6
 MAX_NUMBERS = 5
+# «ч. 2 ст. 229.1 УК РФ»: numbers of a law's parts and articles are references, not figures.
+_LAW_BEFORE = re.compile(r"(?:^|[\s(])(?:ст|ч|п|пп|статьи|статья|статьей|части|пункта)\.?\s*$",
+                         re.IGNORECASE)
+_LAW_AFTER = re.compile(r"^\s*(?:ст\b|УК\b|КоАП\b|ГК\b|НК\b|ТК\b|УПК\b|ГПК\b|АПК\b)")
+_YEAR_WORD = re.compile(r"(?<=\d)\s*(?:года|году|годом|год|г\.?)$")
+_SCALES = ((10**12, "трлн"), (10**9, "млрд"), (10**6, "млн"), (10**3, "тыс."))
+_CURRENCIES = {"RUB": "рубль", "USD": "доллар", "EUR": "евро"}
 
 
 def _entity_key(entity: Entity) -> str:
@@ -39,8 +53,9 @@ def _entity_key(entity: Entity) -> str:
 def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     """Named entities, most mentioned (then earliest) first; the longest form of each is shown."""
     groups: dict[str, list[Entity]] = defaultdict(list)
-    for entity in doc.entities:
-        groups[_entity_key(entity)].append(entity)
+    for mention in doc.entities:
+        for entity in _people_in(mention, doc.toolkit):
+            groups[_entity_key(entity)].append(entity)
     _merge_first_names(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
     names = []
@@ -48,6 +63,55 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
         best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
         names.append(_person_name(best, group) if best.type == "PER" else best.normal)
     return tuple(names)
+
+
+def _people_in(entity: Entity, toolkit: Any) -> list[Entity]:
+    """The person (or people) a PER mention names, without the words that are not names.
+
+    slovnet sometimes takes a neighbouring word into a name («Арканзас Уинтроп Рокфеллер»,
+    «Израильтянка Наама…») or two adjacent people as one («Сергей Анатольевич Лебедев Путин»).
+    A leading word pymorphy knows and never reads as a first name or surname is dropped, and so
+    is a patronymic (the key facts say «Сергей Лебедев»); natasha's NamesExtractor then finds
+    where one person ends and the next begins."""
+    if entity.type != "PER" or toolkit is None:
+        return [entity]
+    morph = toolkit.morph_vocab
+    words = entity.normal.split()
+    while len(words) > 1 and _not_a_name(words[0], morph):
+        words = words[1:]
+    if len(words) > 1:
+        words = [w for w in words if not _is_patronymic(w, morph)] or words[:1]
+    normal = " ".join(words)
+    if len(words) > 1:
+        matches = list(toolkit.extractors.names(normal))
+        if len(matches) > 1 and all(m.fact.last for m in matches):
+            return [replace(entity, normal=normal[m.start:m.stop].strip(" ,"))
+                    for m in matches]
+    return [replace(entity, normal=normal)]
+
+
+_NAME_TAGS = ("Name", "Surn", "Patr", "Init", "Abbr")
+
+
+def _not_a_name(word: str, morph: Any) -> bool:
+    """A place («Арканзас»), an adjective, or a word for a kind of person («израильтянка»,
+    «генерал»); not a common noun that is also a first name (Алмаз, Роза)."""
+    if "." in word or not word.isalpha():
+        return False
+    parses = morph.parse(word)
+    if not parses or not parses[0].is_known:
+        return False  # a foreign surname pymorphy has not seen: keep it
+    tags = " ".join(str(p.tag) for p in parses)
+    if any(tag in tags for tag in _NAME_TAGS):
+        return False
+    top = str(parses[0].tag)
+    return "Geox" in top or top.startswith(("ADJF", "PRTF")) or (
+        top.startswith("NOUN") and "anim" in top.split()[0].split(","))
+
+
+def _is_patronymic(word: str, morph: Any) -> bool:
+    parses = morph.parse(word)
+    return bool(parses) and parses[0].is_known and all("Patr" in str(p.tag) for p in parses)
 
 
 def _merge_first_names(groups: dict[str, list[Entity]]) -> None:
@@ -80,23 +144,144 @@ def _person_name(best: Entity, group: list[Entity]) -> str:
     form of the surname is the nominative one.
     """
     words = best.normal.split()
+    first = words[0].casefold() if words else ""
     surnames = [_INITIALS.sub("", e.normal).split()[-1] for e in group
-                if _INITIALS.sub("", e.normal).strip()]
+                if _INITIALS.sub("", e.normal).strip()
+                and _INITIALS.sub("", e.normal).split()[-1].casefold() != first]
     if len(words) < 2 or not surnames:
         return best.normal
     shortest = min(surnames, key=len)
     return " ".join(words[:-1] + [shortest])
 
 
-def _with_unit(sentence: Sentence, match: re.Match[str]) -> str:
-    """The number and, when a noun follows it at once, that noun ("165 документов")."""
+def _with_unit(sentence: Sentence, match: re.Match[str], morph: Any) -> str | None:
+    """The number and, when a noun follows it at once, that noun («165 документов»), the noun
+    in the form a number takes in the nominative («17 патентов», not «17 патентами»). None for
+    an ordinal reading («на 59 месте»)."""
     stop = sentence.start + match.end()
     following = [t for t in sentence.tokens if t.start >= stop][:2]
-    if following and following[0].pos in _UNIT_POS and following[0].start - stop <= 1:
-        stop = following[0].stop
-        if following[0].text.casefold() in {"млн", "млрд", "тыс", "трлн"} and len(following) > 1:
-            stop = following[1].stop
-    return sentence.text[match.start():stop - sentence.start].strip()
+    number = match.group(0)
+    if not (following and following[0].pos in _UNIT_POS and following[0].start - stop <= 1):
+        return number.strip()
+    unit = following[0].text
+    tail = ""
+    if unit.casefold() in {"млн", "млрд", "тыс", "трлн"} and len(following) > 1:
+        tail = sentence.text[following[0].stop - sentence.start:following[1].stop
+                             - sentence.start]
+        unit, tail = unit + tail, ""
+    elif morph is not None:
+        agreed = _agree(unit, number, morph)
+        if agreed is None:
+            return None
+        unit = agreed
+    return f"{number.strip()} {unit}".strip()
+
+
+def _agree(noun: str, number: str, morph: Any) -> str | None:
+    """`noun` as it follows `number` in the nominative: 1 год, 3 года, 5 лет, 7,5 года."""
+    parses = [p for p in morph.parse(noun) if p.pos == "NOUN"]
+    if not parses:
+        return noun
+    case = parses[0].feats.get("Case")
+    if case in ("Nom", "Gen", "Acc"):
+        return noun  # already how a number takes it
+    if case == "Loc" and parses[0].feats.get("Number") == "Sing":
+        return None  # «на 59 месте»: a place in a list, not 59 places
+    digits = re.sub(r"\D", "", number.split("–")[-1].split("-")[-1])
+    if not digits or "," in number or "." in number:
+        grams = {"Gen", "Sing"}
+    else:
+        n = int(digits)
+        if n % 10 == 1 and n % 100 != 11:
+            grams = {"Nom", "Sing"}
+        elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            grams = {"Gen", "Sing"}
+        else:
+            grams = {"Gen", "Plur"}
+    inflected = parses[0].inflect(grams)
+    return inflected.word if inflected is not None else noun
+
+
+def _date_figure(match: Any, text: str, morph: Any) -> str:
+    """A date whole: «12 марта 2014», «11 сентября», «март 2014», «2009 год»."""
+    fact = match.fact
+    written = _YEAR_WORD.sub("", text[match.start:match.stop].strip())
+    if fact.day:
+        return written
+    if fact.month:
+        words = written.split()
+        parses = morph.parse(words[0])
+        month = parses[0].inflect({"Nom"}) if parses else None
+        return " ".join([month.word if month is not None else words[0], *words[1:]])
+    return f"{fact.year} год"
+
+
+def _money_figure(match: Any, morph: Any) -> str | None:
+    """A sum of money as a reader writes it: «125 млн евро», «50 тыс. рублей», «21 рубль»."""
+    fact = match.fact
+    currency = _CURRENCIES.get(fact.currency or "")
+    if currency is None or not fact.amount:
+        return None
+    amount = float(fact.amount)
+    for size, word in _SCALES:
+        if amount >= size:
+            value = f"{amount / size:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+            plural = _agree_lemma(currency, 5, morph)
+            return f"{value} {word} {plural}"
+    count = int(amount) if amount == int(amount) else amount
+    return f"{str(count).replace('.', ',')} {_agree_lemma(currency, count, morph)}"
+
+
+def _agree_lemma(lemma: str, count: float, morph: Any) -> str:
+    agreed = _agree_nominative(lemma, count, morph)
+    return agreed or lemma
+
+
+def _agree_nominative(lemma: str, count: float, morph: Any) -> str | None:
+    parses = [p for p in morph.parse(lemma) if p.pos == "NOUN"]
+    if not parses:
+        return None
+    if count != int(count):
+        grams = {"Gen", "Sing"}
+    else:
+        n = int(count)
+        grams = ({"Nom", "Sing"} if n % 10 == 1 and n % 100 != 11 else
+                 {"Gen", "Sing"} if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else
+                 {"Gen", "Plur"})
+    inflected = parses[0].inflect(grams)
+    return inflected.word if inflected is not None else None
+
+
+def _law_reference(text: str, match: re.Match[str]) -> bool:
+    return bool(_LAW_BEFORE.search(text[:match.start()]) or _LAW_AFTER.match(text[match.end():]))
+
+
+def _figures_in(sentence: Sentence, toolkit: Any) -> list[str]:
+    """The sentence's figures in reading order: dates and money whole, then other numbers."""
+    text = sentence.text
+    found: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    morph = toolkit.morph_vocab if toolkit is not None else None
+    if toolkit is not None:
+        for match in toolkit.extractors.dates(text):
+            found.append((match.start, _date_figure(match, text, morph)))
+            taken.append((match.start, match.stop))
+        for match in toolkit.extractors.money(text):
+            if any(a < match.stop and match.start < b for a, b in taken):
+                continue
+            figure = _money_figure(match, morph)
+            if figure is not None:
+                found.append((match.start, figure))
+                taken.append((match.start, match.stop))
+    for match in _NUMBER.finditer(text):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        if _law_reference(text, match):
+            continue
+        figure = _with_unit(sentence, match, morph)
+        if figure:
+            found.append((match.start(), figure))
+    return [figure for _, figure in sorted(found)]
 
 
 def key_numbers(
@@ -105,10 +290,8 @@ def key_numbers(
     """Figures from the sentences in `order` (most important first), without repeats."""
     found: list[str] = []
     for index in order:
-        sentence = doc.sentences[index]
-        for match in _NUMBER.finditer(sentence.text):
-            figure = _with_unit(sentence, match)
-            if figure and figure not in found:
+        for figure in _figures_in(doc.sentences[index], doc.toolkit):
+            if figure not in found:
                 found.append(figure)
             if len(found) >= limit:
                 return tuple(found)

@@ -6,6 +6,7 @@ functions that need it, as natasha's own `Doc` steps take their components as ar
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -18,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _cache: dict[int, NlpToolkit] = {}
+
+
+@dataclass(frozen=True)
+class Extractors:
+    names: Any
+    dates: Any
+    money: Any
 
 
 @dataclass
@@ -36,6 +44,14 @@ class NlpToolkit:
     ner_tagger: Any
     e5: Any
     load_seconds: float = 0.0
+
+    @functools.cached_property
+    def extractors(self) -> Extractors:
+        """natasha's rule-based extractors (names, dates, money) on this toolkit's morphology."""
+        from natasha import DatesExtractor, MoneyExtractor, NamesExtractor
+
+        return Extractors(NamesExtractor(self.morph_vocab), DatesExtractor(self.morph_vocab),
+                          MoneyExtractor(self.morph_vocab))
 
     def tag(self, text: str) -> Any:
         """A natasha `Doc` of a short free-standing text (a question, a headline, a generated

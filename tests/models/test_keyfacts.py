@@ -52,3 +52,50 @@ def test_a_time_of_day_stays_whole_in_the_key_figures(embedded_engine) -> None:
     )
     numbers = embedded_engine.summarize(Article(text)).numbers
     assert "15:30" in numbers and "30" not in numbers and "15" not in numbers, numbers
+
+
+def test_dates_and_sums_of_money_are_shown_whole(embedded_engine) -> None:
+    """natasha's DatesExtractor and MoneyExtractor: «12 марта 2014», not «12 марта · 2014 года»."""
+    text = (
+        "Суд Вены 12 марта 2014 года освободил бизнесмена под залог в 125 миллионов евро. "
+        "Решение о его выдаче суд принял 21 февраля 2017 года, сообщили адвокаты. "
+        "В 2009 году его компания заработала 160 млн долларов, напомнили журналисты."
+    )
+    numbers = embedded_engine.summarize(Article(text)).numbers
+    assert "12 марта 2014" in numbers and "125 млн евро" in numbers, numbers
+    assert not any(n.endswith(("года", "году")) for n in numbers), numbers
+
+
+def test_law_references_are_not_figures_and_units_are_nominative(embedded_engine) -> None:
+    text = (
+        "Суд приговорил израильтянку к 7,5 годам колонии по ч. 2 ст. 229.1 УК РФ. "
+        "Изобретатель владеет 17 патентами и работает в лаборатории уже много лет. "
+        "Адвокаты подали апелляцию, сообщили в пресс-службе суда."
+    )
+    numbers = embedded_engine.summarize(Article(text)).numbers
+    assert "7,5 года" in numbers and "17 патентов" in numbers, numbers
+    assert not any("УК" in n or n.startswith(("2 ст", "229")) for n in numbers), numbers
+
+
+def test_a_patronymic_and_a_word_for_a_kind_of_person_are_not_names(embedded_engine) -> None:
+    text = (
+        "Умер режиссёр Эдуард Назаров, автор мультфильма «Жил-был пёс». "
+        "Эдуард Васильевич много лет преподавал на Высших курсах сценаристов и режиссёров. "
+        "Коллеги вспоминают, что Назаров был удивительно добрым человеком."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Эдуард Назаров" in names and not any("Васильевич" in n for n in names), names
+
+
+def test_two_people_read_as_one_name_are_two(embedded_engine) -> None:
+    """A lost line break leaves «…Сергей Анатольевич Лебедев Путин назначил…»; slovnet reads
+    one name, natasha's NamesExtractor finds two people."""
+    text = (
+        "Президент Владимир Путин внёс в Госдуму законопроект о Росгвардии. "
+        "Главнокомандующий войсками Нацгвардии Сергей Анатольевич Лебедев Путин назначил "
+        "своим представителем при рассмотрении законопроекта. "
+        "Лебедев будет отвечать на вопросы депутатов, сообщили в Кремле."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Сергей Лебедев" in names and "Владимир Путин" in names, names
+    assert not any("Лебедев Путин" in n for n in names), names
