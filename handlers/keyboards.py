@@ -29,6 +29,12 @@ class ForgetCb(CallbackData, prefix="forget"):
     confirm: bool
 
 
+class KindCb(CallbackData, prefix="kind"):
+    """The answer to «новость или вопрос?» about the message the prompt replies to."""
+
+    news: bool
+
+
 class SettingsCb(CallbackData, prefix="set"):
     """A /settings button: `key` names the setting (len, tz, ... the digest adds its own)."""
 
@@ -53,6 +59,13 @@ def summary_keyboard(article_id: int, length: Length) -> InlineKeyboardMarkup:
 
 def question_prompt() -> ForceReply:
     return ForceReply(force_reply=True, input_field_placeholder="Ваш вопрос о статье")
+
+
+def news_or_question_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text="Это новость", callback_data=KindCb(news=True).pack()),
+        InlineKeyboardButton(text="Это вопрос", callback_data=KindCb(news=False).pack()),
+    ]])
 
 
 def forget_keyboard() -> InlineKeyboardMarkup:

@@ -5,18 +5,23 @@ This router is included LAST: its private-chat text handler is the catch-all.
 
 from __future__ import annotations
 
+import contextlib
+
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
+from bot.services.articles import ArticleIntake, IncomingArticle
+from bot.services.message_kind import SmallTalk, could_be_either
 from bot.services.questions import QuestionResult, QuestionService
-from bot.storage.repo import Repo
+from bot.storage.repo import ChatSettings, Repo
+from handlers.article import take_article
 from handlers.buttons import on_stale_button
-from bot.services.message_kind import SmallTalk
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
-from handlers.keyboards import AskCb, question_prompt
+from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
 from handlers.render import esc, render_answer, split_message
 
 router = Router(name=__name__)
@@ -87,11 +92,39 @@ async def on_group_question(message: Message, bot: Bot, repo: Repo, qa: Question
 
 @router.message(F.chat.type == "private", flags=TYPING)
 async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -> None:
-    """The catch-all: short text in a private chat is a question about the current article."""
+    """The catch-all: short text in a private chat is a question about the current article;
+    a short statement that may as well be news gets two buttons instead of a guess."""
     text = message_text(message)
     if not text.strip():
         raise EmptyMessage()
+    if could_be_either(text) and await repo.articles.count(message.chat.id) > 0:
+        await message.reply("Это новость, которую пересказать, или вопрос о статье?",
+                            reply_markup=news_or_question_keyboard())
+        return
     await ask(message, repo, qa, text)
+
+
+@router.callback_query(KindCb.filter(), flags=TYPING)
+async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo: Repo,
+                              qa: QuestionService, intake: ArticleIntake,
+                              chat_settings: ChatSettings) -> None:
+    """The answer to the prompt above: the prompt replies to the user's message, so the
+    message to read or answer is the one it replies to."""
+    prompt = query.message
+    original = prompt.reply_to_message if isinstance(prompt, Message) else None
+    if not isinstance(prompt, Message) or original is None or not original.text:
+        await query.answer("Не вижу исходного сообщения: пришлите его ещё раз.",
+                           show_alert=True)
+        return
+    await query.answer()
+    with contextlib.suppress(TelegramBadRequest):  # pressed twice: the buttons are gone
+        await prompt.edit_reply_markup(reply_markup=None)
+    if callback_data.news:
+        incoming = IncomingArticle(text=original.text, source_kind="news",
+                                   message_ids=(original.message_id,))
+        await take_article(original, repo, intake, chat_settings, incoming)
+    else:
+        await ask(original, repo, qa, original.text)
 
 
 @router.callback_query(AskCb.filter())

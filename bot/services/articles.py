@@ -25,6 +25,7 @@ MIN_ARTICLE_CHARS = 200  # shorter plain text is a question or a remark, not an 
 # A forward, a file or a link is an article because of how it came, whatever its length: a short
 # channel post is news all the same. Below this it holds no sentence worth summarising.
 MIN_SENT_AS_ARTICLE_CHARS = 40
+MIN_NEWS_CHARS_CONFIRMED = 20  # a short statement the user told us is news
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -32,8 +33,9 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 @dataclass(frozen=True, slots=True)
 class IncomingArticle:
-    """What arrived: the text and where it came from (`source_kind`: text|forward|document|
-    link|channel_post); `message_ids` are the user's messages that carried it."""
+    """What arrived: the text and where it came from (`source_kind`: text|news|forward|
+    document|link|channel_post; news: a short text the user said is news); `message_ids` are
+    the user's messages that carried it."""
 
     text: str
     title: str = ""
@@ -123,6 +125,8 @@ class ArticleIntake:
         text = clean_text(incoming.text)
         minimum = self.min_chars if incoming.source_kind == "text" and not reads_as_news(
             text) else min(self.min_chars, MIN_SENT_AS_ARTICLE_CHARS)
+        if incoming.source_kind == "news":  # the user said it is news («Это новость»)
+            minimum = MIN_NEWS_CHARS_CONFIRMED
         if len(text) < minimum:
             raise ArticleTooShort(len(text))
         if len(text) > self.max_chars:

@@ -81,6 +81,19 @@ def reads_as_news(text: str) -> bool:
             and not looks_like_question(text) and small_talk(text) is None)
 
 
+MIN_STATEMENT_WORDS = 3
+
+
+def could_be_either(text: str) -> bool:
+    """A short statement («Путин подписал закон о Росгвардии»): no question mark, question word
+    or request, yet too short to read as a news item. It may be news to read or a question
+    about the article put in a few words: the bot asks which (two buttons) instead of guessing."""
+    found = words(text)
+    return (len(found) >= MIN_STATEMENT_WORDS and not reads_as_news(text)
+            and not looks_like_question(text) and small_talk(text) is None
+            and not mostly_latin(text))
+
+
 def mostly_latin(text: str) -> bool:
     """More Latin letters than Cyrillic ones: an English (or other Latin-script) text."""
     latin = sum(1 for c in text if "a" <= c.lower() <= "z")

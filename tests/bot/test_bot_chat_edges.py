@@ -126,3 +126,51 @@ async def test_after_a_restart_the_chats_current_articles_are_prepared(harness, 
     for task in list(nlp._background):
         await task
     assert engine.analyze(as_article(stored)).has_vectors
+
+
+async def _prompted(harness, chat: int, text: str) -> tuple[dict, dict]:
+    """Send `text`; returns (the user's message, the bot's prompt as a button press sees it:
+    Telegram puts the message the prompt replies to inside it)."""
+    update = U.private_text(text, chat_id=chat)
+    mark = harness.api.mark()
+    await harness.feed(update)
+    sent = harness.api.calls_for("sendMessage", since=mark)
+    assert len(sent) == 1 and "новость" in sent[0].params["text"], [c.params for c in sent]
+    buttons = {b["text"]: b["callback_data"]
+               for row in sent[0].params["reply_markup"]["inline_keyboard"] for b in row}
+    assert set(buttons) == {"Это новость", "Это вопрос"}
+    prompt = {**sent[0].result, "reply_to_message": update["message"]}
+    return buttons, prompt
+
+
+async def test_a_short_statement_gets_two_buttons_and_is_read_as_news(harness,
+                                                                      seed_text) -> None:
+    """«Путин подписал закон о Росгвардии»: no question form, too short to be sure it is news;
+    the user says which, and it is read as news."""
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(seed_text, chat_id=chat))
+    buttons, prompt = await _prompted(harness, chat, "Путин подписал закон о Росгвардии")
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(buttons["Это новость"], message=prompt))
+    summary = harness.api.sent_texts(chat, since=mark)
+    assert len(summary) == 1 and "Росгварди" in summary[0], summary
+    assert harness.api.calls_for("answerCallbackQuery", since=mark)  # no spinner left
+    assert harness.api.calls_for("editMessageReplyMarkup", since=mark)  # buttons taken away
+
+
+async def test_a_short_statement_is_answered_as_a_question_when_the_user_says_so(
+        harness, seed_text) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(seed_text, chat_id=chat))
+    buttons, prompt = await _prompted(harness, chat, "объём взаимной торговли двух стран")
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(buttons["Это вопрос"], message=prompt))
+    answer = harness.api.sent_texts(chat, since=mark)
+    assert len(answer) == 1 and "500 млн долларов" in answer[0], answer
+
+
+async def test_a_statement_with_no_article_in_the_chat_gets_no_buttons(harness) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.private_text("Путин подписал закон о Росгвардии", chat_id=chat))
+    sent = harness.api.calls_for("sendMessage")[-1]
+    assert "reply_markup" not in sent.params or not sent.params["reply_markup"]
