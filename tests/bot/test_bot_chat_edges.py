@@ -174,3 +174,34 @@ async def test_a_statement_with_no_article_in_the_chat_gets_no_buttons(harness) 
     await harness.feed(U.private_text("Путин подписал закон о Росгвардии", chat_id=chat))
     sent = harness.api.calls_for("sendMessage")[-1]
     assert "reply_markup" not in sent.params or not sent.params["reply_markup"]
+
+
+async def test_the_seeds_summary_says_what_was_signed(harness, seed_text) -> None:
+    """The outcome first: the documents signed, told in the article's last paragraph, are in
+    the short summary and stay in the medium one, instead of the protocol of the talks."""
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(seed_text, chat_id=chat))
+    summary = harness.api.calls_for("sendMessage")[-1]
+    assert "подписаны документы" in summary.params["text"]
+    longer = next(b["callback_data"] for row in summary.params["reply_markup"]["inline_keyboard"]
+                  for b in row if b["text"] == "Подробнее")
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(longer, message=summary.result))
+    medium = harness.api.calls_for("editMessageText", since=mark)[-1].params["text"]
+    assert "подписаны документы" in medium and "медицинского страхования" in medium
+
+
+async def test_a_wiki_link_in_a_summary_line_shows_its_words(harness) -> None:
+    text = ("Роскомнадзор заблокировал крупный файлообменник\n\nРоскомнадзор заблокировал "
+            "крупный файлообменник по решению суда, [https://rkn.gov.ru/news/rsoc/news123.htm "
+            "говорится] в сообщении ведомства. Файлообменник внесли в реестр запрещённых сайтов "
+            "в понедельник. Эксперты отмечают, что подобные решения принимаются всё чаще. В "
+            "прошлом году ведомство рассмотрело несколько тысяч обращений граждан и организаций. "
+            "Представители отрасли обещают обжаловать решение в суде в ближайшее время. Юристы "
+            "считают, что шансы на успех у компании невелики, но дело может занять несколько "
+            "месяцев. Пользователи сервиса пока не получили никаких объяснений от владельцев.")
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(text, chat_id=chat))
+    summary = harness.api.sent_texts(chat)[-1]
+    assert "по решению суда, говорится в сообщении ведомства" in summary, summary
+    assert "https://" not in summary and "[" not in summary
