@@ -67,6 +67,7 @@ class EmbeddedEngine:
         engine = cls(load_toolkit(threads=config.threads), config=config)
         if config.preload if with_reader is None else with_reader:
             engine.reader()
+            engine.toolkit.extractors  # noqa: B018  natasha's key-fact extractors, built now
         return engine
 
     def reader(self):
@@ -174,7 +175,7 @@ class EmbeddedEngine:
         if parsed.expect in RULE_KINDS:
             ruled = replace(answer_question(doc, question, self.toolkit, parsed), engine=self.name)
             if ruled.found:
-                return ruled  # else the reader tries (under the same floors)
+                return ruled  # else the reader tries, under the same retrieval floor
         return self.read_answer(doc, question, parsed)
 
     def read_answer(self, doc: AnalyzedArticle, question: str,
@@ -186,22 +187,14 @@ class EmbeddedEngine:
         ranked = rank_evidence(doc, question, self.toolkit, parsed)
         if not ranked:
             return Answer.none("the article has no sentences", engine=self.name)
-        from models.reader.loading import reader_margin
-
         reader = self.reader()
-        settings = self.reader_settings
         best, score = ranked[0]
-        if score >= settings.retrieval_floor:
-            return reader.answer(doc, question, ranked, engine=self.name)
-        if score >= settings.second_floor:
-            # a short question («Где их нашли?») near its sentence but under the floor: the
-            # reader's answer stands if the reader is sure of it (calibrated on SberQuAD dev)
-            answer = reader.answer(doc, question, ranked, engine=self.name)
-            if answer.found and reader_margin(answer.score) >= settings.second_margin:
-                return answer
-        # no sentence is near the question: it is about something else
-        return Answer.none(f"best sentence scores {score:.3f} < {settings.retrieval_floor}",
-                           sentence=doc.sentences[best].text, engine=self.name)
+        if score < self.reader_settings.retrieval_floor:
+            # no sentence is near the question: it is about something else
+            return Answer.none(f"best sentence scores {score:.3f} < "
+                               f"{self.reader_settings.retrieval_floor}",
+                               sentence=doc.sentences[best].text, engine=self.name)
+        return reader.answer(doc, question, ranked, engine=self.name)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """e5 "passage:" vectors, L2-normalised, one row per text."""

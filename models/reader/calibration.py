@@ -10,13 +10,6 @@ retrieval score of the best sentence each get a floor; the pair of floors that r
 wrong-article questions while turning away at most `MAX_REJECTED` of the answerable ones wins.
 (The reader alone is overconfident on a wrong article: it saw few windows without the answer in
 training, SberQuAD paragraphs being short.)
-
-A second chance below the retrieval floor (`choose_second_chance`): people ask short questions
-with pronouns («Где их нашли?», «Сколько лет президенту?»), whose best sentence is the right
-one yet scores under a floor set by SberQuAD's long questions. Between a lower floor and the
-floor, the reader reads, and its answer stands when the reader is sure of it (margin at least
-`second_margin`). The lowest such floor that costs at most `SECOND_CHANCE_COST` of the
-wrong-article rejection and keeps the most answerable questions is chosen.
 """
 
 from __future__ import annotations
@@ -32,7 +25,7 @@ import numpy as np
 
 from bot.evaluation.common import percentile, token_f1
 from models.base import Article
-from models.reader.loading import SETTINGS_FILE, ReaderSettings, reader_margin
+from models.reader.loading import SETTINGS_FILE, ReaderSettings
 from models.reader.training import read_rows
 
 logger = logging.getLogger(__name__)
@@ -43,9 +36,6 @@ MAX_REJECTED = 0.02  # answerable questions the threshold may turn away (the tar
 # questions than retrieval alone: it saw few windows without the answer in training, and on a
 # right article it sometimes scores "no answer" above a right span («Что подписали?» on the seed).
 MARGIN_GAIN = 0.02
-SECOND_CHANCE_COST = 0.01  # wrong-article rejection the second chance may give up
-SECOND_FLOORS = tuple(round(0.80 + 0.01 * i, 2) for i in range(9))  # 0.80 … 0.88
-SECOND_MARGINS = (6.0, 8.0, 10.0, 12.0)
 # (top_windows, answer_sentences): the windows around the best sentences with a span anywhere
 # in them, or one window for each of the n best sentences with the span inside one of those
 WINDOW_CHOICES = ((2, 0), (3, 0), (4, 0), (3, 3), (4, 4))
@@ -65,6 +55,12 @@ def _rounded(value: float) -> float:
     return round(value, 3) if math.isfinite(value) else -1e9
 
 
+def _margin(score: float) -> float:
+    """The reader's Answer.score is sigmoid(margin): invert it."""
+    score = min(max(score, 1e-12), 1 - 1e-12)
+    return math.log(score / (1 - score))
+
+
 def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) -> dict:
     """Each row's question asked of article `which[i]`: retrieval ranks its sentences once, the
     reader reads the windows around the best (no floor: every question is measured)."""
@@ -78,7 +74,7 @@ def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) ->
         ranked = rank_evidence(doc, row["question"], engine.toolkit)
         answer = reader.answer(doc, row["question"], ranked)
         seconds.append(time.perf_counter() - started)
-        margins.append(reader_margin(answer.score))
+        margins.append(_margin(answer.score))
         retrieval.append(ranked[0][1] if ranked else -1.0)
         f1s.append(token_f1(answer.text, [a["text"] for a in row["answers"]]))
     return {"margins": np.array(margins), "retrieval": np.array(retrieval), "f1": np.array(f1s),
@@ -111,46 +107,14 @@ def choose_floors(positives: dict, negatives: dict, max_rejected: float = MAX_RE
     return best if best[3] - alone[3] >= MARGIN_GAIN else alone
 
 
-def choose_second_chance(positives: dict, negatives: dict, retrieval_floor: float,
-                         margin_floor: float, caught: float) -> tuple[float, float, float, float]:
-    """(second floor, second margin, answerable rejected, wrong-article rejected) with the
-    second chance; the second floor equals `retrieval_floor` when none is worth it."""
-
-    def accepted(run: dict, floor: float, margin: float) -> np.ndarray:
-        first = (run["retrieval"] >= retrieval_floor) & (run["margins"] > margin_floor)
-        second = (run["retrieval"] >= floor) & (run["margins"] >= margin)
-        return first | second
-
-    best = (retrieval_floor, math.inf, float(1 - accepted(positives, retrieval_floor,
-                                                          math.inf).mean()), caught)
-    for floor in SECOND_FLOORS:
-        if floor >= retrieval_floor:
-            continue
-        for margin in SECOND_MARGINS:
-            lost = float(1 - accepted(positives, floor, margin).mean())
-            rejected = float(1 - accepted(negatives, floor, margin).mean())
-            if rejected < caught - SECOND_CHANCE_COST:
-                continue
-            if (lost, floor) < (best[2], best[0]):
-                best = (floor, margin, lost, rejected)
-    return best
-
-
 def _decide(report: dict, settings: ReaderSettings, positives: dict, negatives: dict,
             out_dir: Path) -> dict:
     """Choose the floors, add them and their effect to `report`, write reader.json and
     calibration.json."""
     margin_floor, retrieval_floor, lost, caught = choose_floors(positives, negatives)
-    second_floor, second_margin, lost, caught = choose_second_chance(
-        positives, negatives, _rounded(retrieval_floor), margin_floor, caught)
     settings = replace(settings, null_threshold=_rounded(margin_floor),
-                       retrieval_floor=_rounded(retrieval_floor),
-                       second_floor=_rounded(second_floor),
-                       second_margin=second_margin if math.isfinite(second_margin) else 1e9)
-    answered = (((positives["margins"] > margin_floor)
-                 & (positives["retrieval"] >= settings.retrieval_floor))
-                | ((positives["retrieval"] >= settings.second_floor)
-                   & (positives["margins"] >= settings.second_margin)))
+                       retrieval_floor=_rounded(retrieval_floor))
+    answered = (positives["margins"] > margin_floor) & (positives["retrieval"] >= retrieval_floor)
     report.update({"chosen": asdict(settings), "answerable_rejected": lost,
                    "wrong_article_rejected": caught,
                    "f1_with_floors": float((positives["f1"] * answered).mean())})

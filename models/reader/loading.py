@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +42,6 @@ class ReaderSettings:
     answer_sentences: int = 0  # 0: spans anywhere in the windows; n: in the n best sentences
     null_threshold: float = 0.0  # the reader's margin must exceed this
     retrieval_floor: float = -1e9  # the best sentence's retrieval score must reach this
-    # ...or this lower one, when the reader's margin reaches `second_margin` (see calibration)
-    second_floor: float = 1e9
-    second_margin: float = 1e9
 
     @classmethod
     def read(cls, folder: Path) -> ReaderSettings:
@@ -55,13 +51,6 @@ class ReaderSettings:
         values = json.loads(path.read_text(encoding="utf-8"))
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
         return cls(**known)
-
-
-def reader_margin(score: float) -> float:
-    """The reader's `Answer.score` is sigmoid(best span score minus the no-answer score): the
-    margin back from it."""
-    score = min(max(score, 1e-12), 1 - 1e-12)
-    return math.log(score / (1 - score))
 
 
 def reader_config(header: E5Header, vocab_size: int):

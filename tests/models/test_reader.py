@@ -157,35 +157,3 @@ def test_reader_work_is_counted_for_the_benchmark(embedded_engine, seed_text: st
     embedded_engine.answer(Article(seed_text), "Что подписали?")
     stats = embedded_engine.stats()
     assert stats["reader_calls"] > before and stats["reader_model_seconds"] > 0
-
-
-@pytest.mark.parametrize("article_id,question,expected", [
-    ("train/37666_text", "Сколько женщин нашли?", "три"),
-    ("train/37666_text", "Где их нашли?", "дом"),
-])
-def test_short_natural_questions_get_a_second_chance_below_the_floor(
-        embedded_engine, wikinews, article_id: str, question: str, expected: str) -> None:
-    """Short questions with pronouns score their (right) sentence under the retrieval floor
-    set by SberQuAD's long questions; the reader's sure answer stands (reader.json: second
-    floor and margin, chosen on SberQuAD dev by `models calibrate-reader`)."""
-    answer = embedded_engine.answer(wikinews[article_id], question)
-    assert expected in answer.text.lower(), (question, answer.text, answer.reason)
-
-
-def test_the_second_chance_is_chosen_on_the_saved_dev_figures(tmp_path) -> None:
-    """Re-choosing from calibration.json's per-question SberQuAD dev figures gives the shipped
-    settings: a second floor under the first that keeps wrong-article rejection within a point."""
-    from models.reader.calibration import SECOND_CHANCE_COST, rechoose
-    from models.reader.loading import WEIGHTS_DIR, ReaderSettings
-
-    shipped = ReaderSettings.read(WEIGHTS_DIR)
-    (tmp_path / "calibration.json").write_text(
-        (WEIGHTS_DIR / "calibration.json").read_text(encoding="utf-8"), encoding="utf-8")
-    report = rechoose(tmp_path)
-    assert ReaderSettings.read(tmp_path) == shipped
-    assert shipped.second_floor < shipped.retrieval_floor
-    negatives = report["per_question"]["wrong_article"]
-    retrieval = np.array(negatives["retrieval"])
-    alone = float((retrieval < shipped.retrieval_floor).mean())
-    assert report["wrong_article_rejected"] >= alone - SECOND_CHANCE_COST - 1e-9
-    assert report["answerable_rejected"] <= 0.02
