@@ -34,6 +34,7 @@ from bot.services.chat_order import ChatOrder
 from bot.services.message_joiner import (
     CUT_PIECE_CHARS,
     FOLLOWER_WAIT,
+    MAX_MESSAGE_CHARS,
     SHORT_WINDOW,
     MessageJoiner,
     Part,
@@ -185,7 +186,8 @@ class RedisMessageJoiner(MessageJoiner):
             last, length = await self.redis.hmget(meta, "last", "len")
             if last is None:
                 return
-            cut = int(length or 0) >= CUT_PIECE_CHARS or await self._still_coming(key)
+            cut = (CUT_PIECE_CHARS <= int(length or 0) <= MAX_MESSAGE_CHARS
+                   or await self._still_coming(key))
             wait = self.window if cut else min(self.window, SHORT_WINDOW)
             left = int(last) / 1000 + wait - time.time()
             if left <= 0:

@@ -48,8 +48,15 @@ class _Buffer:
 # How long a piece that joined another's batch waits for that batch to be answered.
 FOLLOWER_WAIT = 300.0
 # A piece this long may have been cut by the client (at 4,096 characters): wait for the rest.
+# A longer one was not cut by a client (a message holds at most 4,096): nothing follows it.
 CUT_PIECE_CHARS = 3_000
+MAX_MESSAGE_CHARS = 4_096
 SHORT_WINDOW = 0.25  # seconds to wait after a piece that was not cut
+
+
+def may_be_cut(text: str) -> bool:
+    """A piece near the size at which Telegram clients cut a long paste."""
+    return CUT_PIECE_CHARS <= len(text) <= MAX_MESSAGE_CHARS
 
 
 class MessageJoiner:
@@ -122,7 +129,7 @@ class MessageJoiner:
         size announces more; after any other piece a short pause is enough to collect posts
         forwarded together (they arrive within milliseconds) and a single message is answered
         at once instead of after the full window."""
-        if len(buffer.parts[-1].text) >= CUT_PIECE_CHARS or self._still_coming(key):
+        if may_be_cut(buffer.parts[-1].text) or self._still_coming(key):
             return self.window
         return min(self.window, SHORT_WINDOW)
 

@@ -205,3 +205,15 @@ async def test_a_tail_that_reaches_the_joiner_before_its_head_still_waits_for_it
 
     tail, head = await asyncio.gather(joiner.add(key, Part("Конец статьи.", 2)), head_late())
     assert head is None and tail is not None and [p.message_id for p in tail] == [1, 2]
+
+
+async def test_a_piece_longer_than_a_message_holds_is_not_waited_after() -> None:
+    """Clients cut a paste at 4,096 characters: a 3,500-character piece may have a tail on its
+    way, a 6,000-character text (a file, a long post) cannot, and is answered at once."""
+    joiner = MessageJoiner(window=1.0)
+    started = time.monotonic()
+    assert await joiner.add(("c", 1, "text"), Part("а" * 6000, 1)) is not None
+    assert time.monotonic() - started < 0.5
+    started = time.monotonic()
+    assert await joiner.add(("c", 2, "text"), Part("а" * 3500, 2)) is not None
+    assert time.monotonic() - started >= 1.0
