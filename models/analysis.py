@@ -94,6 +94,7 @@ class AnalyzedArticle:
     ) -> None:
         self.article = article
         self.toolkit = toolkit  # morphology and natasha's extractors, for the key facts
+        self.figures: dict[int, list[str]] = {}  # a sentence's key figures (models.keyfacts)
         self.title = title
         self.sentences = sentences
         self.entities = entities

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from models.analysis import AnalyzedArticle, Entity, Sentence
+from models.lexicon import MONTH_LEMMAS
 
 _INITIALS = re.compile(r"^(?:[А-ЯЁA-Z]\.\s*)+")
 _NUMBER = re.compile(
@@ -39,6 +40,9 @@ _LAW_AFTER = re.compile(r"^\s*(?:ст\b|УК\b|КоАП\b|ГК\b|НК\b|ТК\b|�
 _YEAR_WORD = re.compile(r"(?<=\d)\s*(?:года|году|годом|год|г\.?)$")
 _SCALES = ((10**12, "трлн"), (10**9, "млрд"), (10**6, "млн"), (10**3, "тыс."))
 _CURRENCIES = {"RUB": "рубль", "USD": "доллар", "EUR": "евро"}
+_DATE_WORDS = MONTH_LEMMAS | {"год"}
+_MONEY_WORDS = frozenset({"рубль", "доллар", "евро", "руб"})
+_MONEY_SIGNS = re.compile(r"[$€₽]|\b(?:USD|EUR|RUB)\b")
 
 
 def _entity_key(entity: Entity) -> str:
@@ -262,10 +266,17 @@ def _figures_in(sentence: Sentence, toolkit: Any) -> list[str]:
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     morph = toolkit.morph_vocab if toolkit is not None else None
-    if toolkit is not None:
+    if not any(c.isdigit() for c in text):
+        return []  # a figure has digits
+    # natasha's extractors cost 2-3 ms a sentence: each runs only where its words are
+    lemmas = sentence.lemmas
+    dates = toolkit is not None and bool(lemmas & _DATE_WORDS)
+    money = toolkit is not None and bool(lemmas & _MONEY_WORDS or _MONEY_SIGNS.search(text))
+    if dates:
         for match in toolkit.extractors.dates(text):
             found.append((match.start, _date_figure(match, text, morph)))
             taken.append((match.start, match.stop))
+    if money:
         for match in toolkit.extractors.money(text):
             if any(a < match.stop and match.start < b for a, b in taken):
                 continue
@@ -290,7 +301,9 @@ def key_numbers(
     """Figures from the sentences in `order` (most important first), without repeats."""
     found: list[str] = []
     for index in order:
-        for figure in _figures_in(doc.sentences[index], doc.toolkit):
+        if index not in doc.figures:  # every length of the summary asks again
+            doc.figures[index] = _figures_in(doc.sentences[index], doc.toolkit)
+        for figure in doc.figures[index]:
             if figure not in found:
                 found.append(figure)
             if len(found) >= limit:
