@@ -173,9 +173,7 @@ class EmbeddedEngine:
         doc = self.analyze(article)
         parsed = parse_question(question, self.toolkit)
         if parsed.expect in RULE_KINDS:
-            ruled = replace(answer_question(doc, question, self.toolkit, parsed), engine=self.name)
-            if ruled.found:
-                return ruled  # else the reader tries, under the same retrieval floor
+            return replace(answer_question(doc, question, self.toolkit, parsed), engine=self.name)
         return self.read_answer(doc, question, parsed)
 
     def read_answer(self, doc: AnalyzedArticle, question: str,
