@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import time
+from hashlib import sha256
 from typing import Any
 
 from redis.asyncio import Redis
@@ -33,8 +34,6 @@ PREPARED_SECONDS = 24 * 3600  # as long as a chat's current article is likely to
 
 
 def prepared_key(engine: str, article: Article) -> str:
-    from hashlib import sha256
-
     title = sha256(article.title.encode("utf-8")).hexdigest()[:8]
     return f"newsbot:prepared:{engine}:{article.hash}:{title}"
 
