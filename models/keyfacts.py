@@ -63,10 +63,29 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     _merge_first_names(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
     names = []
+    morph = doc.toolkit.morph_vocab if doc.toolkit is not None else None
     for group in ranked[:limit]:
         best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
-        names.append(_person_name(best, group) if best.type == "PER" else best.normal)
+        if best.type == "PER":
+            names.append(_person_name(best, group))
+        else:
+            names.append(_nominative_word(best.normal, morph))
     return tuple(names)
+
+
+def _nominative_word(name: str, morph: Any) -> str:
+    """A one-word place or organisation natasha left in its case («в Нидерландах») put in the
+    nominative («Нидерланды»); a word that has a nominative reading stays as written."""
+    if morph is None or " " in name or not name.isalpha():
+        return name
+    parses = [p for p in morph.parse(name) if p.pos in ("NOUN", "PROPN")]
+    if not parses or any(p.feats.get("Case") == "Nom" for p in parses):
+        return name
+    nominative = parses[0].inflect({"Nom"})
+    if nominative is None:
+        return name
+    word = nominative.word if "ё" in name.lower() else nominative.word.replace("ё", "е")
+    return word[:1].upper() + word[1:] if name[:1].isupper() else word
 
 
 def _people_in(entity: Entity, toolkit: Any) -> list[Entity]:

@@ -99,3 +99,14 @@ def test_two_people_read_as_one_name_are_two(embedded_engine) -> None:
     names = embedded_engine.summarize(Article(text)).names
     assert "Сергей Лебедев" in names and "Владимир Путин" in names, names
     assert not any("Лебедев Путин" in n for n in names), names
+
+
+def test_a_place_natasha_left_in_its_case_is_shown_in_the_nominative(embedded_engine) -> None:
+    text = (
+        "Хакер Дмитрий Смилянец был арестован в Нидерландах в 2012 году. Власти в Нидерландах "
+        "выдали его США. Представители Соединенных Штатов обвиняют его во взломе. "
+        "Суд в Ньюарке рассмотрит дело, сообщили в Нью-Джерси."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Нидерланды" in names and "Нидерландах" not in names, names
+    assert "США" in names  # a word with a nominative reading stays as written
