@@ -82,3 +82,37 @@ async def test_another_instance_waits_for_the_lease(sessionmaker) -> None:
     assert await other.claim_due(set()) == []  # bot-a holds them
     expired = InboxStore(sessionmaker, "bot-b", lease=0)
     assert [p["update_id"] for p in await expired.claim_due(set())] == [20, 21]
+
+
+async def test_webhook_answers_500_when_the_update_cannot_be_stored(tmp_path: Path) -> None:
+    """A database that is down (nothing listens on its port): the webhook answers 500, so
+    Telegram keeps the update and sends it again; with the database up, 200 and the row is
+    there before the answer."""
+    from aiogram import Bot
+    from aiohttp import web
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.inbox.hooks import InboxRequestHandler
+    from tests.support.bot_process import free_port
+
+    down = create_db_engine(f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/test",
+                            pool_timeout=2)
+    up = create_db_engine(f"sqlite+aiosqlite:///{tmp_path / 'hook.sqlite3'}")
+    await create_schema(up)
+    bot = Bot("123:ABC")
+    try:
+        for engine, status in ((down, 500), (up, 200)):
+            store = InboxStore(create_sessionmaker(engine), "hook")
+            app = web.Application()
+            InboxRequestHandler(dispatcher=Dispatcher(), bot=bot, inbox=Inbox(store)).register(
+                app, path="/hook")
+            async with TestClient(TestServer(app)) as client:
+                update = U.with_id(U.command("/help", chat_id=4242))
+                response = await client.post("/hook", json=update)
+                assert response.status == status
+            if status == 200:
+                assert sum((await store.counts()).values()) == 1  # stored before the 200
+    finally:
+        await bot.session.close()
+        await down.dispose()
+        await up.dispose()
