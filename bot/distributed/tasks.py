@@ -1,8 +1,9 @@
 """The model tasks on the queue, the brokers that carry them, and how results come back.
 
-Two Redis streams: questions (tens of milliseconds each) and articles (summaries, preparing for
-questions, digest embeddings; up to seconds). A worker reads both with separate capacity, so a
-question never waits behind a stream of summaries. A message is acknowledged only when its
+Three Redis streams: questions (tens of milliseconds each), articles (summaries; up to
+seconds) and background work (preparing for questions that may come, digest embeddings). A
+worker reads each with its own capacity, so a question never waits behind a stream of
+summaries, and a guess never holds up a summary. A message is acknowledged only when its
 result is saved (taskiq's default `WHEN_SAVED`): a worker killed mid-task leaves it pending, and
 another worker claims it after `TASK_REDELIVER_SECONDS`.
 
@@ -31,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 QUESTIONS = "newsbot:questions"
 ARTICLES = "newsbot:articles"
+BACKGROUND = "newsbot:background"
 RESULT_SECONDS = 600  # results are read at once; kept a little for a late reader
 NOTICE_SECONDS = 120
 
@@ -125,19 +127,22 @@ class NotifyWhenSaved(TaskiqMiddleware):
 
 @dataclass
 class Brokers:
-    """The two queues; both sides build them the same way and find tasks by name."""
+    """The three queues; both sides build them the same way and find tasks by name."""
 
     questions: ReclaimingStreamBroker
     articles: ReclaimingStreamBroker
+    background: ReclaimingStreamBroker
     redis: Redis
     url: str
 
     def for_task(self, name: str) -> ReclaimingStreamBroker:
-        return self.questions if name == "answer" else self.articles
+        if name == "answer":
+            return self.questions
+        return self.articles if name == "summarize" else self.background
 
     @property
-    def all(self) -> tuple[ReclaimingStreamBroker, ReclaimingStreamBroker]:
-        return self.questions, self.articles
+    def all(self) -> tuple[ReclaimingStreamBroker, ...]:
+        return self.questions, self.articles, self.background
 
     async def startup(self) -> None:
         for broker in self.all:
@@ -154,7 +159,7 @@ def build_brokers(redis_url: str, *, redeliver_seconds: float = 30.0,
     """Brokers for both queues with the tasks registered; `consumer_name` names a worker."""
     redis = Redis.from_url(redis_url)
     made = []
-    for queue in (QUESTIONS, ARTICLES):
+    for queue in (QUESTIONS, ARTICLES, BACKGROUND):
         broker = ReclaimingStreamBroker(
             redis_url, queue_name=queue, consumer_group_name="newsbot-workers",
             consumer_name=f"{consumer_name}:{queue}" if consumer_name else None,
@@ -165,7 +170,7 @@ def build_brokers(redis_url: str, *, redeliver_seconds: float = 30.0,
         for name, fn in TASKS.items():
             broker.register_task(fn, task_name=f"newsbot.{name}")
         made.append(broker)
-    return Brokers(made[0], made[1], redis, redis_url)
+    return Brokers(made[0], made[1], made[2], redis, redis_url)
 
 
 # --- the tasks (run in `python -m bot worker`; `context.state.pool` is its WorkerPool) ---

@@ -142,10 +142,12 @@ async def run_worker(settings: Settings) -> None:
     logger.info("worker %s ready in %.1fs (engine %s)", name, time.perf_counter() - started,
                 getattr(engine, "name", "?"))
     receivers = [
-        # Questions are short: take several at once; articles: about one per thread.
+        # Questions are short: take several at once; articles: about one per thread; guesses
+        # one at a time (they run only when no user waits, in the executor's background lane).
         asyncio.create_task(run_receiver_task(brokers.questions, max_async_tasks=16)),
         asyncio.create_task(run_receiver_task(brokers.articles,
                                               max_async_tasks=settings.worker_concurrency)),
+        asyncio.create_task(run_receiver_task(brokers.background, max_async_tasks=1)),
     ]
     await _until_stopped(receivers)
     await _close(brokers, redis, executor)

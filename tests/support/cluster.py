@@ -41,7 +41,7 @@ class WorkerProcess(LoggedProcess):
         await self._spawn("worker", env)
         assert self.proc is not None
         deadline = time.monotonic() + timeout
-        while self.output.count("Listening started") < 2:  # both queues
+        while self.output.count("Listening started") < 3:  # every queue
             if self.proc.returncode is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"worker {self.name} did not start:\n{self.output[-3000:]}")
             await asyncio.sleep(0.1)
