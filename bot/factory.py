@@ -165,8 +165,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     ))
     # Inner middlewares run only when a handler matched: group chatter the bot ignores
     # neither counts towards the rate limit nor gets a "too many messages" reply.
-    rate_limit = RateLimitMiddleware(settings.user_rate_limit, settings.user_rate_window_seconds,
-                                     tell_to_wait=tell_to_wait, counter=services["rate_window"])
+    rate_limit = RateLimitMiddleware(services["rate_window"], tell_to_wait=tell_to_wait)
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
     dp.message.middleware(rate_limit)

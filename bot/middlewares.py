@@ -181,18 +181,15 @@ class RateLimitMiddleware(BaseMiddleware):
     flood of our own). The counts live in `counter` (this process, or Redis for several).
     """
 
-    def __init__(self, limit: int, window: float = 60.0, *, max_held: int = 10,
-                 tell_to_wait: Callable[[float], str] | None = None,
-                 counter: RateWindow | Any = None) -> None:
-        self.limit = limit
-        self.window = window
+    def __init__(self, counter: RateWindow | Any, *, max_held: int = 10,
+                 tell_to_wait: Callable[[float], str] | None = None) -> None:
+        self.counter = counter  # `RateWindow`, or `RedisRateWindow` for several instances
         self.max_held = max_held
         self.tell_to_wait = tell_to_wait
-        self.counter = counter if counter is not None else RateWindow(limit, window)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user = data.get("event_from_user")
-        if user is None or self.limit <= 0:
+        if user is None or self.counter.limit <= 0:
             return await handler(event, data)
         wait = await self.counter.take(user.id)
         if wait > 0:

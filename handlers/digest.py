@@ -200,7 +200,8 @@ async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, rep
 async def start_digest_scheduler(bot: Bot, dispatcher: Dispatcher,
                                  sessionmaker: async_sessionmaker,
                                  digest: DigestService) -> None:
-    scheduler = DigestScheduler(sessionmaker, digest, DigestSender(bot), clock=digest.clock,
+    scheduler = DigestScheduler(sessionmaker, digest, DigestSender(bot, digest.flood_limiter),
+                                clock=digest.clock,
                                 interval=float(dispatcher.get("digest_tick_seconds", 30.0)))
     dispatcher["digest_scheduler"] = scheduler
     scheduler.start()

@@ -57,8 +57,15 @@ def _entity_key(entity: Entity) -> str:
 def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     """Named entities, most mentioned (then earliest) first; the longest form of each is shown."""
     groups: dict[str, list[Entity]] = defaultdict(list)
+    people: dict[str, list[str]] = {}  # a person is mentioned alike many times: read once
     for mention in doc.entities:
-        for entity in _people_in(mention, doc.toolkit):
+        if mention.type == "PER" and doc.toolkit is not None:
+            if mention.normal not in people:
+                people[mention.normal] = _people_in(mention.normal, doc.toolkit)
+            found = [replace(mention, normal=name) for name in people[mention.normal]]
+        else:
+            found = [mention]
+        for entity in found:
             groups[_entity_key(entity)].append(entity)
     _merge_first_names(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
@@ -88,18 +95,17 @@ def _nominative_word(name: str, morph: Any) -> str:
     return word[:1].upper() + word[1:] if name[:1].isupper() else word
 
 
-def _people_in(entity: Entity, toolkit: Any) -> list[Entity]:
-    """The person (or people) a PER mention names, without the words that are not names.
+def _people_in(normal: str, toolkit: Any) -> list[str]:
+    """The person (or people) a PER mention's normal form names, without the words that are
+    not names.
 
     slovnet sometimes takes a neighbouring word into a name («Арканзас Уинтроп Рокфеллер»,
     «Израильтянка Наама…») or two adjacent people as one («Сергей Анатольевич Лебедев Путин»).
     A leading word pymorphy knows and never reads as a first name or surname is dropped, and so
     is a patronymic (the key facts say «Сергей Лебедев»); natasha's NamesExtractor then finds
     where one person ends and the next begins."""
-    if entity.type != "PER" or toolkit is None:
-        return [entity]
     morph = toolkit.morph_vocab
-    words = entity.normal.split()
+    words = normal.split()
     while len(words) > 1 and _not_a_name(words[0], morph):
         words = words[1:]
     if len(words) > 1:
@@ -108,9 +114,8 @@ def _people_in(entity: Entity, toolkit: Any) -> list[Entity]:
     if len(words) > 1:
         matches = list(toolkit.extractors.names(normal))
         if len(matches) > 1 and all(m.fact.last for m in matches):
-            return [replace(entity, normal=normal[m.start:m.stop].strip(" ,"))
-                    for m in matches]
-    return [replace(entity, normal=normal)]
+            return [normal[m.start:m.stop].strip(" ,") for m in matches]
+    return [normal]
 
 
 _NAME_TAGS = ("Name", "Surn", "Patr", "Init", "Abbr")
@@ -183,25 +188,23 @@ def _with_unit(sentence: Sentence, match: re.Match[str], morph: Any) -> str | No
     an ordinal reading («на 59 месте»)."""
     stop = sentence.start + match.end()
     following = [t for t in sentence.tokens if t.start >= stop][:2]
-    number = match.group(0)
+    number = match.group(0).strip()
     if not (following and following[0].pos in _UNIT_POS and following[0].start - stop <= 1):
-        return number.strip()
+        return number
     unit = following[0].text
-    tail = ""
     if unit.casefold() in {"млн", "млрд", "тыс", "трлн"} and len(following) > 1:
-        tail = sentence.text[following[0].stop - sentence.start:following[1].stop
-                             - sentence.start]
-        unit, tail = unit + tail, ""
+        unit = sentence.text[following[0].start - sentence.start:following[1].stop
+                             - sentence.start]  # «500 млн долларов»
     elif morph is not None:
         agreed = _agree(unit, number, morph)
         if agreed is None:
             return None
         unit = agreed
-    return f"{number.strip()} {unit}".strip()
+    return f"{number} {unit}"
 
 
 def _agree(noun: str, number: str, morph: Any) -> str | None:
-    """`noun` as it follows `number` in the nominative: 1 год, 3 года, 5 лет, 7,5 года."""
+    """`noun` as it follows `number` in the nominative; None for an ordinal reading."""
     parses = [p for p in morph.parse(noun) if p.pos == "NOUN"]
     if not parses:
         return noun
@@ -211,18 +214,28 @@ def _agree(noun: str, number: str, morph: Any) -> str | None:
     if case == "Loc" and parses[0].feats.get("Number") == "Sing":
         return None  # «на 59 месте»: a place in a list, not 59 places
     digits = re.sub(r"\D", "", number.split("–")[-1].split("-")[-1])
-    if not digits or "," in number or "." in number:
+    whole = digits and "," not in number and "." not in number
+    return _form_after(parses[0], int(digits) if whole else 0.5) or noun
+
+
+def _form_after(parse: Any, count: float) -> str | None:
+    """The word of `parse` in the form a number puts it in, in the nominative: 1 год, 3 года,
+    5 лет, 7,5 года (natasha's MorphForm takes Universal Dependencies features, so pymorphy's
+    own `make_agree_with_number` cannot be used on it)."""
+    if count != int(count):
         grams = {"Gen", "Sing"}
     else:
-        n = int(digits)
-        if n % 10 == 1 and n % 100 != 11:
-            grams = {"Nom", "Sing"}
-        elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            grams = {"Gen", "Sing"}
-        else:
-            grams = {"Gen", "Plur"}
-    inflected = parses[0].inflect(grams)
-    return inflected.word if inflected is not None else noun
+        n = int(count)
+        grams = ({"Nom", "Sing"} if n % 10 == 1 and n % 100 != 11 else
+                 {"Gen", "Sing"} if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else
+                 {"Gen", "Plur"})
+    inflected = parse.inflect(grams)
+    return inflected.word if inflected is not None else None
+
+
+def _noun_after(lemma: str, count: float, morph: Any) -> str:
+    parses = [p for p in morph.parse(lemma) if p.pos == "NOUN"]
+    return (_form_after(parses[0], count) if parses else None) or lemma
 
 
 def _date_figure(match: Any, text: str, morph: Any) -> str:
@@ -249,30 +262,9 @@ def _money_figure(match: Any, morph: Any) -> str | None:
     for size, word in _SCALES:
         if amount >= size:
             value = f"{amount / size:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-            plural = _agree_lemma(currency, 5, morph)
-            return f"{value} {word} {plural}"
+            return f"{value} {word} {_noun_after(currency, 5, morph)}"
     count = int(amount) if amount == int(amount) else amount
-    return f"{str(count).replace('.', ',')} {_agree_lemma(currency, count, morph)}"
-
-
-def _agree_lemma(lemma: str, count: float, morph: Any) -> str:
-    agreed = _agree_nominative(lemma, count, morph)
-    return agreed or lemma
-
-
-def _agree_nominative(lemma: str, count: float, morph: Any) -> str | None:
-    parses = [p for p in morph.parse(lemma) if p.pos == "NOUN"]
-    if not parses:
-        return None
-    if count != int(count):
-        grams = {"Gen", "Sing"}
-    else:
-        n = int(count)
-        grams = ({"Nom", "Sing"} if n % 10 == 1 and n % 100 != 11 else
-                 {"Gen", "Sing"} if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else
-                 {"Gen", "Plur"})
-    inflected = parses[0].inflect(grams)
-    return inflected.word if inflected is not None else None
+    return f"{str(count).replace('.', ',')} {_noun_after(currency, count, morph)}"
 
 
 def _law_reference(text: str, match: re.Match[str]) -> bool:

@@ -37,7 +37,7 @@ from models.base import Article, Length  # noqa: E402
 from scripts.loadtest import article_pool, variant  # noqa: E402
 from tests.support import updates as U  # noqa: E402
 from tests.support.bot_process import BotProcess, free_port  # noqa: E402
-from tests.support.cluster import WorkerProcess, _drop_database, _fresh_database  # noqa: E402
+from tests.support.cluster import WorkerProcess, drop_database, fresh_database  # noqa: E402
 from tests.support.fake_bot_api import FakeBotAPI  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -125,7 +125,7 @@ async def summaries_per_minute(count: int, offset: int) -> float:
 
 
 async def bot_peak_rss(tmp: Path, articles: int) -> float:
-    db_name, db_url = await _fresh_database()
+    db_name, db_url = await fresh_database()
     api = FakeBotAPI()
     await api.start()
     port = free_port()
@@ -154,7 +154,7 @@ async def bot_peak_rss(tmp: Path, articles: int) -> float:
     finally:
         await bot.stop()
         await api.stop()
-        await _drop_database(db_name)
+        await drop_database(db_name)
 
 
 async def main() -> None:

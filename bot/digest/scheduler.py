@@ -46,10 +46,6 @@ class DigestScheduler:
                  concurrency: int = 32) -> None:
         self.sessionmaker = sessionmaker
         self.service = service
-        if service.flood_limiter is not None:
-            # Scale-out: the limits every instance shares replace the sender's own (the handler
-            # builds it plainly), or the instances together would exceed them.
-            sender.limiter = service.flood_limiter
         self.sender = sender
         self.clock = clock
         self.interval = interval

@@ -9,16 +9,20 @@ from redis.asyncio import Redis
 
 from bot.distributed.redis_client import create_redis
 from bot.distributed.tasks import Brokers, build_brokers
+from bot.services.articles import ArticlesInProgress
+from bot.services.chat_order import ChatOrder
+from bot.services.message_joiner import MessageJoiner
 
 
 @dataclass
 class SharedState:
-    """Per-chat and per-user state the handlers share: in memory, or in Redis."""
+    """Per-chat and per-user state the handlers share: in memory, or in Redis (the Redis
+    classes subclass the in-memory ones; the rate windows share `take`/`hold`/`release`)."""
 
-    in_progress: Any  # ArticlesInProgress
-    joiner: Any  # MessageJoiner
-    order: Any  # ChatOrder
-    rate: Any  # RateWindow
+    in_progress: ArticlesInProgress
+    joiner: MessageJoiner
+    order: ChatOrder
+    rate: Any  # bot.middlewares.RateWindow or RedisRateWindow
 
 
 @dataclass

@@ -32,12 +32,11 @@ from bot.inbox.runtime import answering_updates
 from bot.services.articles import ArticlesInProgress
 from bot.services.chat_order import ChatOrder
 from bot.services.message_joiner import (
-    CUT_PIECE_CHARS,
     FOLLOWER_WAIT,
-    MAX_MESSAGE_CHARS,
     SHORT_WINDOW,
     MessageJoiner,
     Part,
+    may_be_cut,
 )
 from bot.storage.db import release_connection
 
@@ -186,8 +185,7 @@ class RedisMessageJoiner(MessageJoiner):
             last, length = await self.redis.hmget(meta, "last", "len")
             if last is None:
                 return
-            cut = (CUT_PIECE_CHARS <= int(length or 0) <= MAX_MESSAGE_CHARS
-                   or await self._still_coming(key))
+            cut = may_be_cut(int(length or 0)) or await self._still_coming(key)
             wait = self.window if cut else min(self.window, SHORT_WINDOW)
             left = int(last) / 1000 + wait - time.time()
             if left <= 0:

@@ -54,9 +54,9 @@ MAX_MESSAGE_CHARS = 4_096
 SHORT_WINDOW = 0.25  # seconds to wait after a piece that was not cut
 
 
-def may_be_cut(text: str) -> bool:
-    """A piece near the size at which Telegram clients cut a long paste."""
-    return CUT_PIECE_CHARS <= len(text) <= MAX_MESSAGE_CHARS
+def may_be_cut(chars: int) -> bool:
+    """A piece of this many characters may have been cut by a client from a longer paste."""
+    return CUT_PIECE_CHARS <= chars <= MAX_MESSAGE_CHARS
 
 
 class MessageJoiner:
@@ -129,7 +129,7 @@ class MessageJoiner:
         size announces more; after any other piece a short pause is enough to collect posts
         forwarded together (they arrive within milliseconds) and a single message is answered
         at once instead of after the full window."""
-        if may_be_cut(buffer.parts[-1].text) or self._still_coming(key):
+        if may_be_cut(len(buffer.parts[-1].text)) or self._still_coming(key):
             return self.window
         return min(self.window, SHORT_WINDOW)
 

@@ -74,11 +74,14 @@ def looks_like_question(text: str) -> bool:
     return bool(found) and (found[0] in REQUESTS or any(w in QUESTION_WORDS for w in found[:3]))
 
 
+def _news_sized(text: str, found: list[str]) -> bool:
+    return len(text.strip()) >= MIN_NEWS_CHARS and len(found) >= MIN_NEWS_WORDS
+
+
 def reads_as_news(text: str) -> bool:
     """A short typed text that is a piece of news to read, not a question or a remark."""
-    text = text.strip()
-    return (len(text) >= MIN_NEWS_CHARS and len(words(text)) >= MIN_NEWS_WORDS
-            and not looks_like_question(text) and small_talk(text) is None)
+    return (_news_sized(text, words(text)) and not looks_like_question(text)
+            and small_talk(text) is None)
 
 
 MIN_STATEMENT_WORDS = 3
@@ -89,7 +92,7 @@ def could_be_either(text: str) -> bool:
     or request, yet too short to read as a news item. It may be news to read or a question
     about the article put in a few words: the bot asks which (two buttons) instead of guessing."""
     found = words(text)
-    return (len(found) >= MIN_STATEMENT_WORDS and not reads_as_news(text)
+    return (len(found) >= MIN_STATEMENT_WORDS and not _news_sized(text, found)
             and not looks_like_question(text) and small_talk(text) is None
             and not mostly_latin(text))
 

@@ -3,8 +3,8 @@ Redis, and 50 digests fall due in the same minute.
 
 Each instance is built as a bot process builds its own: its own database engine (pool), its own
 `DigestService` with its own clock and the limiter `build_flood_limiter` gives for its settings
-(its own Redis client), its own aiogram `Bot` session, and a `DigestSender(bot)` made as the
-handler makes it. The database claim must make every chat get exactly one digest; the shared
+(its own Redis client), its own aiogram `Bot` session, and a `DigestSender` on that limiter
+made as the handler makes it. The database claim must make every chat get exactly one digest; the shared
 limiter must keep both instances together within Telegram's 30 messages a second, measured
 where Telegram would see it: the arrival times at the test Bot API server. Ten of the chats are
 groups, so their sends go through the per-group books too; the 20-a-minute limit itself needs
@@ -86,7 +86,8 @@ async def start_instance(db: AsyncEngine, api: FakeBotAPI, embedded_engine: Any,
     service = DigestService(DigestOptions.from_settings(settings), embed, clock=clock,
                             flood_limiter=build_flood_limiter(settings))
     bot = Bot(api.token, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
-    scheduler = DigestScheduler(create_sessionmaker(db), service, DigestSender(bot), clock=clock)
+    scheduler = DigestScheduler(create_sessionmaker(db), service,
+                                DigestSender(bot, service.flood_limiter), clock=clock)
     return Instance(db, bot, clock, scheduler)
 
 

@@ -120,7 +120,7 @@ class Cluster:
         return worker
 
 
-async def _fresh_database() -> tuple[str, str]:
+async def fresh_database() -> tuple[str, str]:
     name = f"scale_{uuid.uuid4().hex[:10]}"
     admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
@@ -133,7 +133,7 @@ async def _fresh_database() -> tuple[str, str]:
     return name, f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
 
 
-async def _drop_database(name: str) -> None:
+async def drop_database(name: str) -> None:
     admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:
@@ -153,7 +153,7 @@ async def scale_out_cluster(tmp: Path, *, bots: int = 2, workers: int = 2,
         await redis.aclose()
         pytest.skip(f"Redis at 127.0.0.1:6379 is not reachable: {type(exc).__name__}")
     await redis.flushdb()
-    db_name, db_url = await _fresh_database()
+    db_name, db_url = await fresh_database()
     api = FakeBotAPI()
     await api.start()
     common = {"REDIS_URL": redis_url, "DATABASE_URL": db_url, "TASK_REDELIVER_SECONDS": "4",
@@ -183,4 +183,4 @@ async def scale_out_cluster(tmp: Path, *, bots: int = 2, workers: int = 2,
         await api.stop()
         await redis.flushdb()
         await redis.aclose()
-        await _drop_database(db_name)
+        await drop_database(db_name)
