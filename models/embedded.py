@@ -86,7 +86,8 @@ class EmbeddedEngine:
                 options = QaOptions(max_length=settings.max_length, stride=settings.stride,
                                     top_windows=settings.top_windows,
                                     null_threshold=settings.null_threshold, bf16=True,
-                                    answer_sentences=settings.answer_sentences)
+                                    answer_sentences=settings.answer_sentences,
+                                    retrieval_weight=settings.retrieval_weight)
                 self._reader = SpanQA(loaded, options, self.reader_clock)
             return self._reader
 

@@ -23,6 +23,7 @@ from models.windows import (
     SpanCandidate,
     Window,
     best_span,
+    best_spans_by_segment,
     build_windows,
     merge_candidates,
     select_windows,
@@ -47,6 +48,10 @@ class QaOptions:
     # 0: a span anywhere in the windows read; n: only inside the n best-ranked sentences, each
     # read in the one window that holds most of it (the rest of the window is its context)
     answer_sentences: int = 0
+    # given a ranking: each sentence's best span scores its logits plus this many times the
+    # sentence's retrieval score, so that the reader's logits alone do not pick the sentence
+    # (they are a weak judge of which sentence answers; models/reader/calibration.py)
+    retrieval_weight: float = 0.0
 
 
 def _window_limit(loaded: LoadedModel, wanted: int) -> int:
@@ -145,6 +150,8 @@ class SpanQA:
                     logits: Sequence[tuple[np.ndarray, np.ndarray]],
                     ranked: Sequence[tuple[int, float]] | None = None) -> Answer:
         """The best span over all windows, trimmed of spaces and punctuation, or Answer.none."""
+        if ranked and self.options.retrieval_weight:
+            return self._weighed(doc, windows, logits, ranked)
         if self.options.answer_sentences and ranked:
             best = [doc.sentences[i] for i, _ in ranked[:self.options.answer_sentences]]
             prose = sorted((s.start, s.stop) for s in best)
@@ -159,7 +166,42 @@ class SpanQA:
             if candidate is not None:
                 candidates.append(candidate)
         winner, margin = merge_candidates(candidates, null_threshold=self.options.null_threshold)
-        score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))) if candidates else 0.0
+        return self._as_answer(doc, winner, margin, bool(candidates))
+
+    def _weighed(self, doc: AnalyzedArticle, windows: Sequence[Window],
+                 logits: Sequence[tuple[np.ndarray, np.ndarray]],
+                 ranked: Sequence[tuple[int, float]]) -> Answer:
+        """The best of the sentences' spans, each scored by its logits plus the weighted
+        retrieval score of its sentence (the ranked sentences in the windows read, or the
+        `answer_sentences` best of them); a sentence is read in a window that holds it whole
+        when one does."""
+        limit = self.options.answer_sentences or len(ranked)
+        best = [(doc.sentences[i], score) for i, score in ranked[:limit]
+                if 0 <= i < len(doc.sentences)]
+        best.sort(key=lambda pair: pair[0].start)
+        prose = [(sentence.start, sentence.stop) for sentence, _ in best]
+        per_sentence: dict[int, tuple[bool, SpanCandidate]] = {}
+        for window, (starts, ends) in zip(windows, logits):
+            spans = best_spans_by_segment(window, starts, ends, _segments(window, prose),
+                                          max_answer_tokens=self.options.max_answer_tokens)
+            for k, candidate in spans.items():
+                whole = window.start <= prose[k][0] and prose[k][1] <= window.stop
+                held = per_sentence.get(k)
+                if held is None or (whole, candidate.score) > (held[0], held[1].score):
+                    per_sentence[k] = (whole, candidate)
+        if not per_sentence:
+            return self._as_answer(doc, None, float("-inf"), False)
+        weight = self.options.retrieval_weight
+        _, (_, winner) = max(per_sentence.items(),
+                             key=lambda item: item[1][1].score + weight * best[item[0]][1])
+        margin = winner.score - min(c.null_score for _, c in per_sentence.values())
+        return self._as_answer(doc, winner if margin > self.options.null_threshold else None,
+                               margin, True)
+
+    def _as_answer(self, doc: AnalyzedArticle, winner: SpanCandidate | None, margin: float,
+                   any_candidate: bool) -> Answer:
+        """The winning span, trimmed to whole words without edge punctuation, as an Answer."""
+        score = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, margin)))) if any_candidate else 0.0
         if winner is None:
             return Answer.none(f"no span beats the no-answer score (margin {margin:.2f})",
                                score=score, engine="transformers")

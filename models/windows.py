@@ -147,6 +147,26 @@ def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, 
                          null_score=null_score)
 
 
+def best_spans_by_segment(window: Window, start_logits: np.ndarray, end_logits: np.ndarray,
+                          segments: np.ndarray, *, max_answer_tokens: int = 30
+                          ) -> dict[int, SpanCandidate]:
+    """The best span inside each segment (e.g. each sentence) of `window`, by segment id.
+
+    What the reader's logits say about one sentence, so that a sentence can be weighed by how
+    near retrieval found it to the question as well (`best_span` keeps only the window's best)."""
+    n = len(window.input_ids)
+    segments = np.asarray(segments)[:n]
+    found: dict[int, SpanCandidate] = {}
+    for segment in sorted(set(segments[segments >= 0].tolist())):
+        mask = segments == segment
+        candidate = best_span(window, start_logits, end_logits,
+                              segments=np.where(mask, segments, -1),
+                              max_answer_tokens=max_answer_tokens)
+        if candidate is not None:
+            found[int(segment)] = candidate
+    return found
+
+
 def merge_candidates(candidates: Sequence[SpanCandidate], *,
                      null_threshold: float = 0.0) -> tuple[SpanCandidate | None, float]:
     """The best span over all windows, or None when "no answer" wins.

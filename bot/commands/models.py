@@ -50,8 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="calibrate-reader: choose the floors again from the figures the last "
                              "run saved (calibration.json), asking no questions")
     reader.add_argument("--windows", nargs="+", default=None,
-                        help="calibrate-reader: WINDOWS:SENTENCES choices to compare, e.g. 2:0 "
-                             "3:3 (default: models/reader/calibration.py WINDOW_CHOICES)")
+                        help="calibrate-reader: WINDOWS:SENTENCES[:WEIGHT] choices to compare, "
+                             "e.g. 2:0 4:4:20 (default: models/reader/calibration.py "
+                             "WINDOW_CHOICES)")
 
 
 def download(model_id: str, root: Path, revision: str | None) -> Path:
@@ -134,10 +135,15 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     from models.reader.calibration import WINDOW_CHOICES
 
     report = calibrate(engine, dev_file, folder, limit=args.dev_limit,
-                       window_choices=tuple(tuple(int(n) for n in w.split(":"))
-                                            for w in args.windows) if args.windows
-                       else WINDOW_CHOICES)
+                       window_choices=tuple(_window_choice(w) for w in args.windows)
+                       if args.windows else WINDOW_CHOICES)
     return _print_report(report)
+
+
+def _window_choice(text: str) -> tuple[int, int, float]:
+    """«4:4:20» → (4, 4, 20.0); the weight may be left out (0)."""
+    parts = text.split(":")
+    return int(parts[0]), int(parts[1]), float(parts[2]) if len(parts) > 2 else 0.0
 
 
 def _print_report(report: dict) -> int:

@@ -71,3 +71,16 @@ def percentile(values: list[float], q: float) -> float:
     low = int(pos)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+def holds_gold(context: str, sentence: str, at: int, golds: Iterable[dict[str, Any]],
+               offset: int = 0) -> bool:
+    """Whether the evidence `sentence`, the occurrence in `context` that holds position `at`,
+    contains a gold answer at the gold's own offsets (`answer_start` + `offset`): an answer word
+    that also occurs elsewhere in the sentence is not enough."""
+    where = context.rfind(sentence, 0, at + len(sentence)) if sentence else -1
+    if where < 0 or not where <= at < where + len(sentence):
+        return False
+    stop = where + len(sentence)
+    return any(where <= offset + g["answer_start"]
+               and offset + g["answer_start"] + len(g["text"]) <= stop for g in golds)

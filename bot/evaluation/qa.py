@@ -16,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.common import exact_match, percentile, read_jsonl, token_f1
+from bot.evaluation.common import exact_match, holds_gold, percentile, read_jsonl, token_f1
 from models.base import Answer, Article, Engine
 from models.errors import EngineError
 
@@ -45,17 +45,14 @@ def question_kind(question: str) -> str:
 
 
 def _holds_gold(answer: Answer, context: str, golds: list[dict[str, Any]]) -> bool:
-    """Whether the evidence sentence contains a gold answer, by offsets when they are known."""
+    """Whether the evidence sentence contains a gold answer: at the gold's offsets when the
+    sentence is found in the context where the answer stands, else (no answer given, or a
+    sentence text the cleaning changed) by the answer's text."""
     if not answer.sentence:
         return False
-    where = -1
-    if answer.found:
-        where = context.rfind(answer.sentence, 0, answer.start + 1)
-    if where < 0:
-        return any(g["text"] in answer.sentence for g in golds)
-    stop = where + len(answer.sentence)
-    return any(where <= g["answer_start"] and g["answer_start"] + len(g["text"]) <= stop
-               for g in golds)
+    if answer.found and answer.sentence in context:
+        return holds_gold(context, answer.sentence, answer.start, golds)
+    return any(g["text"] in answer.sentence for g in golds)
 
 
 def _ask(engine: Engine, article: Article, question: str) -> tuple[Answer | None, float]:

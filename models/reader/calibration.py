@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.evaluation.common import percentile, token_f1
+from bot.evaluation.common import holds_gold, percentile, token_f1
 from models.base import Article
 from models.reader.loading import SETTINGS_FILE, ReaderSettings
 from models.reader.training import read_rows
@@ -36,10 +36,14 @@ MAX_REJECTED = 0.02  # answerable questions the threshold may turn away (the tar
 # questions than retrieval alone: it saw few windows without the answer in training, and on a
 # right article it sometimes scores "no answer" above a right span («Что подписали?» on the seed).
 MARGIN_GAIN = 0.02
-# (top_windows, answer_sentences): the windows around the best sentences with a span anywhere
-# in them, or one window for each of the n best sentences with the span inside one of those
-WINDOW_CHOICES = ((2, 0), (3, 0), (4, 0), (3, 3), (4, 4))
-F1_TOLERANCE = 0.005  # fewer windows win unless more windows add at least this much F1
+# (top_windows, answer_sentences, retrieval_weight): the windows around the best sentences with
+# a span anywhere in them, or one window for each of the n best sentences with the span inside one
+# of those; with a weight, each sentence's best span scores its logits plus the weight times the
+# sentence's retrieval score
+WINDOW_CHOICES = ((2, 0, 0.0), (3, 0, 0.0), (4, 4, 0.0), (2, 0, 10.0), (2, 0, 20.0),
+                  (2, 0, 40.0), (3, 0, 20.0))
+F1_TOLERANCE = 0.005  # among choices this near the best F1, those this near the best evidence
+EVIDENCE_TOLERANCE = 0.004  # (two dev questions) win; then the fewest windows, smallest weight
 
 
 def pseudo_articles(rows: list[dict]) -> tuple[list[str], list[int]]:
@@ -67,7 +71,7 @@ def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) ->
     from models.extractive_qa import rank_evidence
 
     reader = engine.reader()
-    margins, retrieval, f1s, seconds = [], [], [], []
+    margins, retrieval, f1s, evidence, seconds = [], [], [], [], []
     for row, k in zip(rows, which):
         doc = engine.analyze(Article(articles[k]))
         started = time.perf_counter()
@@ -77,7 +81,11 @@ def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) ->
         margins.append(_margin(answer.score))
         retrieval.append(ranked[0][1] if ranked else -1.0)
         f1s.append(token_f1(answer.text, [a["text"] for a in row["answers"]]))
+        evidence.append(answer.found and holds_gold(
+            articles[k], answer.sentence, answer.start, row["answers"],
+            offset=articles[k].find(row["context"])))
     return {"margins": np.array(margins), "retrieval": np.array(retrieval), "f1": np.array(f1s),
+            "evidence": np.array(evidence, dtype=float),
             "seconds": seconds}
 
 
@@ -135,8 +143,26 @@ def rechoose(out_dir: Path) -> dict:
     return _decide(report, ReaderSettings(**report["chosen"]), positives, negatives, out_dir)
 
 
+def _label(choice: tuple[int, int, float]) -> str:
+    windows, sentences, weight = choice
+    label = f"{windows} windows, {sentences or 'any'} sentences"
+    return label + (f", retrieval weight {weight:g}" if weight else "")
+
+
+def choose_windows(runs: dict[tuple[int, int, float], dict]) -> tuple[int, int, float]:
+    """Among the choices within `F1_TOLERANCE` of the best F1, those within
+    `EVIDENCE_TOLERANCE` of the best share of evidence sentences that hold the answer (what
+    the user reads is the answer and the sentence quoted with it); of those the fewest windows,
+    then the smallest weight."""
+    best_f1 = max(run["f1"].mean() for run in runs.values())
+    near = [c for c, run in runs.items() if run["f1"].mean() >= best_f1 - F1_TOLERANCE]
+    best_evidence = max(runs[c]["evidence"].mean() for c in near)
+    sure = [c for c in near if runs[c]["evidence"].mean() >= best_evidence - EVIDENCE_TOLERANCE]
+    return min(sure, key=lambda c: (c[0], c[1], c[2]))
+
+
 def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
-              window_choices: tuple[tuple[int, int], ...] = WINDOW_CHOICES) -> dict:
+              window_choices: tuple[tuple[int, int, float], ...] = WINDOW_CHOICES) -> dict:
     """Measure, choose and write `reader.json` next to the weights; returns the report."""
     rows = read_rows(str(dev_file), limit)
     articles, own = pseudo_articles(rows)
@@ -147,25 +173,29 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
     base = ReaderSettings.read(out_dir)
     report: dict = {"rows": len(rows), "pseudo_articles": len(articles), "windows": {}}
     runs = {}
-    for top in window_choices:
-        reader.options = replace(reader.options, top_windows=top[0], answer_sentences=top[1],
+
+    def use(choice: tuple[int, int, float]) -> None:
+        reader.options = replace(reader.options, top_windows=choice[0],
+                                 answer_sentences=choice[1], retrieval_weight=choice[2],
                                  null_threshold=-math.inf)
-        runs[top] = _ask_all(engine, articles, rows, own)
-        report["windows"][f"{top[0]} windows, {top[1] or 'any'} sentences"] = {
-            "f1": float(runs[top]["f1"].mean()),
-            "latency_ms_p50": 1000 * percentile(runs[top]["seconds"], 50),
-            "latency_ms_p95": 1000 * percentile(runs[top]["seconds"], 95)}
-        logger.info("windows %s: %s", top, runs[top]["f1"].mean())
-    best_f1 = max(r["f1"].mean() for r in runs.values())
-    top = min((t for t in window_choices if runs[t]["f1"].mean() >= best_f1 - F1_TOLERANCE),
-              key=lambda t: (t[0], t[1]))  # fewest windows: the fastest of the near-best
-    reader.options = replace(reader.options, top_windows=top[0], answer_sentences=top[1],
-                             null_threshold=-math.inf)
+
+    for choice in window_choices:
+        use(choice)
+        runs[choice] = _ask_all(engine, articles, rows, own)
+        report["windows"][_label(choice)] = {
+            "f1": float(runs[choice]["f1"].mean()),
+            "evidence": float(runs[choice]["evidence"].mean()),
+            "latency_ms_p50": 1000 * percentile(runs[choice]["seconds"], 50),
+            "latency_ms_p95": 1000 * percentile(runs[choice]["seconds"], 95)}
+        logger.info("%s: %s", _label(choice), report["windows"][_label(choice)])
+    chosen = choose_windows(runs)
+    use(chosen)
     other = [(k + 1) % len(articles) for k in own]
     negatives = _ask_all(engine, articles, rows, other)
     report["per_question"] = {  # to study other rules without asking again
-        "answerable": {k: runs[top][k].round(4).tolist() for k in ("margins", "retrieval", "f1")},
+        "answerable": {k: runs[chosen][k].round(4).tolist() for k in ("margins", "retrieval", "f1")},
         "wrong_article": {k: negatives[k].round(4).tolist() for k in ("margins", "retrieval")},
     }
-    settings = replace(base, top_windows=top[0], answer_sentences=top[1])
-    return _decide(report, settings, runs[top], negatives, out_dir)
+    settings = replace(base, top_windows=chosen[0], answer_sentences=chosen[1],
+                       retrieval_weight=chosen[2])
+    return _decide(report, settings, runs[chosen], negatives, out_dir)

@@ -40,6 +40,7 @@ class ReaderSettings:
     stride: int = 96
     top_windows: int = 2
     answer_sentences: int = 0  # 0: spans anywhere in the windows; n: in the n best sentences
+    retrieval_weight: float = 0.0  # a span's logits + this x its sentence's retrieval score
     null_threshold: float = 0.0  # the reader's margin must exceed this
     retrieval_floor: float = -1e9  # the best sentence's retrieval score must reach this
 

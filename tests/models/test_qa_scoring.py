@@ -37,3 +37,19 @@ def test_read_jsonl_skips_blank_lines_and_stops_at_limit(tmp_path) -> None:
     path.write_text('{"a": 1}\n\n{"a": 2}\n{"a": 3}\n', encoding="utf-8")
     assert [r["a"] for r in read_jsonl(path)] == [1, 2, 3]
     assert [r["a"] for r in read_jsonl(path, limit=2)] == [1, 2]
+
+
+def test_evidence_counts_the_gold_at_its_own_offsets() -> None:
+    from bot.evaluation.common import holds_gold
+
+    context = "Встреча прошла в Баку. Потом делегация вылетела из Баку в Астану."
+    first, second = "Встреча прошла в Баку.", "Потом делегация вылетела из Баку в Астану."
+    gold = [{"text": "Баку", "answer_start": context.index("Баку")}]
+    assert holds_gold(context, first, context.index("Баку"), gold)
+    # the second sentence names Baku too, but not where the gold answer stands
+    assert not holds_gold(context, second, context.index("Астану"), gold)
+    # a paragraph inside a longer article: the gold's offsets are the paragraph's
+    heading = "Переговоры в Азербайджане.\n\n"
+    article = heading + context
+    assert holds_gold(article, first, article.index("Баку"), gold, offset=len(heading))
+    assert not holds_gold(article, first, article.index("Баку"), gold)

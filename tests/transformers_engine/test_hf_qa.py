@@ -82,6 +82,37 @@ def test_retriever_ranking_limits_the_windows_read(pointing, seed_doc) -> None:
     assert (missed.start, missed.stop) != (start, stop)
 
 
+def test_retrieval_weight_decides_between_the_best_sentences(pointing, seed_doc) -> None:
+    """Each ranked sentence in the windows read offers its own best span; the logits decide
+    while the retrieval weight is small, the retrieval scores once it is large."""
+    import numpy as np
+
+    qa, _, _ = pointing
+    first, second = seed_doc.sentences[1], seed_doc.sentences[4]
+    ranked = [(1, 0.95), (4, 0.80)]
+    options = replace(SMALL, max_length=160, stride=32, top_windows=6)
+
+    def logits(windows):
+        """The token in the middle of the second sentence scores 10, of the first 9.9."""
+        out = []
+        for window in windows:
+            row = np.zeros(len(window.input_ids))
+            for i, ((a, b), inside) in enumerate(zip(window.offsets, window.in_context)):
+                if inside and a <= (second.start + second.stop) // 2 < b:
+                    row[i] = 10.0
+                elif inside and a <= (first.start + first.stop) // 2 < b:
+                    row[i] = 9.9
+            out.append((row, row.copy()))
+        return out
+
+    for weight, expected in ((1.0, second), (1e4, first)):
+        reader = SpanQA(qa.loaded, replace(options, retrieval_weight=weight), ModelClock())
+        windows = reader.preprocess(seed_doc, QUESTION, ranked)
+        answer = reader.postprocess(seed_doc, windows, logits(windows), ranked)
+        assert answer.found and answer.sentence == expected.text
+        assert expected.start <= answer.start < answer.stop <= expected.stop
+
+
 def test_a_high_threshold_gives_no_answer(pointing, seed_doc) -> None:
     qa, _, _ = pointing
     strict = SpanQA(qa.loaded, QaOptions(max_length=64, stride=16, null_threshold=1e6),

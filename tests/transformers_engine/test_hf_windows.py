@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.windows import Window, best_span, build_windows, merge_candidates, select_windows
+from models.windows import (
+    Window,
+    best_span,
+    best_spans_by_segment,
+    build_windows,
+    merge_candidates,
+    select_windows,
+)
 
 QUESTION = "Сколько документов подписано?"
 
@@ -114,6 +121,25 @@ def test_segments_keep_a_span_inside_one_sentence(tokenizer, seed_text: str) -> 
     inside = {segments[i] for i, (a, b) in enumerate(window.offsets)
               if window.in_context[i] and bound.start <= a and b <= bound.stop}
     assert len(inside) == 1
+
+
+def test_each_segment_gets_its_own_best_span(tokenizer, seed_text: str) -> None:
+    window = build_windows(tokenizer, QUESTION, seed_text, max_length=64, stride=16)[3]
+    context = [i for i, inside in enumerate(window.in_context) if inside]
+    third = len(context) // 3
+    segments = np.full(len(window.input_ids), -1)
+    segments[context[:third]] = 0
+    segments[context[third:2 * third]] = 1  # the last third belongs to no segment
+    n = len(window.input_ids)
+    starts, ends = np.zeros(n), np.zeros(n)
+    starts[context[1]], ends[context[2]] = 9.0, 9.0  # in segment 0
+    starts[context[third + 1]], ends[context[third + 1]] = 4.0, 4.0  # in segment 1
+    starts[context[-2]], ends[context[-1]] = 20.0, 20.0  # outside every segment
+    spans = best_spans_by_segment(window, starts, ends, segments)
+    assert sorted(spans) == [0, 1]
+    assert spans[0].score == 18.0 and spans[1].score == 8.0
+    assert spans[0].start == window.offsets[context[1]][0]
+    assert spans[1].stop == window.offsets[context[third + 1]][1]
 
 
 def test_a_pasted_paragraph_as_question_still_leaves_room_for_the_article(
