@@ -184,6 +184,7 @@ def _masked(text: str, clean: CleanText) -> str:
 def _segment(masked: str, clean: CleanText, toolkit: NlpToolkit) -> list:
     """natasha DocSents for the headline and each kept line; a sentence never spans two lines
     (nor ends inside brackets: see `models.text.sentences`)."""
+    # natasha internals (DocSent/DocToken built by hand): natasha is pinned exactly in pyproject
     from natasha.doc import DocSent, DocToken
 
     sents = []
@@ -228,6 +229,7 @@ def _drop_leading_adjective(doc, text: str, toolkit: NlpToolkit) -> None:
 
 def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
     """Nominative forms; ORG names need the syntax tree, so only their sentences are parsed."""
+    # natasha internals (inject_syntax, offset_syntax): natasha is pinned exactly in pyproject
     from natasha.doc import inject_syntax, offset_syntax
 
     org_sents = [s for s in doc.sents if any(sp.type == "ORG" for sp in s.spans or ())]
