@@ -51,7 +51,7 @@ from bot.services.questions import QuestionService
 from bot.settings import Settings
 from bot.storage.repo import Repo
 from handlers.errors import tell_to_wait
-from models.base import Engine
+from models.engines.base import Engine
 
 logger = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from bot.services.message_kind import reads_as_news
 from bot.services.message_joiner import MessageJoiner
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
-from models.base import Length
+from models.engines.base import Length
 
 if TYPE_CHECKING:
     from aiogram import Bot

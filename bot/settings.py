@@ -15,7 +15,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.db import create_db_engine
-from models.base import EngineConfig, Length
+from models.engines.base import Length
+from models.engines.config import EngineConfig, QaOptions, SummaryOptions
 
 
 class Settings(BaseSettings):
@@ -60,7 +61,7 @@ class Settings(BaseSettings):
     model_dir: Path = Path("data/models")
     preload_models: bool = True
     nlp_threads: int = 0
-    # transformers engine only: generation and QA windows (EngineConfig.options)
+    # transformers engine only: generation and QA windows (EngineConfig.summary / .qa)
     summary_strategy: str = "select"  # select (best sentences that fit) | map_reduce
     summary_max_input_tokens: int = 600
     summary_num_beams: int = 4
@@ -129,14 +130,16 @@ class Settings(BaseSettings):
             model_dir=str(self.model_dir),
             preload=self.preload_models,
             threads=self.nlp_threads,
-            options={
-                "summary_strategy": self.summary_strategy,
-                "summary_max_input_tokens": self.summary_max_input_tokens,
-                "summary_num_beams": self.summary_num_beams,
-                "summary_no_repeat_ngram_size": self.summary_no_repeat_ngram_size,
-                "qa_max_length": self.qa_max_length,
-                "qa_stride": self.qa_stride,
-                "qa_null_threshold": self.qa_null_threshold,
-                "qa_top_windows": self.qa_top_windows,
-            },
+            summary=SummaryOptions(
+                strategy=self.summary_strategy,
+                max_input_tokens=self.summary_max_input_tokens,
+                num_beams=self.summary_num_beams,
+                no_repeat_ngram_size=self.summary_no_repeat_ngram_size,
+            ),
+            qa=QaOptions(
+                max_length=self.qa_max_length,
+                stride=self.qa_stride,
+                null_threshold=self.qa_null_threshold,
+                top_windows=self.qa_top_windows,
+            ),
         )

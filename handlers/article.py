@@ -47,8 +47,8 @@ from handlers.filters import (
 from handlers.errors import APOLOGY, message_for
 from handlers.keyboards import SummaryCb, summary_keyboard
 from handlers.render import render_summary, split_message
-from models.base import Summary
-from models.errors import EngineError
+from models.engines.base import Summary
+from models.engines.errors import EngineError
 
 logger = logging.getLogger(__name__)
 router = Router(name=__name__)

@@ -22,20 +22,17 @@ from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import SettingsCb
 from handlers.render import esc, split_message
 from handlers.settings import SECTIONS, Rows, SettingsSection, refresh_settings
+from models.text.lexicon import MONTHS_GENITIVE
 
 logger = logging.getLogger(__name__)
 router = Router(name=__name__)
 
 PRESET_TIMES = ("07:00", "09:00", "12:00", "18:00", "21:00")
 _ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR)
-_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря")
-
-
 def describe_schedule(schedule: Schedule) -> str:
     local = schedule.next_local
     return (f"Дайджест: каждый день в <b>{schedule.time_of_day}</b> ({esc(schedule.zone)}). "
-            f"Следующий — {local.day} {_MONTHS[local.month - 1]} в {local:%H:%M}.")
+            f"Следующий — {local.day} {MONTHS_GENITIVE[local.month - 1]} в {local:%H:%M}.")
 
 
 @router.message(Command("subscribe"))

@@ -22,7 +22,7 @@ from aiogram.types import ErrorEvent
 from bot import errors as bot_errors
 from bot import metrics
 from bot.inbox import Delivery
-from models import errors as engine_errors
+from models.engines import errors as engine_errors
 
 logger = logging.getLogger(__name__)
 router = Router(name=__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
 
-from models.base import Length
+from models.engines.base import Length
 
 LENGTH_ORDER = (Length.SHORT, Length.MEDIUM, Length.LONG)
 # "Пересказ" is masculine: «Пересказ: короткий».

@@ -12,7 +12,7 @@ import re
 from bot.services.message_kind import mostly_latin
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
-from models.base import Summary
+from models.engines.base import Summary
 
 MESSAGE_LIMIT = 4096
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+")

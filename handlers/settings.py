@@ -23,7 +23,7 @@ from bot.digest.wiring import follow_chat_zone
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
 from handlers.render import esc
-from models.base import Length
+from models.engines.base import Length
 
 router = Router(name=__name__)
 Rows = list[list[InlineKeyboardButton]]

@@ -1,4 +1,4 @@
-"""NLP engines: one interface (`models.base.Engine`), two implementations chosen by name.
+"""NLP engines: one interface (`models.engines.base.Engine`), two implementations chosen by name.
 
 `embedded` (default) needs nothing but PyPI wheels; `transformers` loads seq2seq and QA models
 from the hub or a folder. torch and transformers are imported only when that engine is chosen.
@@ -13,8 +13,9 @@ import os
 # (numpy) is affected; torch uses its own thread pool.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from models.base import Answer, Article, Engine, EngineConfig, Length, Span, Summary
-from models.errors import UnknownEngine
+from models.engines.base import Answer, Article, Engine, Length, Span, Summary
+from models.engines.config import EngineConfig
+from models.engines.errors import UnknownEngine
 
 ENGINES = ("embedded", "transformers")
 
@@ -22,11 +23,11 @@ ENGINES = ("embedded", "transformers")
 def load_engine(config: EngineConfig) -> Engine:
     """Build the engine `config.name` names; its weights load here unless `preload` is off."""
     if config.name == "embedded":
-        from models.embedded import EmbeddedEngine
+        from models.engines.embedded import EmbeddedEngine
 
         return EmbeddedEngine.load(config)
     if config.name == "transformers":
-        from models.transformers_engine import TransformersEngine
+        from models.engines.transformers_engine import TransformersEngine
 
         return TransformersEngine.load(config)
     raise UnknownEngine(f"Unknown NLP engine {config.name!r}; choose one of {', '.join(ENGINES)}")

@@ -41,8 +41,8 @@ def _text_field(row: dict[str, Any], name: str, missing: str) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.base import Article
-    from models.errors import EngineError
+    from models.engines.base import Article
+    from models.engines.errors import EngineError
 
     if not args.jsonl:
         if not args.path:

@@ -84,8 +84,8 @@ def _time(call: Any, cpu: list[float] | None = None) -> float:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.base import Article
-    from models.errors import EngineError
+    from models.engines.base import Article
+    from models.engines.errors import EngineError
 
     if args.runs < 1:
         return fail("--runs must be a positive number")

@@ -45,7 +45,7 @@ def format_report(report: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.errors import EngineError
+    from models.engines.errors import EngineError
 
     path = Path(args.file) if args.file else DEFAULT_FILES[args.task]
     if not path.is_file():

@@ -60,8 +60,8 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub import errors as hub_errors
 
-    from models.errors import ModelUnavailable
-    from models.hf_loading import hub_reachable, safe_name, unreachable_message
+    from models.engines.errors import ModelUnavailable
+    from models.hf.loading import hub_reachable, safe_name, unreachable_message
 
     reachable, why = hub_reachable()
     if not reachable:
@@ -86,8 +86,8 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
 
 def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Fine-tune the reader; DEVICE=cuda (or auto with a GPU present) trains on the GPU."""
-    from models.errors import ModelUnavailable
-    from models.hf_loading import pick_device
+    from models.engines.errors import ModelUnavailable
+    from models.hf.loading import pick_device
     from models.reader.card import write_card
     from models.reader.loading import WEIGHTS_DIR
     from models.reader.training import TrainConfig, train
@@ -116,8 +116,8 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
 
 def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Choose the reader's windows and no-answer threshold on SberQuAD dev (never on eval)."""
-    from models.base import EngineConfig
-    from models.embedded import EmbeddedEngine
+    from models.engines.config import EngineConfig
+    from models.engines.embedded import EmbeddedEngine
     from models.reader.calibration import calibrate
     from models.reader.loading import WEIGHTS_DIR
 
@@ -131,7 +131,7 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: no SberQuAD dev rows at {dev_file}", file=sys.stderr)
         return EXIT_FAILED
     engine = EmbeddedEngine.load(EngineConfig(device=settings.device, threads=settings.nlp_threads,
-                                              options={"reader_dir": str(folder)}))
+                                              reader_dir=str(folder)))
     from models.reader.calibration import WINDOW_CHOICES
 
     report = calibrate(engine, dev_file, folder, limit=args.dev_limit,
@@ -158,8 +158,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return train_reader(args, settings)
     if args.action == "calibrate-reader":
         return calibrate_reader(args, settings)
-    from models.errors import ModelUnavailable
-    from models.hf_loading import resolve_source
+    from models.engines.errors import ModelUnavailable
+    from models.hf.loading import resolve_source
 
     for noisy in ("httpx", "httpx2"):  # one INFO line per file request otherwise
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from models.base import Length
+from models.engines.base import Length
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -47,7 +47,7 @@ def read_article(path: str) -> str:
         raise BadInput(f"Cannot read {path}: {error.strerror or error}") from None
     if not text.strip():
         raise BadInput("The article is empty: there is nothing to work on.")
-    from models.text_cleaning import has_prose
+    from models.text.cleaning import has_prose
 
     if not has_prose(text):  # checked before the engine loads, to answer at once
         raise BadInput("The text has no words: it is empty or only emoji and links.")
@@ -89,7 +89,7 @@ def load_configured_engine(settings: Settings) -> Any:
 
 def run_jsonl(handle: Callable[[dict[str, Any]], dict[str, Any]], empty: dict[str, Any]) -> int:
     """Apply `handle` to each input row; rows that fail get `empty` plus an error message."""
-    from models.errors import EngineError
+    from models.engines.errors import EngineError
 
     status = EXIT_OK
     for _, row, error in jsonl_rows(sys.stdin):
@@ -107,8 +107,8 @@ def run_jsonl(handle: Callable[[dict[str, Any]], dict[str, Any]], empty: dict[st
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.base import Article
-    from models.errors import EngineError
+    from models.engines.base import Article
+    from models.engines.errors import EngineError
 
     length = Length(args.length or settings.default_summary_length)
     if not args.jsonl and not args.path:

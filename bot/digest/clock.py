@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from bot.storage.tables import as_utc
+
 Clock = Callable[[], datetime]
 """Returns the current instant as an aware UTC datetime."""
 
@@ -31,10 +33,3 @@ class ManualClock:
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now
-
-
-def as_utc(when: datetime) -> datetime:
-    """`when` as aware UTC; a naive value is taken to be UTC already (SQLite returns those)."""
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when.astimezone(UTC)

@@ -22,7 +22,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import numpy as np
-from razdel import sentenize
+import razdel
+
+from models.text.lexicon import MONTHS_GENITIVE
+from models.text.sentences import sentence_spans
 
 SAME_STORY_COSINE = 0.935
 RELATED_COSINE = 0.90
@@ -31,10 +34,6 @@ HEADLINE_CHARS = 200
 STORY_TEXT_CHARS = 300
 
 _WORD = re.compile(r"[\w\-]+")
-_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-           "сентября", "октября", "ноября", "декабря")
-
-
 @dataclass(frozen=True, slots=True)
 class DigestArticle:
     """An article as the digest sees it. `summary` is the stored summary text ("" if none)."""
@@ -64,9 +63,10 @@ class Story:
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences, never across a line break: a photo caption line is not part of the lead."""
-    return [s.text.strip() for line in text.splitlines() for s in sentenize(line)
-            if s.text.strip()]
+    """Sentences as the article's readers cut them (razdel, joined back where it cut inside
+    brackets), never across a line break: a photo caption line is not part of the lead."""
+    return [line[a:b].strip() for line in text.splitlines()
+            for a, b in sentence_spans(line, razdel) if line[a:b].strip()]
 
 
 def _body(article: DigestArticle) -> str:
@@ -203,7 +203,7 @@ def render_story(story: Story) -> str:
 def render_digest(stories: Sequence[Story], *, day: datetime, max_items: int) -> str:
     """The whole digest as HTML: a header with the local date, up to `max_items` stories."""
     total = sum(len(s.articles) for s in stories)
-    header = (f"<b>Дайджест за {day.day} {_MONTHS[day.month - 1]}</b> · {total} "
+    header = (f"<b>Дайджест за {day.day} {MONTHS_GENITIVE[day.month - 1]}</b> · {total} "
               f"{_plural(total, 'статья', 'статьи', 'статей')}")
     lines = [header, ""]
     lines.extend(render_story(story) for story in stories[:max_items])

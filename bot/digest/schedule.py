@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.digest.clock import as_utc
+from bot.storage.tables import as_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 _LONGEST_GAP_MINUTES = 24 * 60  # no zone skips more than a day of wall time

@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from bot.digest.clock import Clock, as_utc, system_clock
+from bot.digest.clock import Clock, system_clock
+from bot.storage.tables import as_utc
 from bot.digest.compose import (
     EMPTY_DIGEST,
     DigestArticle,

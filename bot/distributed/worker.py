@@ -26,8 +26,8 @@ from bot.errors import Busy
 from bot.services.nlp import LocalModels, answer_to_payload, summary_to_payload
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.settings import Settings
-from models.base import Article, Engine, Length
-from models.errors import EngineError
+from models.engines.base import Article, Engine, Length
+from models.engines.errors import EngineError
 
 logger = logging.getLogger(__name__)
 PREPARED_SECONDS = 24 * 3600  # as long as a chat's current article is likely to get questions

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation.common import exact_match, holds_gold, percentile, read_jsonl, token_f1
-from models.base import Answer, Article, Engine
-from models.errors import EngineError
+from models.engines.base import Answer, Article, Engine
+from models.engines.errors import EngineError
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation.common import percentile, read_jsonl
-from models.base import Article, Engine
-from models.errors import EngineError
-from models.nlp_toolkit import NlpToolkit, load_toolkit
+from models.engines.base import Article, Engine
+from models.engines.errors import EngineError
+from models.text.toolkit import NlpToolkit, load_toolkit
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _lead_sentences(engine: Engine, article: Article, toolkit: NlpToolkit) -> li
     if analyze is not None:
         doc = analyze(article)
     else:
-        from models.analysis import analyze as analyze_article
+        from models.text.analysis import analyze as analyze_article
 
         doc = analyze_article(article, toolkit)
     return [s.text for s in doc.sentences]

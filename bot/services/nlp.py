@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
-from models.base import Answer, Article, Engine, Length, Span, Summary
+from models.engines.base import Answer, Article, Engine, Length, Span, Summary
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from bot.services.articles import ArticlesInProgress, as_article
 from bot.services.chat_order import ChatOrder
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
-from models.base import Answer
-from models.errors import EmptyQuestion
+from models.engines.base import Answer
+from models.engines.errors import EmptyQuestion
 
 logger = logging.getLogger(__name__)
 

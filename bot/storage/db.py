@@ -53,12 +53,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
 async def create_schema(engine: AsyncEngine) -> None:
     """Create missing tables, then migrate; idempotent, so every start may call it."""
     # Import the modules that add tables to Base.metadata before creating them.
-    import bot.storage.tables
-
-    try:
-        import bot.storage.subscriptions  # noqa: F401  (the digest's tables, when present)
-    except ImportError:
-        pass
+    import bot.storage.subscriptions  # noqa: F401  (the digest's tables)
+    import bot.storage.tables  # noqa: F401
 
     async with engine.begin() as conn:
         await conn.run_sync(Base.metadata.create_all)

@@ -23,7 +23,7 @@ from bot.storage.tables import (
     QuestionRow,
     SummaryCacheRow,
 )
-from models.base import Length
+from models.engines.base import Length
 
 
 @dataclass(frozen=True, slots=True)

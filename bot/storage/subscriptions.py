@@ -27,8 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.digest.clock import as_utc
-from bot.storage.tables import Base, utcnow
+from bot.storage.tables import Base, as_utc, utcnow
 
 
 class SubscriptionRow(Base):

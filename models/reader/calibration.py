@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.evaluation.common import holds_gold, percentile, token_f1
-from models.base import Article
+from models.engines.base import Article
 from models.reader.loading import SETTINGS_FILE, ReaderSettings
 from models.reader.training import read_rows
 
@@ -68,7 +68,7 @@ def _margin(score: float) -> float:
 def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) -> dict:
     """Each row's question asked of article `which[i]`: retrieval ranks its sentences once, the
     reader reads the windows around the best (no floor: every question is measured)."""
-    from models.extractive_qa import rank_evidence
+    from models.qa.retrieval import rank_evidence
 
     reader = engine.reader()
     margins, retrieval, f1s, evidence, seconds = [], [], [], [], []

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.errors import ModelUnavailable
+from models.engines.errors import ModelUnavailable
 from models.reader.e5_base import (
     PIECE_IDS,
     E5Header,
@@ -86,7 +86,7 @@ def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int
     from safetensors.torch import load_file
     from transformers import BertForQuestionAnswering
 
-    from models.hf_loading import LoadedModel
+    from models.hf.loading import LoadedModel
 
     started = time.perf_counter()
     folder = folder or WEIGHTS_DIR

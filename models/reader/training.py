@@ -5,7 +5,7 @@ matrix stays frozen (it is rebuilt from the wheel at load, so it need not ship),
 256-token windows with a 96-token overlap, and batches of windows of similar length so little
 time goes on padding. Windows without the answer teach the no-answer score; one in three is
 kept. The epoch is chosen on SberQuAD's dev rows, never on ../shared/eval. Windows are cut
-and read exactly as the engine cuts and reads an article (models/windows.py), with the same
+and read exactly as the engine cuts and reads an article (models/hf/windows.py), with the same
 lowercasing tokenizer.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models import windows as qa_windows
+from models.hf import windows as qa_windows
 
 MAX_LENGTH = 256  # tokens per window, question included
 STRIDE = 96  # tokens two neighbouring windows of one passage share
@@ -74,7 +74,7 @@ def read_rows(path: str, limit: int | None = None) -> list[dict]:
 def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.Random
                   ) -> list[Feature]:
     """Training windows with the answer's first and last token (0, 0 = not in this window);
-    cut exactly as the engine cuts an article for the reader (models/windows.py)."""
+    cut exactly as the engine cuts an article for the reader (models/hf/windows.py)."""
     features = []
     for row in rows:
         answer = row["answers"][0]
@@ -149,8 +149,9 @@ def evaluate_dev(model, tokenizer, rows: list[dict], config: TrainConfig, device
     forward pass (`SpanQA.infer`) and picked as it picks (all dev rows are answerable, so no
     no-answer decision here)."""
     from bot.evaluation.common import exact_match, token_f1
-    from models.hf_loading import LoadedModel, ModelClock
-    from models.span_qa import QaOptions, SpanQA
+    from models.engines.config import QaOptions
+    from models.hf.loading import LoadedModel, ModelClock
+    from models.hf.span_reader import SpanQA
 
     loaded = LoadedModel(model=model, tokenizer=tokenizer, source="training", device=str(device),
                          dtype="bf16 autocast" if config.bf16 else "float32", load_seconds=0.0)

@@ -127,7 +127,7 @@ async def test_same_article_twice_is_summarised_once(harness, seed_text) -> None
     from sqlalchemy import func, select
 
     from bot.storage.tables import SummaryCacheRow
-    from models.base import Article
+    from models.engines.base import Article
 
     chat = harness.new_chat()
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
@@ -237,7 +237,7 @@ async def test_vectors_for_questions_are_ready_soon_after_the_summary(harness, e
                                                                       ) -> None:
     import asyncio
 
-    from models.base import Article
+    from models.engines.base import Article
 
     embedded_engine.clear_cache()
     chat = harness.new_chat()

@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
 from handlers.render import render_answer, render_summary, short_title, split_message
-from models.base import Answer, Summary
+from models.engines.base import Answer, Summary
 
 
 def _article(**kw) -> StoredArticle:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.analysis import AnalyzedArticle, analyze
-from models.base import Article
-from models.errors import EmptyText, TextTooShort
+from models.engines.base import Article
+from models.engines.errors import EmptyText, TextTooShort
+from models.text.analysis import AnalyzedArticle, analyze
 
 
 @pytest.fixture(scope="module")

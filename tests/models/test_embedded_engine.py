@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from models import load_engine
-from models.base import Article, Engine, EngineConfig
+from models.engines.base import Article, Engine
+from models.engines.config import EngineConfig
 
 
 def test_engine_implements_the_interface_and_loads_weights_once(embedded_engine) -> None:

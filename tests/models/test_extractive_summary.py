@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.base import Article, Length
-from models.extractive_summary import BUDGETS, rank_sentences
+from models.engines.base import Article, Length
+from models.summary.extractive import BUDGETS, rank_sentences
 
 SAMPLE = Path(__file__).parent / "articles" / "wikinews_sample.jsonl"
 WIKINEWS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
@@ -192,8 +192,8 @@ def test_wikinews_summaries_restate_the_removed_headline(embedded_engine) -> Non
 
 def test_a_sentence_that_continues_another_comes_only_after_it(embedded_engine, seed_text) -> None:
     """"Также отмечены…" or "Он…" continue the sentence before; without it they dangle."""
-    from models.extractive_summary import select_sentences
-    from models.quotability import opens_anaphorically
+    from models.summary.extractive import select_sentences
+    from models.summary.quotability import opens_anaphorically
 
     for text in [seed_text] + [_body(row) for row in WIKINEWS]:
         doc = embedded_engine.analyze(Article(text))

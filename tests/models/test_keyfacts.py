@@ -1,6 +1,6 @@
 """Key names are shown in the nominative, also when natasha's normaliser gives up on a name."""
 
-from models.base import Article
+from models.engines.base import Article
 
 
 def test_seed_names_are_nominative(embedded_engine, seed_text: str) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.base import Article
-from models.errors import EmptyQuestion
+from models.engines.base import Article
+from models.engines.errors import EmptyQuestion
 
 XQUAD = (Path(__file__).resolve().parents[3] / "shared" / "eval" / "xquad_ru"
          / "xquad_ru_dev.article.jsonl")
@@ -82,7 +82,7 @@ def test_empty_question_raises_empty_question(embedded_engine, seed_article,
 
 
 def test_rank_evidence_orders_every_sentence(embedded_engine, seed_article) -> None:
-    from models.extractive_qa import rank_evidence
+    from models.qa.retrieval import rank_evidence
 
     doc = embedded_engine.analyze(seed_article)
     ranked = rank_evidence(doc, "Каков объём взаимной торговли?", embedded_engine.toolkit)
@@ -104,7 +104,7 @@ def test_rank_evidence_orders_every_sentence(embedded_engine, seed_article) -> N
 ])
 def test_question_word_sets_the_expected_answer_type(embedded_engine, text: str,
                                                      expect: str) -> None:
-    from models.qa_question import parse_question
+    from models.qa.question import parse_question
 
     assert parse_question(text, embedded_engine.toolkit).expect == expect
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.base import Article
-from models.qa_cues import date_words, number_words, opens_with_link, paragraph_ids
-from models.qa_question import parse_question
-from models.qa_retrieval import (
+from models.engines.base import Article
+from models.qa.cues import date_words, number_words, opens_with_link, paragraph_ids
+from models.qa.question import parse_question
+from models.qa.retrieval import (
     LEXICAL_WEIGHT,
     NEIGHBOUR_WEIGHT,
     combined_scores,

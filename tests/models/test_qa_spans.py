@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.base import Article
-from models.extractive_qa import _best_span
-from models.qa_question import parse_question
-from models.qa_roles import COMPLEMENT, PRED, question_role
+from models.engines.base import Article
+from models.qa.question import parse_question
+from models.qa.rules.answer import best_span_in
+from models.qa.rules.roles import COMPLEMENT, PRED, question_role
 
 
 def _span(engine, text: str, question: str) -> str:
     """The span chosen in the article's first sentence, whatever its retrieval score."""
     doc = engine.analyze(Article(text))
     parsed = parse_question(question, engine.toolkit)
-    chosen = _best_span(doc, parsed, [0], np.ones(len(doc.sentences)), engine.toolkit)
+    chosen = best_span_in(doc, parsed, [0], np.ones(len(doc.sentences)), engine.toolkit)
     assert chosen is not None
     return text[chosen.start:chosen.stop]
 
@@ -78,8 +78,8 @@ def test_what_place_a_thing_takes_is_a_rank(embedded_engine) -> None:
 
 
 def test_a_paraphrased_question_still_wants_the_subject(embedded_engine) -> None:
-    from models.qa_parse import parse_sentences
-    from models.qa_roles import same_role
+    from models.qa.rules.parse import parse_sentences
+    from models.qa.rules.roles import same_role
 
     role = _role(embedded_engine, "Что вызывает коррозию металла?")
     doc = embedded_engine.analyze(Article("Влажный воздух провоцирует коррозию металла."))
@@ -130,9 +130,9 @@ def test_which_x_answered_by_x_with_its_modifier_does_not_restate_the_question(
         embedded_engine) -> None:
     """"Какой суд" is answered by «Европейский суд»: restating X is what such an answer does,
     so the X word counts neither as a repeat of the question nor as a matched head."""
-    from models.qa_parse import parse_sentences
-    from models.qa_spans import candidate_features
-    from models.qa_weights import FEATURES
+    from models.qa.rules.parse import parse_sentences
+    from models.qa.rules.spans import candidate_features
+    from models.qa.rules.weights import FEATURES
 
     text = ("Напротив, Европейский суд постановил, что договор не препятствует национализации, "
             "и иск мог быть предъявлен только Комиссией.")

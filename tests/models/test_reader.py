@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.base import Article
+from models.engines.base import Article
 from models.reader.e5_base import dequantize_q4_0
 
 ARTICLES = Path(__file__).resolve().parent / "articles" / "wikinews_sample.jsonl"

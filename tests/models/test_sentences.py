@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from natasha import Segmenter
 
-from models.sentences import join_bracket_cuts, sentence_spans
+from models.text.sentences import join_bracket_cuts, sentence_spans
 
 SEGMENTER = Segmenter()
 

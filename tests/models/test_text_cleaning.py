@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.text_cleaning import clean_text, has_prose, is_furniture
+from models.text.cleaning import clean_text, has_prose, is_furniture
 
 
 def test_seed_keeps_headline_and_drops_rubric_date_time_counter_and_tail(seed_text: str) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.base import Answer, Article, Engine, Length, Summary
+from models.engines.base import Answer, Article, Engine, Length, Summary
 
 
 class TitleEchoEngine:

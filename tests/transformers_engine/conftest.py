@@ -13,16 +13,15 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from models.base import Article, EngineConfig  # noqa: E402
+from models.engines.base import Article  # noqa: E402
+from models.engines.config import EngineConfig, QaOptions, SummaryOptions  # noqa: E402
 from tests.transformers_engine.tiny_models import SEED, build_all  # noqa: E402
 
 CLOSED_ENDPOINT = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
 # Small windows and short generations keep the tests quick; the code paths are the real ones.
-FAST_OPTIONS: dict[str, object] = {
-    "qa_max_length": 64, "qa_stride": 16, "qa_batch_size": 16,
-    "summary_num_beams": 2, "summary_new_tokens": ((4, 16), (4, 24), (4, 32)),
-}
+FAST_QA = QaOptions(max_length=64, stride=16, batch_size=16)
+FAST_SUMMARY = SummaryOptions(num_beams=2, new_tokens=((4, 16), (4, 24), (4, 32)))
 
 
 @pytest.fixture(autouse=True)
@@ -44,7 +43,7 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def engine_config(tiny_models: dict[str, Path]) -> EngineConfig:
     return EngineConfig(name="transformers", summary_model=str(tiny_models["summary"]),
                         qa_model=str(tiny_models["qa"]), device="cpu", dtype="auto",
-                        model_dir="", preload=True, options=dict(FAST_OPTIONS))
+                        model_dir="", preload=True, summary=FAST_SUMMARY, qa=FAST_QA)
 
 
 @pytest.fixture(scope="session")

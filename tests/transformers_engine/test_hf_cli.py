@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from models.hf_loading import load_model
+from models.hf.loading import load_model
 from tests.transformers_engine.conftest import CLOSED_ENDPOINT
 from tests.transformers_engine.fake_hub import FakeHub
 from tests.transformers_engine.tiny_models import SEED

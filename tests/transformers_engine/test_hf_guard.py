@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.faithfulness import (
+from models.summary.faithfulness import (
     FaithfulnessGuard,
     article_facts,
     normal_number,

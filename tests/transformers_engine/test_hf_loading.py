@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from models import load_engine
-from models.base import Article
-from models.errors import ModelUnavailable
-from models.hf_loading import load_model, resolve_source, safe_name
-from models.transformers_engine import TransformersEngine
+from models.engines.base import Article
+from models.engines.errors import ModelUnavailable
+from models.engines.transformers_engine import TransformersEngine
+from models.hf.loading import load_model, resolve_source, safe_name
 
 HUB_ID = "IlyaGusev/rut5_base_sum_gazeta"
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from models.base import Article
-from models.errors import EmptyQuestion
-from models.hf_loading import ModelClock, load_model
-from models.span_qa import QaOptions, SpanQA, whole_words
+from models.engines.base import Article
+from models.engines.config import QaOptions
+from models.engines.errors import EmptyQuestion
+from models.hf.loading import ModelClock, load_model
+from models.hf.span_reader import SpanQA, whole_words
 from tests.transformers_engine.tiny_models import EVAL, build_pointing_xlmr_qa
 
 QUESTION = "Какой документ подписан?"
@@ -159,14 +160,14 @@ def test_qa_model_path_is_recorded(engine, tiny_models: dict[str, Path]) -> None
 
 def test_engine_reads_only_the_windows_the_retriever_ranks_highest(pointing, seed_doc, engine,
                                                                    engine_config) -> None:
-    from models.extractive_qa import rank_evidence
-    from models.transformers_engine import TransformersEngine
+    from models.engines.transformers_engine import TransformersEngine
+    from models.qa.retrieval import rank_evidence
 
     qa, start, stop = pointing
     sentence = next(s for s in seed_doc.sentences if s.start <= start < s.stop)
     question = sentence.text.rstrip(".") + "?"  # the retriever surely ranks it first
     config = replace(engine_config, qa_model=qa.loaded.source,
-                     options={**engine_config.options, "qa_top_windows": 4})
+                     qa=replace(engine_config.qa, top_windows=4))
     fast = TransformersEngine(config, engine.embedded)  # shares the analysed-article cache
     ranked = rank_evidence(seed_doc, question, fast.embedded.toolkit)
     assert ranked[0][0] == sentence.index

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from models.abstractive_summary import AbstractiveSummarizer, SummaryOptions
-from models.base import Article, Length
-from models.extractive_summary import BUDGETS, rank_sentences
-from models.faithfulness import FaithfulnessGuard, article_facts, sentence_claims, unsupported
-from models.hf_loading import ModelClock, load_model
+from models.engines.base import Article, Length
+from models.engines.config import SummaryOptions
+from models.hf.loading import ModelClock, load_model
+from models.summary.abstractive import AbstractiveSummarizer
+from models.summary.extractive import BUDGETS, rank_sentences
+from models.summary.faithfulness import (
+    FaithfulnessGuard,
+    article_facts,
+    sentence_claims,
+    unsupported,
+)
 from tests.transformers_engine.tiny_models import build_scripted_mbart
 
 FAITHFUL = "Главы правительств провели переговоры."
@@ -115,7 +121,7 @@ def test_mbart_loads_and_summarises_through_the_engine_loader(engine, tiny_model
     ({"num_beams": 0}, "SUMMARY_NUM_BEAMS"),
 ])
 def test_bad_generation_settings_are_explained(options, message: str) -> None:
-    from models.errors import EngineError
+    from models.engines.errors import EngineError
 
     with pytest.raises(EngineError, match=message):
         SummaryOptions(**options)

@@ -11,45 +11,18 @@ summary when too little is left.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from models.analysis import AnalyzedArticle
-from models.base import Length, Summary
-from models.errors import EngineError
-from models.extractive_summary import BUDGETS, rank_sentences
-from models.extractive_summary import summarize as extractive_summarize
-from models.faithfulness import FaithfulnessGuard
-from models.hf_loading import LoadedModel, ModelClock
-from models.nlp_toolkit import NlpToolkit
+from models.engines.base import Length, Summary
+from models.engines.config import SummaryOptions
+from models.hf.loading import LoadedModel, ModelClock
+from models.summary.extractive import BUDGETS, rank_sentences
+from models.summary.extractive import summarize as extractive_summarize
+from models.summary.faithfulness import FaithfulnessGuard
+from models.text.analysis import AnalyzedArticle
+from models.text.toolkit import NlpToolkit
 
 logger = logging.getLogger(__name__)
-
-@dataclass(frozen=True, slots=True)
-class SummaryOptions:
-    """Generation settings. Defaults follow the Gazeta models' cards (600 input tokens,
-    beam search, no repeated 4-grams); new-token bounds come from the user's Length."""
-
-    max_input_tokens: int = 600
-    strategy: str = "select"  # select | map_reduce
-    num_beams: int = 4
-    no_repeat_ngram_size: int = 4
-    length_penalty: float = 1.0
-    prefix: str = ""  # a task prefix some T5 checkpoints expect, e.g. "summarize: "
-    new_tokens: tuple[tuple[int, int], ...] = ((20, 90), (40, 160), (60, 256))  # per Length
-    min_kept_chars: int = 40  # less than this left after the guard: fall back to extractive
-
-    def __post_init__(self) -> None:
-        if self.strategy not in ("select", "map_reduce"):
-            raise EngineError(f"Unknown SUMMARY_STRATEGY {self.strategy!r}: use select or "
-                              "map_reduce.")
-        if self.num_beams < 1 or self.max_input_tokens < 32:
-            raise EngineError("SUMMARY_NUM_BEAMS must be at least 1 and "
-                              "SUMMARY_MAX_INPUT_TOKENS at least 32.")
-
-    def bounds(self, length: Length) -> tuple[int, int]:
-        """(min_new_tokens, max_new_tokens) for `length`."""
-        return self.new_tokens[list(Length).index(length)]
-
 
 class AbstractiveSummarizer:
     """A loaded seq2seq model, the input fitting around it, and the guard after it."""

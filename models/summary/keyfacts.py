@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from models.analysis import AnalyzedArticle, Entity, Sentence
-from models.lexicon import MONTH_LEMMAS
+from models.text.analysis import AnalyzedArticle, Entity, Sentence
+from models.text.lexicon import MONTH_LEMMAS
 
 _INITIALS = re.compile(r"^(?:[А-ЯЁA-Z]\.\s*)+")
 _NUMBER = re.compile(

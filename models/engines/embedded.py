@@ -5,14 +5,13 @@ Weights load once per process (`load_toolkit`, `load_reader`). Each article is a
 (sentences, lemmas, entities) and kept in a small LRU keyed by `Article.hash`; its e5 sentence
 vectors are computed when the first question needs them (or by `prepare`) and kept with it.
 A question is answered in two steps: retrieval ranks the article's sentences (e5 + lemmas,
-models/qa_retrieval.py), then the reader reads the token windows around the best of them and
+models/qa/retrieval.py), then the reader reads the token windows around the best of them and
 the best span across those windows is the answer, its sentence the evidence.
 """
 
 from __future__ import annotations
 
 import io
-
 import logging
 import threading
 import time
@@ -23,18 +22,19 @@ from pathlib import Path
 
 import numpy as np
 
-from models.analysis import AnalyzedArticle, analyze
-from models.base import Answer, Article, EngineConfig, Length, Summary
-from models.extractive_summary import summarize as extractive_summarize
-from models.hf_loading import ModelClock, pick_device
-from models.nlp_toolkit import NlpToolkit, load_toolkit
-from models.qa_question import Question
-from models.qa_retrieval import embeds_whole
+from models.engines.base import Answer, Article, Length, Summary
+from models.engines.config import EngineConfig
+from models.hf.loading import ModelClock, pick_device
+from models.qa.question import Question
+from models.qa.retrieval import embeds_whole
+from models.summary.extractive import summarize as extractive_summarize
+from models.text.analysis import AnalyzedArticle, analyze
+from models.text.toolkit import NlpToolkit, load_toolkit
 
 logger = logging.getLogger(__name__)
 
 CACHE_SIZE = 64  # analysed articles kept; each is a few hundred KB at most
-# Question kinds the span rules answer (models/extractive_qa.py); the reader answers the rest.
+# Question kinds the span rules answer (models/qa/rules/answer.py); the reader answers the rest.
 RULE_KINDS = frozenset({"time", "number"})
 
 
@@ -74,10 +74,11 @@ class EmbeddedEngine:
         """The QA reader (a SpanQA over the shipped e5 reader), loaded on first use."""
         with self._reader_lock:
             if self._reader is None:
+                from models.engines.config import QaOptions
+                from models.hf.span_reader import SpanQA
                 from models.reader.loading import WEIGHTS_DIR, ReaderSettings, load_reader
-                from models.span_qa import QaOptions, SpanQA
 
-                folder = Path(self.config.options.get("reader_dir") or WEIGHTS_DIR)
+                folder = Path(self.config.reader_dir or WEIGHTS_DIR)
                 settings = ReaderSettings.read(folder)
                 loaded = load_reader(folder, device=pick_device(self.config.device),
                                      threads=self.config.threads)
@@ -168,8 +169,8 @@ class EmbeddedEngine:
         Date and number questions go to the span rules, which still beat the reader on them
         (`python -m bot eval qa`, by question kind: когда 0.64 vs 0.53, сколько 0.53 vs 0.50);
         every other question to the reader. Raises EmptyQuestion for a question with no words."""
-        from models.extractive_qa import answer_question
-        from models.qa_question import parse_question
+        from models.qa.question import parse_question
+        from models.qa.rules.answer import answer_question
 
         doc = self.analyze(article)
         parsed = parse_question(question, self.toolkit)
@@ -181,7 +182,7 @@ class EmbeddedEngine:
                     parsed: Question | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences, the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
-        from models.extractive_qa import rank_evidence
+        from models.qa.retrieval import rank_evidence
 
         ranked = rank_evidence(doc, question, self.toolkit, parsed)
         if not ranked:

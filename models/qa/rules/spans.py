@@ -1,10 +1,10 @@
-"""Score the candidate spans of an evidence sentence (from `models.qa_candidates`).
+"""Score the candidate spans of an evidence sentence (from `models.qa.rules.candidates`).
 
 Each candidate is scored by how well it fits the answer type the question word asks for,
 whether it plays the question word's syntactic role for the verb the question repeats
-(`models.qa_roles`), whether it says which X a "какой X" question asks about, whether it hangs
+(`models.qa.rules.roles`), whether it says which X a "какой X" question asks about, whether it hangs
 off a word the question mentions, how near it is to those words, and it loses points for
-repeating the question itself. `models.qa_refine` then trims the winner.
+repeating the question itself. `models.qa.rules.refine` then trims the winner.
 """
 
 from __future__ import annotations
@@ -14,16 +14,29 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.analysis import Entity
-from models.qa_candidates import (CLAUSE_RELS, DIGIT, EDGE_POS, NUMBER_WORDS, REASON_MARKERS,
-                                   candidate_ranges, quoted_ranges)
-from models.qa_parse import ParsedSentence, Word
-from models.qa_question import STOP_LEMMAS, Expect, Question
-from models.qa_roles import HAPPENING, NAMING, mirrors_role, question_role, same_lemma, same_role
-from models.qa_weights import FEATURES, WEIGHTS
+from models.qa.question import STOP_LEMMAS, Expect, Question
+from models.qa.rules.candidates import (
+    CLAUSE_RELS,
+    DIGIT,
+    EDGE_POS,
+    NUMBER_WORDS,
+    REASON_MARKERS,
+    candidate_ranges,
+    quoted_ranges,
+)
+from models.qa.rules.parse import ParsedSentence, Word
+from models.qa.rules.roles import (
+    HAPPENING,
+    NAMING,
+    mirrors_role,
+    question_role,
+    same_lemma,
+    same_role,
+)
+from models.qa.rules.weights import FEATURES, WEIGHTS
+from models.text.analysis import Entity
+from models.text.lexicon import MONTH_STEMS
 
-MONTHS = ("январ", "феврал", "март", "апрел", "мая", "май", "июн", "июл", "август", "сентябр",
-          "октябр", "ноябр", "декабр")
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
@@ -91,7 +104,7 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.6 if head_word.feats.get("Case") == "Loc" else 0.3
         return 0.0
     if expect is Expect.TIME:
-        month = any(m in text for m in MONTHS)
+        month = any(m in text for m in MONTH_STEMS)
         if _YEAR.search(text) or month and has_digit:
             return 1.0  # a year or a day of a month: a precise date
         if month:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.errors import EmptyQuestion
-from models.nlp_toolkit import NlpToolkit
+from models.engines.errors import EmptyQuestion
+from models.text.toolkit import NlpToolkit
 
 _WORDS = re.compile(r"\w", re.UNICODE)
 

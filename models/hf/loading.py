@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from models.errors import ModelUnavailable
+from models.engines.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from models.qa_retrieval import PREFIX
+from models.qa.retrieval import PREFIX
 
 # UD relations grouped by the role they play for their governor; a passive subject is the
 # same participant as an active object ("спутник использовался" ~ "использовал спутник").

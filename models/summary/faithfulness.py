@@ -16,9 +16,9 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from models.analysis import AnalyzedArticle
-from models.lexicon import MONTH_LEMMAS
-from models.nlp_toolkit import NlpToolkit
+from models.text.analysis import AnalyzedArticle
+from models.text.lexicon import MONTH_LEMMAS
+from models.text.toolkit import NlpToolkit
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.analysis import AnalyzedArticle
-from models.qa_cues import date_words, number_words, opens_with_link, paragraph_ids
-from models.qa_question import CONTENT_POS, STOP_LEMMAS, Expect, Question
+from models.qa.cues import date_words, number_words, opens_with_link, paragraph_ids
+from models.qa.question import CONTENT_POS, STOP_LEMMAS, Expect, Question, parse_question
+from models.text.analysis import AnalyzedArticle
+from models.text.toolkit import NlpToolkit
 
 PREFIX = 5  # lemmas sharing this many first letters match at half weight (подписать ~ подписание)
 LEXICAL_WEIGHT = 0.03  # weight of one idf unit of overlap against cosine similarity
@@ -212,3 +213,28 @@ def combined_scores(doc: AnalyzedArticle, question: Question,
     combined = (dense + LEXICAL_WEIGHT * (lexical + NEIGHBOUR_WEIGHT * spread)
                 + PARAGRAPH_WEIGHT * shortfall + TYPE_WEIGHT * (type_fit(doc, question) - 1.0))
     return combined, dense, lexical
+
+
+def _query_vector(question: str, toolkit: NlpToolkit) -> np.ndarray:
+    return np.asarray(toolkit.e5.query(question), dtype=np.float32).reshape(-1)
+
+
+def sentence_scores(doc: AnalyzedArticle, question: Question, toolkit: NlpToolkit) -> np.ndarray:
+    """Each sentence's retrieval score for `question` (e5 similarity plus lemma overlap)."""
+    combined, _, _ = combined_scores(doc, question, _query_vector(question.text, toolkit))
+    return combined
+
+
+def rank_evidence(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
+                  parsed: Question | None = None) -> list[tuple[int, float]]:
+    """Sentence indices of `doc` with their retrieval scores, best first.
+
+    Raises EmptyQuestion for a question with no word in it. The readers (the project's and the
+    transformers engine's) read only the windows around the best sentences.
+    """
+    parsed = parsed or parse_question(question, toolkit)
+    if not doc.sentences:
+        return []
+    scores = sentence_scores(doc, parsed, toolkit)
+    order = np.argsort(-scores, kind="stable")
+    return [(int(i), float(scores[i])) for i in order]

@@ -1,17 +1,17 @@
 """Make the chosen span say only the answer, as a phrase a reader can take in at a glance.
 
-The scorer (`models.qa_spans`) picks a span; this trims the question's own words from it, widens
+The scorer (`models.qa.rules.spans`) picks a span; this trims the question's own words from it, widens
 a general noun to what it names, swaps a title noun for the name after it, and keeps a bare
 noun's adjectives, genitives and initials with it.
 """
 
 from __future__ import annotations
 
-from models.qa_candidates import EDGE_POS, MAX_WORDS, core_phrase, quoted_ranges, trim_edges
-from models.qa_parse import Word
-from models.qa_question import Expect, Question
-from models.qa_roles import same_lemma
-from models.qa_spans import Candidate, matches_question
+from models.qa.question import Expect, Question
+from models.qa.rules.candidates import EDGE_POS, MAX_WORDS, core_phrase, quoted_ranges, trim_edges
+from models.qa.rules.parse import Word
+from models.qa.rules.roles import same_lemma
+from models.qa.rules.spans import Candidate, matches_question
 
 LIGHT_NOUNS = {"документ", "соглашение", "договор", "меморандум", "вопрос", "мера", "проект",
                "решение", "программа", "план", "заявление", "указ", "закон", "протокол",

@@ -15,8 +15,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from models.analysis import Sentence, Token
-from models.lexicon import MONTH_LEMMAS
+from models.text.analysis import Sentence, Token
+from models.text.lexicon import MONTH_LEMMAS
 
 # Lemmas that, among a sentence's first words, point back to the previous sentence: personal
 # and demonstrative pronouns, "there/then", and discourse links that continue a topic.

@@ -11,8 +11,8 @@ import threading
 import weakref
 from dataclasses import dataclass
 
-from models.analysis import AnalyzedArticle, Sentence
-from models.nlp_toolkit import NlpToolkit
+from models.text.analysis import AnalyzedArticle, Sentence
+from models.text.toolkit import NlpToolkit
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,12 @@
 - a sentence that opens with a pronoun or a connective ("Оба законодателя…", "Однако…") refers
   to something said before it, so it cannot open a summary.
 
-(Sentences that razdel cut inside brackets are already whole: see `models.sentences`.)
+(Sentences that razdel cut inside brackets are already whole: see `models.text.sentences`.)
 """
 
 from __future__ import annotations
 
-from models.analysis import Sentence
+from models.text.analysis import Sentence
 
 # First words that point back to an earlier sentence: personal and demonstrative pronouns,
 # "оба", and connectives that continue or contrast. General Russian, not drawn from any data set.

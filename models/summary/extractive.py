@@ -26,9 +26,9 @@ spends the characters on dense sentences, 70.2% at a median of 311 characters (l
 241, lead-3: 72.7% at 360, same code). The summary keeps reading order, so the main event comes
 first.
 
-A sentence razdel cut inside brackets is quoted whole (`models.sentences` joins it back before
+A sentence razdel cut inside brackets is quoted whole (`models.text.sentences` joins it back before
 any reader sees it), and a piece of a longer quotation is not quoted. A sentence that opens with
-a pronoun or a connective does not open the summary (`models.quotability`) and comes later only
+a pronoun or a connective does not open the summary (`models.summary.quotability`) and comes later only
 right after the sentence it continues: a summary of the seed used to end with a dangling «Также
 отмечены хорошие перспективы…». The third-of-the-article cap measures the article as its reader
 sees it (`article_chars`). Together: 70.6% at a median of 311 characters (train 70.8% at 317,
@@ -53,10 +53,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.analysis import AnalyzedArticle, Sentence
-from models.base import Length, Span, Summary
-from models.keyfacts import key_names, key_numbers
-from models.quotability import cuts_a_quote, opens_anaphorically
+from models.engines.base import Length, Span, Summary
+from models.summary.keyfacts import key_names, key_numbers
+from models.summary.quotability import cuts_a_quote, opens_anaphorically
+from models.text.analysis import AnalyzedArticle, Sentence
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,15 +3,15 @@
 A candidate is a syntactic unit (a word's subtree, a noun phrase without its clauses, a single
 word), a named entity, a number with its unit, a quoted title or a reason clause. Pieces that can
 never answer (a parenthetical "как правило", "000" out of "7 000 000") are left out here, so
-the scorer in `models.qa_spans` only weighs real phrases.
+the scorer in `models.qa.rules.spans` only weighs real phrases.
 """
 
 from __future__ import annotations
 
 import re
 
-from models.analysis import Entity
-from models.qa_parse import ParsedSentence, Word
+from models.qa.rules.parse import ParsedSentence, Word
+from models.text.analysis import Entity
 
 MAX_WORDS = 30  # longer candidates are rarely the answer (SQuAD answers average ~3 words)
 EDGE_POS = {"ADP", "CCONJ", "SCONJ", "PUNCT", "PART"}

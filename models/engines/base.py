@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, Sequence, runtime_checkable
 
@@ -95,21 +95,6 @@ class Answer:
     def none(cls, reason: str, *, score: float = 0.0, sentence: str = "", engine: str = "") -> Answer:
         return cls(text="", sentence=sentence, start=0, stop=0, score=score, reason=reason,
                    engine=engine)
-
-
-@dataclass(frozen=True, slots=True)
-class EngineConfig:
-    """What an engine needs to load; built by the bot from its settings."""
-
-    name: str = "embedded"
-    summary_model: str = "IlyaGusev/rut5_base_sum_gazeta"
-    qa_model: str = "AlexKay/xlm-roberta-large-qa-multilingual-finedtuned-ru"
-    device: str = "auto"  # cpu | cuda | auto
-    dtype: str = "auto"  # auto | float32 | float16 | bfloat16
-    model_dir: str = ""  # a folder where `models download` stores models; searched first
-    preload: bool = True  # load weights at start rather than on first use
-    threads: int = 0  # 0: let the libraries choose
-    options: dict[str, object] = field(default_factory=dict)
 
 
 @runtime_checkable

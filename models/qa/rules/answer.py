@@ -14,15 +14,15 @@ import logging
 
 import numpy as np
 
-from models.analysis import AnalyzedArticle
-from models.base import Answer
-from models.nlp_toolkit import NlpToolkit
-from models.qa_parse import parse_sentences
-from models.qa_question import Expect, Question, parse_question
-from models.qa_refine import refine
-from models.qa_retrieval import combined_scores
-from models.qa_spans import Candidate, score_candidates
-from models.qa_weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
+from models.engines.base import Answer
+from models.qa.question import Expect, Question, parse_question
+from models.qa.retrieval import sentence_scores
+from models.qa.rules.parse import parse_sentences
+from models.qa.rules.refine import refine
+from models.qa.rules.spans import Candidate, score_candidates
+from models.qa.rules.weights import SENTENCE_LEAD_WEIGHT, SENTENCE_RANK_WEIGHTS
+from models.text.analysis import AnalyzedArticle
+from models.text.toolkit import NlpToolkit
 
 logger = logging.getLogger(__name__)
 
@@ -33,35 +33,11 @@ TYPED_FIT = 0.7  # a span this date- or number-like counts as one (see qa_spans.
 TYPED_SENTENCES = 6  # how far down to look when the top sentences hold no date or number
 # Below this retrieval score the article does not answer. This one number was chosen by looking
 # at XQuAD-ru dev (questions asked against the wrong article), so the negatives figure there is
-# optimistic; the span weights, by contrast, are hand-set (models/qa_weights.py). It moved from
+# optimistic; the span weights, by contrast, are hand-set (models/qa/rules/weights.py). It moved from
 # 0.88 to 0.885 when the retrieval score gained its neighbour/paragraph cues, to keep the wrong-
 # article rejection rate where it was (the 92.5th percentile of wrong-article best scores).
 NO_ANSWER_THRESHOLD = 0.885
 NO_ANSWER_TEXT = "В статье этого нет"
-
-
-def _query_vector(question: str, toolkit: NlpToolkit) -> np.ndarray:
-    return np.asarray(toolkit.e5.query(question), dtype=np.float32).reshape(-1)
-
-
-def _scores(doc: AnalyzedArticle, question: Question, toolkit: NlpToolkit) -> np.ndarray:
-    combined, _, _ = combined_scores(doc, question, _query_vector(question.text, toolkit))
-    return combined
-
-
-def rank_evidence(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
-                  parsed: Question | None = None) -> list[tuple[int, float]]:
-    """Sentence indices of `doc` with their retrieval scores, best first.
-
-    Raises EmptyQuestion for a question with no word in it. The transformers engine uses this to
-    run its QA model only over the windows around the best sentences.
-    """
-    parsed = parsed or parse_question(question, toolkit)
-    if not doc.sentences:
-        return []
-    scores = _scores(doc, parsed, toolkit)
-    order = np.argsort(-scores, kind="stable")
-    return [(int(i), float(scores[i])) for i in order]
 
 
 def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
@@ -75,18 +51,18 @@ def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
     parsed = parsed or parse_question(question, toolkit)
     if not doc.sentences:
         return Answer.none("the article has no sentences", engine=ENGINE)
-    scores = _scores(doc, parsed, toolkit)
+    scores = sentence_scores(doc, parsed, toolkit)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:TOP_SENTENCES]]
     best = order[0]
     if scores[best] < NO_ANSWER_THRESHOLD:
         return Answer.none(f"best sentence scores {scores[best]:.3f} < {NO_ANSWER_THRESHOLD}",
                            score=float(scores[best]), sentence=doc.sentences[best].text,
                            engine=ENGINE)
-    chosen = _best_span(doc, parsed, order, scores, toolkit)
+    chosen = best_span_in(doc, parsed, order, scores, toolkit)
     if parsed.expect in TYPED and (chosen is None or chosen.fit < TYPED_FIT):
         # a date or number question is not answered by a sentence without one: look further
         wider = [int(i) for i in np.argsort(-scores, kind="stable")[:TYPED_SENTENCES]]
-        chosen = _best_span(doc, parsed, wider, scores, toolkit)
+        chosen = best_span_in(doc, parsed, wider, scores, toolkit)
     sentence = doc.sentences[best] if chosen is None else chosen.sentence.sentence
     if chosen is None:  # nothing shorter than the sentence fits: the sentence is the answer
         start, stop = sentence.start, sentence.stop
@@ -96,7 +72,7 @@ def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
                   stop=stop, score=float(scores[sentence.index]), engine=ENGINE)
 
 
-def _best_span(doc: AnalyzedArticle, question: Question, order: list[int], scores: np.ndarray,
+def best_span_in(doc: AnalyzedArticle, question: Question, order: list[int], scores: np.ndarray,
                toolkit: NlpToolkit) -> Candidate | None:
     """The best candidate span across the top sentences, weighing in each sentence's score."""
     parsed = parse_sentences(doc, order, toolkit)

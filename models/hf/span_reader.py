@@ -12,14 +12,14 @@ import bisect
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from models.analysis import AnalyzedArticle, Sentence
-from models.base import Answer
-from models.hf_loading import LoadedModel, ModelClock
-from models.windows import (
+from models.engines.base import Answer
+from models.engines.config import QaOptions
+from models.hf.loading import LoadedModel, ModelClock
+from models.hf.windows import (
     SpanCandidate,
     Window,
     best_span,
@@ -28,30 +28,11 @@ from models.windows import (
     merge_candidates,
     select_windows,
 )
+from models.text.analysis import AnalyzedArticle, Sentence
 
 logger = logging.getLogger(__name__)
 
 _EDGE = " \t\n\r.,;:!?«»\"'()[]—–-"
-
-
-@dataclass(frozen=True, slots=True)
-class QaOptions:
-    """Windowing and decision settings; the defaults are those of transformers' QA pipeline."""
-
-    max_length: int = 384  # tokens per window, question included
-    stride: int = 128  # tokens shared by neighbouring windows
-    max_answer_tokens: int = 30
-    null_threshold: float = 0.0  # a span must beat the no-answer score by more than this
-    top_windows: int = 0  # 0: read every window; n: only the n the retriever ranks highest
-    batch_size: int = 8
-    bf16: bool = False  # bf16 autocast (on CPU ~40% faster for the same answers with e5)
-    # 0: a span anywhere in the windows read; n: only inside the n best-ranked sentences, each
-    # read in the one window that holds most of it (the rest of the window is its context)
-    answer_sentences: int = 0
-    # given a ranking: each sentence's best span scores its logits plus this many times the
-    # sentence's retrieval score, so that the reader's logits alone do not pick the sentence
-    # (they are a weak judge of which sentence answers; models/reader/calibration.py)
-    retrieval_weight: float = 0.0
 
 
 def _window_limit(loaded: LoadedModel, wanted: int) -> int:

@@ -13,31 +13,22 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from models.analysis import AnalyzedArticle
-from models.base import Answer, Article, EngineConfig, Length, Summary
-from models.embedded import EmbeddedEngine
-from models.errors import EmptyQuestion
-from models.faithfulness import FaithfulnessGuard
-from models.hf_loading import ModelClock, load_model
-from models.span_qa import QaOptions, SpanQA
+from models.engines.base import Answer, Article, Length, Summary
+from models.engines.config import EngineConfig
+from models.engines.embedded import EmbeddedEngine
+from models.engines.errors import EmptyQuestion
+from models.hf.loading import ModelClock, load_model
+from models.hf.span_reader import SpanQA
+from models.summary.faithfulness import FaithfulnessGuard
+from models.text.analysis import AnalyzedArticle
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w", re.UNICODE)
-
-
-def _options(cls: type, options: dict[str, object], prefix: str) -> Any:
-    """Build an options dataclass from `EngineConfig.options` keys named `<prefix><field>`;
-    absent keys keep the dataclass defaults."""
-    names = {f.name for f in fields(cls)}
-    values = {k.removeprefix(prefix): v for k, v in options.items()
-              if k.startswith(prefix) and k.removeprefix(prefix) in names}
-    return cls(**values)
 
 
 class TransformersEngine:
@@ -49,15 +40,13 @@ class TransformersEngine:
     name = "transformers"
 
     def __init__(self, config: EngineConfig, embedded: EmbeddedEngine) -> None:
-        from models.abstractive_summary import SummaryOptions
-
         self.config = config
         self.embedded = embedded
         self.summary_clock = ModelClock()
         self.qa_clock = ModelClock()
         self.guard = FaithfulnessGuard(embedded.toolkit)
-        self.summary_options = _options(SummaryOptions, config.options, "summary_")
-        self.qa_options = _options(QaOptions, config.options, "qa_")
+        self.summary_options = config.summary
+        self.qa_options = config.qa
         self._summarizer: Any = None
         self._qa: SpanQA | None = None
         self._lock = threading.Lock()
@@ -80,7 +69,7 @@ class TransformersEngine:
 
     def summarizer(self) -> Any:
         """The summariser, loading the model on first use."""
-        from models.abstractive_summary import AbstractiveSummarizer
+        from models.summary.abstractive import AbstractiveSummarizer
 
         with self._lock:
             if self._summarizer is None:
@@ -122,7 +111,7 @@ class TransformersEngine:
         doc = self._analyze(article)
         ranked = None
         if self.qa_options.top_windows:
-            from models.extractive_qa import rank_evidence  # helper B's retriever
+            from models.qa.retrieval import rank_evidence
 
             ranked = rank_evidence(doc, question, self.embedded.toolkit)
         answer = qa.answer(doc, question, ranked)

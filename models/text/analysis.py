@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from models.base import Article
-from models.errors import EmptyText, TextTooShort
-from models.nlp_toolkit import NlpToolkit
-from models.sentences import sentence_spans
-from models.text_cleaning import CleanText, clean_text, has_prose
+from models.engines.base import Article
+from models.engines.errors import EmptyText, TextTooShort
+from models.text.cleaning import CleanText, clean_text, has_prose
+from models.text.sentences import sentence_spans
+from models.text.toolkit import NlpToolkit
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class AnalyzedArticle:
     ) -> None:
         self.article = article
         self.toolkit = toolkit  # morphology and natasha's extractors, for the key facts
-        self.figures: dict[int, list[str]] = {}  # a sentence's key figures (models.keyfacts)
+        self.figures: dict[int, list[str]] = {}  # a sentence's key figures (models.summary.keyfacts)
         self.title = title
         self.sentences = sentences
         self.entities = entities
@@ -183,7 +183,8 @@ def _masked(text: str, clean: CleanText) -> str:
 
 def _segment(masked: str, clean: CleanText, toolkit: NlpToolkit) -> list:
     """natasha DocSents for the headline and each kept line; a sentence never spans two lines
-    (nor ends inside brackets: see `models.sentences`)."""
+    (nor ends inside brackets: see `models.text.sentences`)."""
+    # natasha internals (DocSent/DocToken built by hand): natasha is pinned exactly in pyproject
     from natasha.doc import DocSent, DocToken
 
     sents = []
@@ -228,6 +229,7 @@ def _drop_leading_adjective(doc, text: str, toolkit: NlpToolkit) -> None:
 
 def _normalize_entities(doc, toolkit: NlpToolkit) -> None:
     """Nominative forms; ORG names need the syntax tree, so only their sentences are parsed."""
+    # natasha internals (inject_syntax, offset_syntax): natasha is pinned exactly in pyproject
     from natasha.doc import inject_syntax, offset_syntax
 
     org_sents = [s for s in doc.sents if any(sp.type == "ORG" for sp in s.spans or ())]

@@ -13,21 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from models.base import Span
+from models.engines.base import Span
+from models.text.lexicon import MONTH_PATTERN
 
-_MONTHS = (
-    r"(?:январ[ья]|феврал[ья]|март[а]?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|август[а]?|"
-    r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]|янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|"
-    r"ноя|дек)\.?"
-)
 _WEEKDAYS = r"(?:понедельник|вторник|сред[аы]|четверг|пятниц[аы]|суббот[аы]|воскресень[ея])"
 _DATE_TIME_ONLY = re.compile(
     rf"""^[\s,.\-–—|/•·]*(?:
         (?:сегодня|вчера|{_WEEKDAYS})
         |\d{{1,2}}[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?
         |\d{{4}}-\d{{2}}-\d{{2}}(?:[T ]\d{{2}}:\d{{2}}(?::\d{{2}})?)?
-        |\d{{1,2}}\s+{_MONTHS}(?:\s+\d{{4}})?(?:\s*г(?:ода|\.)?)?
-        |{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}
+        |\d{{1,2}}\s+{MONTH_PATTERN}(?:\s+\d{{4}})?(?:\s*г(?:ода|\.)?)?
+        |{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}
         |\d{{1,2}}:\d{{2}}(?::\d{{2}})?
         |[\s,.\-–—|/•·]|в
     )+$""",
