@@ -35,6 +35,7 @@ from bot.middlewares import (
     TelegramRetryMiddleware,
     TypingMiddleware,
 )
+from bot.rendering.replies import tell_to_wait
 from bot.services.articles import (
     MIN_ARTICLE_CHARS,
     ArticleIntake,
@@ -50,7 +51,6 @@ from bot.services.nlp_executor import NlpExecutor
 from bot.services.questions import QuestionService
 from bot.settings import Settings
 from bot.storage.repo import Repo
-from handlers.errors import tell_to_wait
 from models.base import Engine
 
 logger = logging.getLogger(__name__)

@@ -21,6 +21,8 @@ from bot.errors import (
     EmptyMessage,
     UnsupportedFile,
 )
+from bot.rendering.replies import render_summary
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
@@ -46,7 +48,6 @@ from handlers.filters import (
 )
 from handlers.errors import APOLOGY, message_for
 from handlers.keyboards import SummaryCb, summary_keyboard
-from handlers.render import render_summary, split_message
 from models.base import Summary
 from models.errors import EngineError
 

@@ -9,9 +9,10 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.rendering.html import esc
+from bot.rendering.replies import short_title
 from bot.storage.repo import Repo
 from handlers.keyboards import AskCb
-from handlers.render import esc, short_title
 
 router = Router(name=__name__)
 LIMIT = 5

@@ -17,10 +17,11 @@ from bot.digest.schedule import ScheduleInputError
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService, Schedule
 from bot.errors import BotError
+from bot.rendering.html import esc
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import SettingsCb
-from handlers.render import esc, split_message
 from handlers.settings import SECTIONS, Rows, SettingsSection, refresh_settings
 
 logger = logging.getLogger(__name__)

@@ -22,6 +22,7 @@ from aiogram.types import ErrorEvent
 from bot import errors as bot_errors
 from bot import metrics
 from bot.inbox import Delivery
+from bot.rendering.replies import tell_to_wait
 from models import errors as engine_errors
 
 logger = logging.getLogger(__name__)
@@ -40,11 +41,6 @@ _FETCH_REASONS = {
     "type": "По ссылке не страница с текстом. Пришлите ссылку на статью или сам текст.",
     "no_text": "На странице не нашлось текста статьи. Пришлите текст или файл.",
 }
-
-
-def tell_to_wait(seconds: float) -> str:
-    return (f"Слишком много сообщений. Подождите {max(1, round(seconds))} с.: я отвечу на них, "
-            "когда пройдёт это время.")
 
 
 def message_for(error: Exception) -> str | None:

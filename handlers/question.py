@@ -14,6 +14,9 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
+from bot.rendering.html import esc
+from bot.rendering.replies import render_answer
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.message_kind import SmallTalk, could_be_either
 from bot.services.questions import QuestionResult, QuestionService
@@ -22,7 +25,6 @@ from handlers.article import take_article
 from handlers.buttons import on_stale_button
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
 from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
-from handlers.render import esc, render_answer, split_message
 
 router = Router(name=__name__)
 TYPING = {"chat_action": "typing"}

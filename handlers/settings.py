@@ -20,9 +20,9 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
 from bot.digest.wiring import follow_chat_zone
+from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
-from handlers.render import esc
 from models.base import Length
 
 router = Router(name=__name__)

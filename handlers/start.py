@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, Message
 
-from handlers.render import esc
+from bot.rendering.html import esc
 
 router = Router(name=__name__)
 

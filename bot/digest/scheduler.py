@@ -23,6 +23,7 @@ from bot.digest.clock import Clock, system_clock
 from bot.digest.delivery import DeliveryStatus, DigestSender
 from bot.digest.schedule import DueAction, decide, parse_time_of_day, parse_zone
 from bot.digest.service import DigestService
+from bot.rendering.split import split_message
 from bot.storage.repo import Repo
 from bot.storage.subscriptions import Subscription, SubscriptionRepo
 
@@ -139,8 +140,6 @@ class DigestScheduler:
             if digest is None:
                 await self._mark_sent(subscription, now)
                 return "empty"
-            from handlers.render import split_message  # the Telegram splitter lives with handlers
-
             result = await self.sender.send(subscription.chat_id, split_message(digest.text))
             async with self.sessionmaker() as session:
                 repo = Repo(session)
