@@ -52,7 +52,6 @@ from models.base import Summary
 from models.errors import EngineError
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 TYPING = {"chat_action": "typing"}
 
 
@@ -115,7 +114,6 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
-@router.message(F.document, Addressed(), flags=TYPING)
 async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
                       chat_settings: ChatSettings, settings: Settings) -> None:
     document = message.document
@@ -133,7 +131,6 @@ async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleInt
     await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(F.forward_origin, Addressed(), flags=TYPING)
 async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner: MessageJoiner,
                      chat_settings: ChatSettings) -> None:
     """Forwards that arrive together are collected, then each post (or a post the channel had
@@ -177,7 +174,6 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
         raise failure
 
 
-@router.message(F.text, OnlyLink(), Addressed(), flags=TYPING)
 async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
                   fetcher: PageFetcher, chat_settings: ChatSettings) -> None:
     page = await fetcher.fetch(url)
@@ -187,7 +183,6 @@ async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
     await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(BareMention())
 async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> None:
     """"@bot" alone in a group: the forward that follows it is an article for us.
 
@@ -203,7 +198,6 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
                             "что произошло?")
 
 
-@router.message(ArticleText(), Addressed(), flags=TYPING)
 async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
                             joiner: MessageJoiner, chat_settings: ChatSettings) -> None:
     text = message_text(message)
@@ -219,13 +213,11 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
             await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(F.chat.type == "private", ~F.text)
 async def on_nothing_to_read(message: Message) -> None:
     """A sticker, a photo without a caption, a voice note: nothing we can summarise."""
     raise EmptyMessage()
 
 
-@router.callback_query(SummaryCb.filter(), flags=TYPING)
 async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,
                             intake: ArticleIntake, chat_settings: ChatSettings) -> None:
     message = query.message
@@ -251,3 +243,16 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
         sent = await message.answer(piece, reply_markup=keyboard if index == len(pieces) - 1
                                     else None, disable_web_page_preview=True)
         await repo.articles.link_message(message.chat.id, sent.message_id, article.id)
+
+
+def build_router() -> Router:
+    """Articles in every form, in this order: a file, forwards, a link, a bare mention, a paste."""
+    router = Router(name=__name__)
+    router.message.register(on_document, F.document, Addressed(), flags=TYPING)
+    router.message.register(on_forward, F.forward_origin, Addressed(), flags=TYPING)
+    router.message.register(on_link, F.text, OnlyLink(), Addressed(), flags=TYPING)
+    router.message.register(on_bare_mention, BareMention())
+    router.message.register(on_pasted_article, ArticleText(), Addressed(), flags=TYPING)
+    router.message.register(on_nothing_to_read, F.chat.type == "private", ~F.text)
+    router.callback_query.register(on_summary_length, SummaryCb.filter(), flags=TYPING)
+    return router

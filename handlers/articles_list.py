@@ -14,7 +14,6 @@ from bot.rendering.replies import short_title
 from bot.storage.repo import Repo
 from handlers.keyboards import AskCb
 
-router = Router(name=__name__)
 LIMIT = 5
 
 
@@ -28,7 +27,6 @@ def local_time(moment: datetime, zone: str) -> datetime:
         return moment
 
 
-@router.message(Command("articles"))
 async def on_articles(message: Message, repo: Repo) -> None:
     articles = await repo.articles.recent(message.chat.id, LIMIT)
     if not articles:
@@ -48,3 +46,9 @@ async def on_articles(message: Message, repo: Repo) -> None:
                                             callback_data=AskCb(article_id=article.id).pack()))
     await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(
         inline_keyboard=[buttons]))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_articles, Command("articles"))
+    return router

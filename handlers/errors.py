@@ -26,7 +26,6 @@ from bot.rendering.replies import tell_to_wait
 from models import errors as engine_errors
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 SEND_ARTICLE = ("Перешлите пост из канала, вставьте текст статьи, пришлите файл .txt, .md или "
                 ".html или ссылку на страницу.")
@@ -130,7 +129,6 @@ def _reply_kind(error: BaseException) -> str:
     return "error"
 
 
-@router.error(ExceptionTypeFilter(*UNDELIVERED))
 async def on_undelivered(event: ErrorEvent, delivery: Delivery | None = None) -> None:
     """A reply did not reach Telegram: no apology (it would not reach it either), a later try."""
     logger.warning("update=%s: %s; %s", event.update.update_id, type(event.exception).__name__,
@@ -139,7 +137,6 @@ async def on_undelivered(event: ErrorEvent, delivery: Delivery | None = None) ->
         delivery.retry_later()
 
 
-@router.error(ExceptionTypeFilter(bot_errors.RateLimited))
 async def on_rate_limited(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     assert isinstance(error, bot_errors.RateLimited)
@@ -147,17 +144,26 @@ async def on_rate_limited(event: ErrorEvent, bot: Bot, delivery: Delivery | None
         await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
-@router.error(ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
 async def on_known_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     logger.info("update=%s: %s", event.update.update_id, type(error).__name__)
     await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
-@router.error()
 async def on_unexpected_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None
                               ) -> None:
     error = event.exception
     logger.error("update=%s failed: %s", event.update.update_id, type(error).__name__,
                  exc_info=error)
     await _reply(event, bot, APOLOGY, delivery)
+
+
+def build_router() -> Router:
+    """The error handlers, most specific first; the last one takes anything."""
+    router = Router(name=__name__)
+    router.error.register(on_undelivered, ExceptionTypeFilter(*UNDELIVERED))
+    router.error.register(on_rate_limited, ExceptionTypeFilter(bot_errors.RateLimited))
+    router.error.register(on_known_error,
+                          ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
+    router.error.register(on_unexpected_error)
+    return router

@@ -15,10 +15,8 @@ from bot.storage.repo import Repo
 from handlers.keyboards import ForgetCb, forget_keyboard
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
-@router.message(Command("forget"))
 async def on_forget(message: Message, repo: Repo) -> None:
     articles = await repo.articles.count(message.chat.id)
     questions = await repo.questions.count(message.chat.id)
@@ -30,7 +28,6 @@ async def on_forget(message: Message, repo: Repo) -> None:
         "Это нельзя отменить.", reply_markup=forget_keyboard())
 
 
-@router.callback_query(ForgetCb.filter())
 async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: Bot,
                             repo: Repo) -> None:
     message = query.message
@@ -50,3 +47,10 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
     await query.answer("Удалено")
     await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_forget, Command("forget"))
+    router.callback_query.register(on_forget_confirm, ForgetCb.filter())
+    return router

@@ -1,6 +1,7 @@
 """Questions about an article: `/ask`, a reply to an article or its summary, plain text.
 
-This router is included LAST: its private-chat text handler is the catch-all.
+This router is the last feature the factory includes: its private-chat text handler is the
+catch-all.
 """
 
 from __future__ import annotations
@@ -22,11 +23,9 @@ from bot.services.message_kind import SmallTalk, could_be_either
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import ChatSettings, Repo
 from handlers.article import take_article
-from handlers.buttons import on_stale_button
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
 from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
 
-router = Router(name=__name__)
 TYPING = {"chat_action": "typing"}
 ASK_HINT = "Напишите вопрос после команды, например: /ask Что подписали?"
 
@@ -59,7 +58,6 @@ SMALL_TALK_REPLIES = {
 }
 
 
-@router.message(F.text, SmallTalkFilter(), Addressed())
 async def on_small_talk(message: Message, kind: SmallTalk) -> None:
     """Thanks and greetings get a word back, never an "answer" cut out of the article."""
     if message.chat.type in GROUPS:
@@ -68,7 +66,6 @@ async def on_small_talk(message: Message, kind: SmallTalk) -> None:
         await message.answer(SMALL_TALK_REPLIES[kind])
 
 
-@router.message(Command("ask"), flags=TYPING)
 async def on_ask_command(message: Message, command: CommandObject, repo: Repo,
                          qa: QuestionService) -> None:
     if not (command.args or "").strip():
@@ -78,7 +75,6 @@ async def on_ask_command(message: Message, command: CommandObject, repo: Repo,
     await ask(message, repo, qa, command.args or "", reply_to=reply_to)
 
 
-@router.message(F.reply_to_message, F.text, Addressed(), flags=TYPING)
 async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
     """A reply to an article, its summary, a prompt or an answer: a question about that one."""
     assert message.reply_to_message is not None
@@ -86,13 +82,11 @@ async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: Question
     await ask(message, repo, qa, text, reply_to=message.reply_to_message.message_id)
 
 
-@router.message(F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
 async def on_group_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
     text = strip_mention(message.text or "", (await bot.me()).username)
     await ask(message, repo, qa, text)
 
 
-@router.message(F.chat.type == "private", flags=TYPING)
 async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -> None:
     """The catch-all: short text in a private chat is a question about the current article;
     a short statement that may as well be news gets two buttons instead of a guess."""
@@ -106,7 +100,6 @@ async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -
     await ask(message, repo, qa, text)
 
 
-@router.callback_query(KindCb.filter(), flags=TYPING)
 async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo: Repo,
                               qa: QuestionService, intake: ArticleIntake,
                               chat_settings: ChatSettings) -> None:
@@ -129,7 +122,6 @@ async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo:
         await ask(original, repo, qa, original.text)
 
 
-@router.callback_query(AskCb.filter())
 async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) -> None:
     """"Задать вопрос": make this article the current one and prompt for a reply."""
     message = query.message
@@ -149,5 +141,16 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) 
     await repo.articles.link_message(message.chat.id, prompt.message_id, article.id, "prompt")
 
 
-# Last of all: a button press whose data no feature accepted (an old keyboard, bad data).
-router.callback_query.register(on_stale_button)
+def build_router() -> Router:
+    """Questions; the private-chat catch-all is registered last of them."""
+    router = Router(name=__name__)
+    router.message.register(on_small_talk, F.text, SmallTalkFilter(), Addressed())
+    router.message.register(on_ask_command, Command("ask"), flags=TYPING)
+    router.message.register(
+        on_reply_question, F.reply_to_message, F.text, Addressed(), flags=TYPING)
+    router.message.register(
+        on_group_question, F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
+    router.message.register(on_plain_question, F.chat.type == "private", flags=TYPING)
+    router.callback_query.register(on_news_or_question, KindCb.filter(), flags=TYPING)
+    router.callback_query.register(on_ask_button, AskCb.filter())
+    return router
