@@ -63,8 +63,12 @@ from models.base import Engine
 
 logger = logging.getLogger(__name__)
 
+# Every message the bot sends is HTML, without link previews: summaries and digests carry source
+# links that Telegram would otherwise unfold into cards larger than the reply.
+BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
+
 def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
-    """A Bot with HTML replies, talking to `TELEGRAM_API_URL` when set, riding out short
+    """A Bot with HTML replies (`BOT_DEFAULTS`), talking to `TELEGRAM_API_URL` when set, riding out short
     Telegram faults; with `inbox`, polled updates are stored before they are acknowledged."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
@@ -76,8 +80,7 @@ def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
     if inbox is not None:
         session.middleware(StoreFetchedUpdates(inbox))
         session.middleware(JournalReplies(inbox))
-    return Bot(settings.bot_token.get_secret_value(), session=session,
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    return Bot(settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
 
 
 def build_services(settings: Settings, engine: Engine | None,

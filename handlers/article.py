@@ -11,7 +11,13 @@ import logging
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageOriginChat
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    ReplyParameters,
+)
 
 from bot import metrics
 from bot.errors import (
@@ -90,13 +96,13 @@ async def send_summary(message: Message, repo: Repo, article: StoredArticle, sum
     """One reply per article; the last piece carries the buttons, every piece maps back."""
     pieces = split_message(render_summary(article, summary))
     keyboard = summary_keyboard(article.id, chat_settings.summary_length)
-    reply_to = message.message_id if message.chat.type in GROUPS else None
+    # In a group the first piece quotes the article's message, so it is clear whose it answers.
+    quote = ReplyParameters(message_id=message.message_id) if message.chat.type in GROUPS else None
     sent_ids: list[int] = []
     for index, piece in enumerate(pieces):
         sent = await message.answer(
             piece, reply_markup=keyboard if index == len(pieces) - 1 else None,
-            reply_to_message_id=reply_to if index == 0 else None,
-            disable_web_page_preview=True,
+            reply_parameters=quote if index == 0 else None,
         )
         sent_ids.append(sent.message_id)
     metrics.REPLIES.labels("summary").inc()
@@ -165,8 +171,8 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
             if len(runs) == 1:
                 raise
             with answering(updates_of(run)):
-                await message.answer(message_for(exc) or APOLOGY,
-                                     reply_to_message_id=run[0].message_id)
+                quote = ReplyParameters(message_id=run[0].message_id)
+                await message.answer(message_for(exc) or APOLOGY, reply_parameters=quote)
         except Exception as exc:  # one bad post must not cost the others their summaries
             await repo.rollback()
             failure = failure or exc
@@ -233,15 +239,14 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
     await query.answer()
     if len(pieces) == 1:
         try:
-            await message.edit_text(pieces[0], reply_markup=keyboard,
-                                    disable_web_page_preview=True)
+            await message.edit_text(pieces[0], reply_markup=keyboard)
         except TelegramBadRequest as exc:
             if "not modified" not in str(exc):
                 raise
         return
     for index, piece in enumerate(pieces):
         sent = await message.answer(piece, reply_markup=keyboard if index == len(pieces) - 1
-                                    else None, disable_web_page_preview=True)
+                                    else None)
         await repo.articles.link_message(message.chat.id, sent.message_id, article.id)
 
 

@@ -57,7 +57,7 @@ async def on_unsubscribe(message: Message, repo: Repo, digest: DigestService) ->
 async def on_digest(message: Message, repo: Repo, digest: DigestService) -> None:
     result = await digest.digest_now(repo, message.chat.id)
     for part in split_message(result.text):
-        await message.answer(part, disable_web_page_preview=True)
+        await message.answer(part)
 
 
 # --- sources -------------------------------------------------------------------------------

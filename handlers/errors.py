@@ -17,7 +17,7 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, ReplyParameters
 
 from bot import errors as bot_errors
 from bot import metrics
@@ -105,9 +105,9 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
             return
         message = update.message or update.edited_message
         if message is not None:
-            await bot.send_message(message.chat.id, text,
-                                   reply_to_message_id=message.message_id
-                                   if message.chat.type != "private" else None)
+            quote = (ReplyParameters(message_id=message.message_id)
+                     if message.chat.type != "private" else None)  # whose message it was
+            await bot.send_message(message.chat.id, text, reply_parameters=quote)
             metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
     except TelegramForbiddenError:
         logger.info("update=%s: the user blocked the bot", update.update_id)

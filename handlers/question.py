@@ -33,7 +33,7 @@ ASK_HINT = "Напишите вопрос после команды, напри�
 async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
                       show_title: bool) -> None:
     for piece in split_message(render_answer(result, show_title=show_title)):
-        sent = await message.reply(piece, disable_web_page_preview=True)
+        sent = await message.reply(piece)
         await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
                                          role="answer")
     metrics.REPLIES.labels("answer").inc()
@@ -44,7 +44,7 @@ async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, 
     async with qa.order.turn(message.chat.id, message.message_id):
         result = await qa.ask(repo, message.chat.id, question,
                               user_id=message.from_user.id if message.from_user else None,
-                              reply_to_message_id=reply_to)
+                              replied_message_id=reply_to)
         # Name the article when the user did not point at one and there is a choice.
         show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
         await send_answer(message, repo, result, show_title=show_title)

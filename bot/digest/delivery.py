@@ -23,7 +23,6 @@ from enum import StrEnum
 from typing import Protocol
 
 from aiogram import Bot
-from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -145,8 +144,8 @@ class DigestSender:
             for attempt in range(1, self.max_attempts + 1):
                 await self.limiter.acquire(chat_id)
                 try:
-                    await self.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                                disable_web_page_preview=True)
+                    # HTML without link previews: the bot's defaults (`bot.factory.BOT_DEFAULTS`)
+                    await self.bot.send_message(chat_id, part)
                     sent += 1
                     break
                 except TelegramRetryAfter as error:

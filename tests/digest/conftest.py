@@ -12,6 +12,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.factory import BOT_DEFAULTS
 from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -27,7 +28,7 @@ async def api():
 @pytest.fixture
 async def bare_bot(api: FakeBotAPI):
     session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
-    bot = Bot(api.token, session=session)
+    bot = Bot(api.token, session=session, default=BOT_DEFAULTS)  # HTML, as the bot sends
     yield bot
     await session.close()
 
