@@ -261,7 +261,8 @@ class TelegramRetryMiddleware(BaseRequestMiddleware):
 
     Past the deadline the error goes up; the update's error handler then leaves it in the
     inbox to be tried again later, so a longer outage delays replies instead of losing them.
-    This is the one place that handles 429 for the bot's replies.
+    This is the one place that retries a 429, for replies and digests alike (the digest
+    sender only reports what is left: `bot.digest.delivery`).
     """
 
     def __init__(self, deadline: float = 30.0, first_delay: float = 0.5,
