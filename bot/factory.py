@@ -37,6 +37,7 @@ from bot.inbox.journal import ReplyJournal
 from bot.distributed.setup import ScaleOut, SharedState
 from bot.middlewares import (
     ArrivalMiddleware,
+    CallbackAnswers,
     DbSessionMiddleware,
     RateLimitMiddleware,
     RateWindow,
@@ -143,6 +144,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     rate_limit = RateLimitMiddleware(services["rate_window"], tell_to_wait=tell_to_wait)
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
+    dp.callback_query.middleware(CallbackAnswers())  # first: a held press is answered as well
     dp.message.middleware(rate_limit)
     dp.callback_query.middleware(rate_limit)
     dp.message.middleware(typing)

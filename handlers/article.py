@@ -10,14 +10,18 @@ import asyncio
 import logging
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     CallbackQuery,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
     ReplyParameters,
 )
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import metrics
 from bot.errors import (
@@ -70,10 +74,10 @@ def forward_source(message: Message) -> tuple[str, str]:
         return chat.title or chat.username or "", url
     if isinstance(origin, MessageOriginChat):
         return origin.sender_chat.title or "", ""
-    if origin is not None and origin.type == "user":
-        return origin.sender_user.full_name, ""  # type: ignore[union-attr]
-    if origin is not None and origin.type == "hidden_user":
-        return origin.sender_user_name, ""  # type: ignore[union-attr]
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name, ""
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name, ""
     return "", ""
 
 
@@ -84,10 +88,10 @@ def forward_origin_key(message: Message) -> tuple[str, int]:
         return f"channel:{origin.chat.id}", origin.message_id
     if isinstance(origin, MessageOriginChat):
         return f"chat:{origin.sender_chat.id}", 0
-    if origin is not None and origin.type == "user":
-        return f"user:{origin.sender_user.id}", 0  # type: ignore[union-attr]
-    if origin is not None and origin.type == "hidden_user":
-        return f"hidden:{origin.sender_user_name}", 0  # type: ignore[union-attr]
+    if isinstance(origin, MessageOriginUser):
+        return f"user:{origin.sender_user.id}", 0
+    if isinstance(origin, MessageOriginHiddenUser):
+        return f"hidden:{origin.sender_user_name}", 0
     return "", 0
 
 
@@ -225,10 +229,11 @@ async def on_nothing_to_read(message: Message) -> None:
 
 
 async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,
-                            intake: ArticleIntake, chat_settings: ChatSettings) -> None:
+                            intake: ArticleIntake, chat_settings: ChatSettings,
+                            callback_answer: CallbackAnswer) -> None:
     message = query.message
     if not isinstance(message, Message):
-        await query.answer("Сообщение устарело.")
+        callback_answer.text = "Сообщение устарело."
         return
     article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
     if article is None:
@@ -236,7 +241,6 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
     summary = await intake.resummarize(repo, article, callback_data.length)
     pieces = split_message(render_summary(article, summary))
     keyboard = summary_keyboard(article.id, callback_data.length)
-    await query.answer()
     if len(pieces) == 1:
         try:
             await message.edit_text(pieces[0], reply_markup=keyboard)
@@ -258,6 +262,6 @@ def build_router() -> Router:
     router.message.register(on_link, F.text, OnlyLink(), Addressed(), flags=TYPING)
     router.message.register(on_bare_mention, BareMention())
     router.message.register(on_pasted_article, ArticleText(), Addressed(), flags=TYPING)
-    router.message.register(on_nothing_to_read, F.chat.type == "private", ~F.text)
+    router.message.register(on_nothing_to_read, F.chat.type == ChatType.PRIVATE, ~F.text)
     router.callback_query.register(on_summary_length, SummaryCb.filter(), flags=TYPING)
     return router

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.rendering.html import esc
 from bot.rendering.replies import short_title
@@ -36,16 +37,14 @@ async def on_articles(message: Message, repo: Repo) -> None:
     chat = await repo.chats.get(message.chat.id)
     current = chat.current_article_id if chat else None
     lines = ["<b>Последние статьи</b> (выберите, о какой спрашивать):"]
-    buttons = []
+    buttons = InlineKeyboardBuilder()
     for number, article in enumerate(articles, 1):
         mark = " ← сейчас" if article.id == current else ""
         when = local_time(article.created_at, chat.timezone if chat else "").strftime(
             "%d.%m %H:%M")
         lines.append(f"{number}. {esc(short_title(article))} <i>({when}){mark}</i>")
-        buttons.append(InlineKeyboardButton(text=str(number),
-                                            callback_data=AskCb(article_id=article.id).pack()))
-    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[buttons]))
+        buttons.button(text=str(number), callback_data=AskCb(article_id=article.id))
+    await message.answer("\n".join(lines), reply_markup=buttons.adjust(LIMIT).as_markup())
 
 
 def build_router() -> Router:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramForbiddenError,
@@ -106,7 +107,7 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
         message = update.message or update.edited_message
         if message is not None:
             quote = (ReplyParameters(message_id=message.message_id)
-                     if message.chat.type != "private" else None)  # whose message it was
+                     if message.chat.type != ChatType.PRIVATE else None)  # whose message
             await bot.send_message(message.chat.id, text, reply_parameters=quote)
             metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
     except TelegramForbiddenError:

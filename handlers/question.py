@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
@@ -27,6 +29,9 @@ from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, s
 from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
 
 TYPING = {"chat_action": "typing"}
+# Model work follows: the press is answered first, before Telegram gives up waiting for it.
+ANSWER_FIRST = {"callback_answer": {"pre": True}}
+NO_ORIGINAL = "Не вижу исходного сообщения: пришлите его ещё раз."
 ASK_HINT = "Напишите вопрос после команды, например: /ask Что подписали?"
 
 
@@ -104,14 +109,11 @@ async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo:
                               qa: QuestionService, intake: ArticleIntake,
                               chat_settings: ChatSettings) -> None:
     """The answer to the prompt above: the prompt replies to the user's message, so the
-    message to read or answer is the one it replies to."""
+    message to read or answer is the one it replies to (the filter made sure it has text)."""
     prompt = query.message
-    original = prompt.reply_to_message if isinstance(prompt, Message) else None
-    if not isinstance(prompt, Message) or original is None or not original.text:
-        await query.answer("Не вижу исходного сообщения: пришлите его ещё раз.",
-                           show_alert=True)
-        return
-    await query.answer()
+    assert isinstance(prompt, Message) and prompt.reply_to_message is not None
+    original = prompt.reply_to_message
+    assert original.text is not None
     with contextlib.suppress(TelegramBadRequest):  # pressed twice: the buttons are gone
         await prompt.edit_reply_markup(reply_markup=None)
     if callback_data.news:
@@ -122,17 +124,23 @@ async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo:
         await ask(original, repo, qa, original.text)
 
 
-async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) -> None:
+async def on_original_gone(query: CallbackQuery,
+                           callback_answer: CallbackAnswer) -> None:
+    """«Новость или вопрос?» pressed where the user's message is no longer there to read."""
+    callback_answer.text, callback_answer.show_alert = NO_ORIGINAL, True
+
+
+async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo,
+                        callback_answer: CallbackAnswer) -> None:
     """"Задать вопрос": make this article the current one and prompt for a reply."""
     message = query.message
     if not isinstance(message, Message):
-        await query.answer()
         return
     article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
     if article is None:
         raise ArticleNotFound()
     await repo.chats.set_current_article(message.chat.id, article.id)
-    await query.answer("Напишите вопрос ответом на сообщение")
+    callback_answer.text = "Напишите вопрос ответом на сообщение"
     title = f" о «{esc(article.title)}»" if article.title else ""
     prompt = await message.answer(
         f"Спрашивайте{title}: ответьте на это сообщение или просто напишите вопрос.",
@@ -150,7 +158,10 @@ def build_router() -> Router:
         on_reply_question, F.reply_to_message, F.text, Addressed(), flags=TYPING)
     router.message.register(
         on_group_question, F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
-    router.message.register(on_plain_question, F.chat.type == "private", flags=TYPING)
-    router.callback_query.register(on_news_or_question, KindCb.filter(), flags=TYPING)
+    router.message.register(on_plain_question, F.chat.type == ChatType.PRIVATE, flags=TYPING)
+    router.callback_query.register(on_news_or_question, KindCb.filter(),
+                                   F.message.reply_to_message.text,
+                                   flags={**TYPING, **ANSWER_FIRST})
+    router.callback_query.register(on_original_gone, KindCb.filter())
     router.callback_query.register(on_ask_button, AskCb.filter())
     return router

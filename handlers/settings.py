@@ -14,6 +14,8 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
@@ -47,11 +49,16 @@ async def _length_line(chat: ChatSettings, repo: Repo) -> str:
     return f"Пересказ: <b>{LENGTH_NAMES[chat.summary_length]}</b>"
 
 
+def _ticked(text: str, chosen: bool) -> str:
+    return ("✓ " if chosen else "") + text
+
+
 async def _length_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    return [[InlineKeyboardButton(
-        text=("✓ " if length == chat.summary_length else "") + LENGTH_NAMES[length],
-        callback_data=SettingsCb(key="len", value=length.value).pack(),
-    ) for length in LENGTH_ORDER]]
+    rows = InlineKeyboardBuilder()
+    for length in LENGTH_ORDER:
+        rows.button(text=_ticked(LENGTH_NAMES[length], length == chat.summary_length),
+                    callback_data=SettingsCb(key="len", value=length.value))
+    return rows.adjust(len(LENGTH_ORDER)).export()
 
 
 async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
@@ -61,11 +68,11 @@ async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
 
 
 async def _tz_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    buttons = [InlineKeyboardButton(
-        text=("✓ " if zone == chat.timezone else "") + name,
-        callback_data=SettingsCb(key="tz", value=zone).pack(),
-    ) for zone, name in TIMEZONES.items()]
-    return [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
+    rows = InlineKeyboardBuilder()
+    for zone, name in TIMEZONES.items():
+        rows.button(text=_ticked(name, zone == chat.timezone),
+                    callback_data=SettingsCb(key="tz", value=zone))
+    return rows.adjust(4).export()
 
 
 async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
@@ -80,13 +87,13 @@ async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
 async def _digest_rows(chat: ChatSettings, repo: Repo) -> Rows:
     current = await SubscriptionRepo(repo.session).get(chat.id)
     active = current.time_of_day if current is not None and current.active else ""
-    row = [InlineKeyboardButton(text=("✓ " if t == active else "") + t,
-                                callback_data=SettingsCb(key="digest",
-                                                         value=t.replace(":", ".")).pack())
-           for t in PRESET_TIMES]
-    off = InlineKeyboardButton(text=("✓ " if not active else "") + "Без дайджеста",
-                               callback_data=SettingsCb(key="digest", value="off").pack())
-    return [row, [off]]
+    rows = InlineKeyboardBuilder()
+    for at in PRESET_TIMES:  # ":" separates callback data fields
+        rows.button(text=_ticked(at, at == active),
+                    callback_data=SettingsCb(key="digest", value=at.replace(":", ".")))
+    rows.button(text=_ticked("Без дайджеста", not active),
+                callback_data=SettingsCb(key="digest", value="off"))
+    return rows.adjust(len(PRESET_TIMES), 1).export()
 
 
 SECTIONS = (
@@ -136,44 +143,40 @@ async def on_settings(message: Message, command: CommandObject, repo: Repo,
     await message.answer(text, reply_markup=keyboard)
 
 
-async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo) -> None:
+async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
+                    callback_answer: CallbackAnswer) -> None:
     if not isinstance(query.message, Message):
-        await query.answer()
         return
     try:
         length = Length(callback_data.value)
     except ValueError:
-        await query.answer()
         return
     await repo.chats.set_summary_length(query.message.chat.id, length)
-    await query.answer(f"Пересказ: {LENGTH_NAMES[length]}")
+    callback_answer.text = f"Пересказ: {LENGTH_NAMES[length]}"
     await refresh_settings(query.message, repo, query.message.chat.id)
 
 
 async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                      digest: DigestService) -> None:
+                      digest: DigestService, callback_answer: CallbackAnswer) -> None:
     if not isinstance(query.message, Message) or callback_data.value not in TIMEZONES:
-        await query.answer()
         return
     await digest.change_schedule(repo, query.message.chat.id, zone=callback_data.value)
-    await query.answer(f"Часовой пояс: {TIMEZONES[callback_data.value]}")
+    callback_answer.text = f"Часовой пояс: {TIMEZONES[callback_data.value]}"
     await refresh_settings(query.message, repo, query.message.chat.id)
 
 
 async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                            digest: DigestService) -> None:
+                            digest: DigestService, callback_answer: CallbackAnswer) -> None:
     if not isinstance(query.message, Message):
-        await query.answer()
         return
     chat_id = query.message.chat.id
     if callback_data.value == "off":
         await digest.unsubscribe(repo, chat_id)
-        await query.answer("Дайджест выключен")
-    elif (chosen := callback_data.value.replace(".", ":")) in PRESET_TIMES:  # ":" separates
+        callback_answer.text = "Дайджест выключен"
+    elif (chosen := callback_data.value.replace(".", ":")) in PRESET_TIMES:
         schedule = await digest.subscribe(repo, chat_id, chosen)
-        await query.answer(f"Дайджест в {schedule.time_of_day}")
+        callback_answer.text = f"Дайджест в {schedule.time_of_day}"
     else:
-        await query.answer()
         return
     await refresh_settings(query.message, repo, chat_id)
 
