@@ -69,8 +69,9 @@ logger = logging.getLogger(__name__)
 BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
 
 def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
-    """A Bot with HTML replies (`BOT_DEFAULTS`), talking to `TELEGRAM_API_URL` when set, riding out short
-    Telegram faults; with `inbox`, polled updates are stored before they are acknowledged."""
+    """A Bot with HTML replies (`BOT_DEFAULTS`), talking to `TELEGRAM_API_URL` when set, riding
+    out short Telegram faults; with `inbox`, polled updates are stored before they are
+    acknowledged."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if settings.telegram_api_url:

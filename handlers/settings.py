@@ -21,7 +21,6 @@ from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
 from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
-from bot.storage.subscriptions import SubscriptionRepo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
 from models.base import Length
 
@@ -76,7 +75,7 @@ async def _tz_rows(chat: ChatSettings, repo: Repo) -> Rows:
 
 
 async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
-    current = await SubscriptionRepo(repo.session).get(chat.id)
+    current = await repo.subscriptions.get(chat.id)
     if current is None or not current.active:
         return "Дайджест: выключен (включить: <code>/subscribe 09:00</code>)"
     paused = " — приостановлен" if current.paused_reason else ""
@@ -85,7 +84,7 @@ async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
 
 
 async def _digest_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    current = await SubscriptionRepo(repo.session).get(chat.id)
+    current = await repo.subscriptions.get(chat.id)
     active = current.time_of_day if current is not None and current.active else ""
     rows = InlineKeyboardBuilder()
     for at in PRESET_TIMES:  # ":" separates callback data fields
