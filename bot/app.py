@@ -1,7 +1,7 @@
 """Start and stop the bot: schema, engine, Bot + Dispatcher, then polling or a webhook.
 
-`run_app(settings)` is what `python -m bot run` calls. Other features hook into startup with
-`bot.factory.STARTUP_HOOKS` (or `router.startup`), called before the first update is handled.
+`run_app(settings)` is what `python -m bot run` calls. Features hook into startup on their own
+router (`router.startup`), called before the first update is handled.
 """
 
 from __future__ import annotations

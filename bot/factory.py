@@ -1,81 +1,77 @@
 """Build the Bot and the Dispatcher once; everything handlers need arrives as workflow data.
 
-Handlers name what they need as arguments: `settings`, `engine`, `sessionmaker`, `executor`,
-`nlp`, `intake`, `qa`, `joiner`, `fetcher` (from here), `repo` and `chat_settings` (per update,
-from `DbSessionMiddleware`). Startup work of other features: register a coroutine with
-`router.startup.register(fn)` on your router or append it to `STARTUP_HOOKS`; it is called with
+The composition root: the one module that imports `handlers` (handlers import `bot`, `bot`
+imports `models`, never the other way). Handlers name what they need as arguments: `settings`,
+`engine`, `sessionmaker`, `executor`, `nlp`, `intake`, `qa`, `joiner`, `fetcher`, `digest`
+(from here), `repo` and `chat_settings` (per update, from `DbSessionMiddleware`). A feature's
+startup work is registered on its own router (`router.startup.register(fn)`) and called with
 the same workflow data as keyword arguments (plus `bot` and `dispatcher`) before polling starts.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+import handlers.article
+import handlers.articles_list
+import handlers.buttons
+import handlers.digest
+import handlers.errors
+import handlers.forget
+import handlers.question
+import handlers.settings
+import handlers.start
 from bot.digest.wiring import DigestResumeMiddleware, build_digest_service
+from bot.distributed.setup import ScaleOut, SharedState
 from bot.inbox import Inbox, InboxStore
 from bot.inbox.hooks import JournalReplies, StoreFetchedUpdates, run_outermost
 from bot.inbox.journal import ReplyJournal
-from bot.distributed.setup import ScaleOut, SharedState
 from bot.middlewares import (
     ArrivalMiddleware,
+    CallbackAnswers,
     DbSessionMiddleware,
     RateLimitMiddleware,
     RateWindow,
     TelegramRetryMiddleware,
     TypingMiddleware,
 )
+from bot.rendering.replies import tell_to_wait
 from bot.services.articles import (
     MIN_ARTICLE_CHARS,
     ArticleIntake,
     ArticlesInProgress,
     as_article,
 )
+from bot.services.chat_order import ChatOrder
 from bot.services.documents import html_to_text
 from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
-from bot.services.chat_order import ChatOrder
 from bot.services.nlp import LocalModels, ModelCalls, NlpService
 from bot.services.nlp_executor import NlpExecutor
 from bot.services.questions import QuestionService
 from bot.settings import Settings
 from bot.storage.repo import Repo
-from handlers.errors import tell_to_wait
 from models.engines.base import Engine
 
 logger = logging.getLogger(__name__)
 
-# Coroutines run at startup with workflow data as keyword arguments (the digest's scheduler).
-STARTUP_HOOKS: list[Callable[..., Awaitable[Any]]] = []
-SHUTDOWN_HOOKS: list[Callable[..., Awaitable[Any]]] = []
-
-# Routers in the order they see a message: commands first, the catch-all question router last.
-ROUTER_MODULES = (
-    "handlers.errors",
-    "handlers.buttons",  # button presses that carry no chat (inline mode)
-    "handlers.start",
-    "handlers.settings",
-    "handlers.articles_list",
-    "handlers.forget",
-    "handlers.digest",  # optional: included when the module exists
-    "handlers.article",
-    "handlers.question",
-)
-
+# Every message the bot sends is HTML, without link previews: summaries and digests carry source
+# links that Telegram would otherwise unfold into cards larger than the reply.
+BOT_DEFAULTS = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
 
 def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
-    """A Bot with HTML replies, talking to `TELEGRAM_API_URL` when set, riding out short
-    Telegram faults; with `inbox`, polled updates are stored before they are acknowledged."""
+    """A Bot with HTML replies (`BOT_DEFAULTS`), talking to `TELEGRAM_API_URL` when set, riding
+    out short Telegram faults; with `inbox`, polled updates are stored before they are
+    acknowledged."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if settings.telegram_api_url:
@@ -86,26 +82,7 @@ def build_bot(settings: Settings, inbox: Inbox | None = None) -> Bot:
     if inbox is not None:
         session.middleware(StoreFetchedUpdates(inbox))
         session.middleware(JournalReplies(inbox))
-    return Bot(settings.bot_token.get_secret_value(), session=session,
-               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
-
-
-def load_routers() -> list[Router]:
-    routers: list[Router] = []
-    for name in ROUTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # an optional feature that is not there
-                continue
-            raise
-        router: Router = module.router
-        parent = router.parent_router
-        if parent is not None:  # a router joins one dispatcher at a time; tests build several
-            parent.sub_routers.remove(router)
-            router._parent_router = None
-        routers.append(router)
-    return routers
+    return Bot(settings.bot_token.get_secret_value(), session=session, default=BOT_DEFAULTS)
 
 
 def build_services(settings: Settings, engine: Engine | None,
@@ -168,16 +145,26 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     rate_limit = RateLimitMiddleware(services["rate_window"], tell_to_wait=tell_to_wait)
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
+    dp.callback_query.middleware(CallbackAnswers())  # first: a held press is answered as well
     dp.message.middleware(rate_limit)
     dp.callback_query.middleware(rate_limit)
     dp.message.middleware(typing)
     dp.callback_query.middleware(typing)
-    for router in load_routers():
-        dp.include_router(router)
-    for hook in STARTUP_HOOKS:
-        dp.startup.register(hook)
-    for hook in SHUTDOWN_HOOKS:
-        dp.shutdown.register(hook)
+    # The order an update meets them: errors, then buttons without a chat, commands, articles,
+    # and the catch-alls last. Each call builds a fresh router: a router joins one dispatcher,
+    # and tests build several in one process.
+    dp.include_routers(
+        handlers.errors.build_router(),
+        handlers.buttons.build_router(),  # presses that carry no chat (inline mode)
+        handlers.start.build_router(),
+        handlers.settings.build_router(),
+        handlers.articles_list.build_router(),
+        handlers.forget.build_router(),
+        handlers.digest.build_router(),
+        handlers.article.build_router(),
+        handlers.question.build_router(),  # short private text is a question: the catch-all
+        handlers.buttons.build_stale_router(),  # a press no feature above accepted
+    )
     dp.startup.register(_set_commands)
     dp.startup.register(_warm_up_html)
     dp.startup.register(prepare_current_articles)
@@ -216,7 +203,5 @@ async def prepare_current_articles(sessionmaker: async_sessionmaker, nlp: NlpSer
 
 
 async def _set_commands(bot: Bot, dispatcher: Dispatcher) -> None:
-    from handlers.start import COMMANDS
-
     dispatcher["bot_username"] = (await bot.me()).username
-    await bot.set_my_commands(COMMANDS)
+    await bot.set_my_commands(handlers.start.COMMANDS)

@@ -1,4 +1,5 @@
-"""Middlewares: a DB session per update, a per-user rate limit, typing, and Bot API retries.
+"""Middlewares: a DB session per update, a per-user rate limit, typing, button answers, and
+Bot API retries.
 
 Order (outer middlewares on the update observer run after aiogram's own error and user-context
 middlewares): the error handlers see every exception raised here or in a handler, and the
@@ -21,6 +22,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.dispatcher.flags import get_flag
+from aiogram.enums import ChatType, MessageEntityType
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramNetworkError,
@@ -29,7 +31,8 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from aiogram.types import Chat, Message, TelegramObject, Update
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import metrics
@@ -79,7 +82,7 @@ class ArrivalMiddleware(BaseMiddleware):
             self.joiner.expect((*key, "text"))
         elif message.document is None and not shared_link(text):
             article = False
-            if message.chat.type in ("group", "supergroup") and self._bare_mention(
+            if message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and self._bare_mention(
                     message, text, data.get("bot_username")):
                 self.joiner.arm((*key, ""))
         if not article:
@@ -94,7 +97,7 @@ class ArrivalMiddleware(BaseMiddleware):
     def _bare_mention(message: Message, text: str, username: str | None) -> bool:
         if " " in text or not text.startswith("@"):
             return False
-        if not any(e.type == "mention" for e in message.entities or []):
+        if not any(e.type == MessageEntityType.MENTION for e in message.entities or []):
             return False
         return username is None or text[1:].lower() == username.lower()
 
@@ -221,9 +224,10 @@ class TypingMiddleware(BaseMiddleware):
     """Shows "typing…" while a handler flagged `flags={"chat_action": "typing"}` runs.
 
     aiogram's own `ChatActionMiddleware` types for every message handler, /help included; this
-    one types only where model work happens, for messages and button presses alike. A failed
-    chat action (Telegram down, the chat gone) is dropped: it must not fail the reply, and no
-    task of it is left with an exception nobody reads.
+    one types only where model work happens, for messages and button presses alike, in the forum
+    topic the message is in. A failed chat action (Telegram down, the chat gone) is dropped: it
+    must not fail the reply, and no task of it is left with an exception nobody reads (aiogram's
+    `ChatActionSender` ends its loop at the first failed call).
     """
 
     def __init__(self, every: float = 4.5) -> None:
@@ -234,7 +238,8 @@ class TypingMiddleware(BaseMiddleware):
         chat: Chat | None = data.get("event_chat")
         if not action or chat is None:
             return await handler(event, data)
-        typing = asyncio.create_task(self._keep_typing(data["bot"], chat.id, str(action)))
+        typing = asyncio.create_task(self._keep_typing(data["bot"], chat.id, str(action),
+                                                       _topic_of(event)))
         try:
             return await handler(event, data)
         finally:
@@ -242,13 +247,46 @@ class TypingMiddleware(BaseMiddleware):
             with contextlib.suppress(asyncio.CancelledError):
                 await typing
 
-    async def _keep_typing(self, bot: Bot, chat_id: int, action: str) -> None:
+    async def _keep_typing(self, bot: Bot, chat_id: int, action: str,
+                           thread_id: int | None) -> None:
         while True:
             try:
-                await bot.send_chat_action(chat_id, action)
+                await bot.send_chat_action(chat_id, action, message_thread_id=thread_id)
             except (TelegramAPIError, TelegramNetworkError):
                 logger.debug("chat action failed in chat=%s", chat_id)
             await asyncio.sleep(self.every)
+
+
+def _topic_of(event: TelegramObject) -> int | None:
+    """The forum topic a message (or the message under a pressed button) is in; None outside
+    topics, where Telegram would take a thread id for a reply thread and refuse it."""
+    message = event.message if isinstance(event, CallbackQuery) else event
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+class CallbackAnswers(CallbackAnswerMiddleware):
+    """aiogram's `CallbackAnswerMiddleware`: every button press is answered once, after its
+    handler (before it with the flag `callback_answer={"pre": True}`), with the `text` and
+    `show_alert` the handler set on its `callback_answer` argument.
+
+    One difference: when the handler raised, nothing is answered here, so that the error
+    handler can answer with the reason as an alert (`handlers.errors`); an empty answer sent
+    first would make that one fail, as a press is answered only once.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async def answer_unless_failed(event: TelegramObject, data: dict[str, Any]) -> Any:
+            try:
+                return await handler(event, data)
+            except BaseException:
+                callback_answer: CallbackAnswer = data["callback_answer"]
+                if not callback_answer.answered:
+                    callback_answer.disable()
+                raise
+
+        return await super().__call__(answer_unless_failed, event, data)
 
 
 # Calls not worth retrying: polling has its own back-off, a chat action is stale in seconds.
@@ -261,7 +299,8 @@ class TelegramRetryMiddleware(BaseRequestMiddleware):
 
     Past the deadline the error goes up; the update's error handler then leaves it in the
     inbox to be tried again later, so a longer outage delays replies instead of losing them.
-    This is the one place that handles 429 for the bot's replies.
+    This is the one place that retries a 429, for replies and digests alike (the digest
+    sender only reports what is left: `bot.digest.delivery`).
     """
 
     def __init__(self, deadline: float = 30.0, first_delay: float = 0.5,

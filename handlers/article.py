@@ -10,8 +10,18 @@ import asyncio
 import logging
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message, MessageOriginChannel, MessageOriginChat
+from aiogram.types import (
+    CallbackQuery,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    ReplyParameters,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import metrics
 from bot.errors import (
@@ -21,10 +31,12 @@ from bot.errors import (
     EmptyMessage,
     UnsupportedFile,
 )
+from bot.inbox.runtime import answering
+from bot.rendering.replies import render_summary
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
-from bot.inbox.runtime import answering
 from bot.services.message_joiner import (
     MessageJoiner,
     Part,
@@ -34,6 +46,7 @@ from bot.services.message_joiner import (
 )
 from bot.settings import Settings
 from bot.storage.repo import ChatSettings, Repo, StoredArticle
+from handlers.errors import APOLOGY, message_for
 from handlers.filters import (
     GROUPS,
     Addressed,
@@ -44,14 +57,11 @@ from handlers.filters import (
     message_text,
     strip_mention,
 )
-from handlers.errors import APOLOGY, message_for
 from handlers.keyboards import SummaryCb, summary_keyboard
-from handlers.render import render_summary, split_message
 from models.engines.base import Summary
 from models.engines.errors import EngineError
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 TYPING = {"chat_action": "typing"}
 
 
@@ -64,10 +74,10 @@ def forward_source(message: Message) -> tuple[str, str]:
         return chat.title or chat.username or "", url
     if isinstance(origin, MessageOriginChat):
         return origin.sender_chat.title or "", ""
-    if origin is not None and origin.type == "user":
-        return origin.sender_user.full_name, ""  # type: ignore[union-attr]
-    if origin is not None and origin.type == "hidden_user":
-        return origin.sender_user_name, ""  # type: ignore[union-attr]
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name, ""
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name, ""
     return "", ""
 
 
@@ -78,10 +88,10 @@ def forward_origin_key(message: Message) -> tuple[str, int]:
         return f"channel:{origin.chat.id}", origin.message_id
     if isinstance(origin, MessageOriginChat):
         return f"chat:{origin.sender_chat.id}", 0
-    if origin is not None and origin.type == "user":
-        return f"user:{origin.sender_user.id}", 0  # type: ignore[union-attr]
-    if origin is not None and origin.type == "hidden_user":
-        return f"hidden:{origin.sender_user_name}", 0  # type: ignore[union-attr]
+    if isinstance(origin, MessageOriginUser):
+        return f"user:{origin.sender_user.id}", 0
+    if isinstance(origin, MessageOriginHiddenUser):
+        return f"hidden:{origin.sender_user_name}", 0
     return "", 0
 
 
@@ -90,13 +100,13 @@ async def send_summary(message: Message, repo: Repo, article: StoredArticle, sum
     """One reply per article; the last piece carries the buttons, every piece maps back."""
     pieces = split_message(render_summary(article, summary))
     keyboard = summary_keyboard(article.id, chat_settings.summary_length)
-    reply_to = message.message_id if message.chat.type in GROUPS else None
+    # In a group the first piece quotes the article's message, so it is clear whose it answers.
+    quote = ReplyParameters(message_id=message.message_id) if message.chat.type in GROUPS else None
     sent_ids: list[int] = []
     for index, piece in enumerate(pieces):
         sent = await message.answer(
             piece, reply_markup=keyboard if index == len(pieces) - 1 else None,
-            reply_to_message_id=reply_to if index == 0 else None,
-            disable_web_page_preview=True,
+            reply_parameters=quote if index == 0 else None,
         )
         sent_ids.append(sent.message_id)
     metrics.REPLIES.labels("summary").inc()
@@ -114,7 +124,6 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
-@router.message(F.document, Addressed(), flags=TYPING)
 async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
                       chat_settings: ChatSettings, settings: Settings) -> None:
     document = message.document
@@ -132,7 +141,6 @@ async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleInt
     await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(F.forward_origin, Addressed(), flags=TYPING)
 async def on_forward(message: Message, repo: Repo, intake: ArticleIntake, joiner: MessageJoiner,
                      chat_settings: ChatSettings) -> None:
     """Forwards that arrive together are collected, then each post (or a post the channel had
@@ -167,8 +175,8 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
             if len(runs) == 1:
                 raise
             with answering(updates_of(run)):
-                await message.answer(message_for(exc) or APOLOGY,
-                                     reply_to_message_id=run[0].message_id)
+                quote = ReplyParameters(message_id=run[0].message_id)
+                await message.answer(message_for(exc) or APOLOGY, reply_parameters=quote)
         except Exception as exc:  # one bad post must not cost the others their summaries
             await repo.rollback()
             failure = failure or exc
@@ -176,7 +184,6 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
         raise failure
 
 
-@router.message(F.text, OnlyLink(), Addressed(), flags=TYPING)
 async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
                   fetcher: PageFetcher, chat_settings: ChatSettings) -> None:
     page = await fetcher.fetch(url)
@@ -186,7 +193,6 @@ async def on_link(message: Message, url: str, repo: Repo, intake: ArticleIntake,
     await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(BareMention())
 async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> None:
     """"@bot" alone in a group: the forward that follows it is an article for us.
 
@@ -202,7 +208,6 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
                             "что произошло?")
 
 
-@router.message(ArticleText(), Addressed(), flags=TYPING)
 async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
                             joiner: MessageJoiner, chat_settings: ChatSettings) -> None:
     text = message_text(message)
@@ -218,18 +223,17 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
             await take_article(message, repo, intake, chat_settings, incoming)
 
 
-@router.message(F.chat.type == "private", ~F.text)
 async def on_nothing_to_read(message: Message) -> None:
     """A sticker, a photo without a caption, a voice note: nothing we can summarise."""
     raise EmptyMessage()
 
 
-@router.callback_query(SummaryCb.filter(), flags=TYPING)
 async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,
-                            intake: ArticleIntake, chat_settings: ChatSettings) -> None:
+                            intake: ArticleIntake, chat_settings: ChatSettings,
+                            callback_answer: CallbackAnswer) -> None:
     message = query.message
     if not isinstance(message, Message):
-        await query.answer("Сообщение устарело.")
+        callback_answer.text = "Сообщение устарело."
         return
     article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
     if article is None:
@@ -237,16 +241,27 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
     summary = await intake.resummarize(repo, article, callback_data.length)
     pieces = split_message(render_summary(article, summary))
     keyboard = summary_keyboard(article.id, callback_data.length)
-    await query.answer()
     if len(pieces) == 1:
         try:
-            await message.edit_text(pieces[0], reply_markup=keyboard,
-                                    disable_web_page_preview=True)
+            await message.edit_text(pieces[0], reply_markup=keyboard)
         except TelegramBadRequest as exc:
             if "not modified" not in str(exc):
                 raise
         return
     for index, piece in enumerate(pieces):
         sent = await message.answer(piece, reply_markup=keyboard if index == len(pieces) - 1
-                                    else None, disable_web_page_preview=True)
+                                    else None)
         await repo.articles.link_message(message.chat.id, sent.message_id, article.id)
+
+
+def build_router() -> Router:
+    """Articles in every form, in this order: a file, forwards, a link, a bare mention, a paste."""
+    router = Router(name=__name__)
+    router.message.register(on_document, F.document, Addressed(), flags=TYPING)
+    router.message.register(on_forward, F.forward_origin, Addressed(), flags=TYPING)
+    router.message.register(on_link, F.text, OnlyLink(), Addressed(), flags=TYPING)
+    router.message.register(on_bare_mention, BareMention())
+    router.message.register(on_pasted_article, ArticleText(), Addressed(), flags=TYPING)
+    router.message.register(on_nothing_to_read, F.chat.type == ChatType.PRIVATE, ~F.text)
+    router.callback_query.register(on_summary_length, SummaryCb.filter(), flags=TYPING)
+    return router

@@ -7,13 +7,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiogram import Router
 from aiogram.filters import Command
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.rendering.html import esc
+from bot.rendering.replies import short_title
 from bot.storage.repo import Repo
 from handlers.keyboards import AskCb
-from handlers.render import esc, short_title
 
-router = Router(name=__name__)
 LIMIT = 5
 
 
@@ -27,7 +28,6 @@ def local_time(moment: datetime, zone: str) -> datetime:
         return moment
 
 
-@router.message(Command("articles"))
 async def on_articles(message: Message, repo: Repo) -> None:
     articles = await repo.articles.recent(message.chat.id, LIMIT)
     if not articles:
@@ -37,13 +37,17 @@ async def on_articles(message: Message, repo: Repo) -> None:
     chat = await repo.chats.get(message.chat.id)
     current = chat.current_article_id if chat else None
     lines = ["<b>Последние статьи</b> (выберите, о какой спрашивать):"]
-    buttons = []
+    buttons = InlineKeyboardBuilder()
     for number, article in enumerate(articles, 1):
         mark = " ← сейчас" if article.id == current else ""
         when = local_time(article.created_at, chat.timezone if chat else "").strftime(
             "%d.%m %H:%M")
         lines.append(f"{number}. {esc(short_title(article))} <i>({when}){mark}</i>")
-        buttons.append(InlineKeyboardButton(text=str(number),
-                                            callback_data=AskCb(article_id=article.id).pack()))
-    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(
-        inline_keyboard=[buttons]))
+        buttons.button(text=str(number), callback_data=AskCb(article_id=article.id))
+    await message.answer("\n".join(lines), reply_markup=buttons.adjust(LIMIT).as_markup())
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_articles, Command("articles"))
+    return router

@@ -1,5 +1,6 @@
-"""/subscribe, /unsubscribe, /digest, /source, the digest's /settings section, channel posts of
-source channels, and the scheduler's start and stop with the dispatcher."""
+"""/subscribe, /unsubscribe, /digest, /source, channel posts of source channels, and the
+scheduler's start and stop with the dispatcher. The digest's line in /settings is in
+`handlers.settings`, with the other sections."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, ChatMemberUpdated, InlineKeyboardButton, Message
+from aiogram.types import ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.delivery import DigestSender
@@ -17,17 +18,14 @@ from bot.digest.schedule import ScheduleInputError
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService, Schedule
 from bot.errors import BotError
+from bot.rendering.html import esc
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
-from bot.storage.repo import ChatSettings, Repo
-from handlers.keyboards import SettingsCb
-from handlers.render import esc, split_message
-from handlers.settings import SECTIONS, Rows, SettingsSection, refresh_settings
+from bot.storage.repo import Repo
 from models.text.lexicon import MONTHS_GENITIVE
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 
-PRESET_TIMES = ("07:00", "09:00", "12:00", "18:00", "21:00")
 _ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR)
 def describe_schedule(schedule: Schedule) -> str:
     local = schedule.next_local
@@ -35,7 +33,6 @@ def describe_schedule(schedule: Schedule) -> str:
             f"Следующий — {local.day} {MONTHS_GENITIVE[local.month - 1]} в {local:%H:%M}.")
 
 
-@router.message(Command("subscribe"))
 async def on_subscribe(message: Message, command: CommandObject, repo: Repo,
                        digest: DigestService) -> None:
     try:
@@ -47,7 +44,6 @@ async def on_subscribe(message: Message, command: CommandObject, repo: Repo,
                          "прислать сейчас: /digest")
 
 
-@router.message(Command("unsubscribe"))
 async def on_unsubscribe(message: Message, repo: Repo, digest: DigestService) -> None:
     if await digest.unsubscribe(repo, message.chat.id):
         await message.answer("Дайджест отключён. Включить снова: /subscribe")
@@ -55,16 +51,14 @@ async def on_unsubscribe(message: Message, repo: Repo, digest: DigestService) ->
         await message.answer("Подписки на дайджест не было. Подписаться: /subscribe 09:00")
 
 
-@router.message(Command("digest"))
 async def on_digest(message: Message, repo: Repo, digest: DigestService) -> None:
     result = await digest.digest_now(repo, message.chat.id)
     for part in split_message(result.text):
-        await message.answer(part, disable_web_page_preview=True)
+        await message.answer(part)
 
 
 # --- sources -------------------------------------------------------------------------------
 
-@router.message(Command("source"))
 async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Repo,
                     digest: DigestService) -> None:
     name = (command.args or "").strip().split()[0] if command.args else ""
@@ -104,7 +98,6 @@ async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Re
                          "источников дайджеста.")
 
 
-@router.channel_post(F.text | F.caption)
 async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
                           intake: ArticleIntake) -> None:
     """Store a post of a source channel as an article of every chat that takes it."""
@@ -130,7 +123,6 @@ async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
         await repo.commit()
 
 
-@router.my_chat_member()
 async def on_membership(event: ChatMemberUpdated, repo: Repo, digest: DigestService) -> None:
     """Telegram says when the bot is blocked or unblocked (private) or removed and re-added
     (groups): pause at once rather than wait for the next 403, resume when it is back."""
@@ -142,58 +134,8 @@ async def on_membership(event: ChatMemberUpdated, repo: Repo, digest: DigestServ
         await digest.resume_if_paused(repo, event.chat.id)
 
 
-# --- /settings section ---------------------------------------------------------------------
-
-async def _settings_line(chat: ChatSettings, repo: Repo) -> str:
-    from bot.storage.subscriptions import SubscriptionRepo
-
-    current = await SubscriptionRepo(repo.session).get(chat.id)
-    if current is None or not current.active:
-        return "Дайджест: выключен (включить: <code>/subscribe 09:00</code>)"
-    paused = " — приостановлен" if current.paused_reason else ""
-    return (f"Дайджест: в <b>{current.time_of_day}</b> ({esc(current.timezone)}){paused} "
-            "(другое время: <code>/subscribe 20:30</code>)")
-
-
-async def _settings_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    from bot.storage.subscriptions import SubscriptionRepo
-
-    current = await SubscriptionRepo(repo.session).get(chat.id)
-    active = current.time_of_day if current is not None and current.active else ""
-    row = [InlineKeyboardButton(text=("✓ " if t == active else "") + t,
-                                callback_data=SettingsCb(key="digest",
-                                                         value=t.replace(":", ".")).pack())
-           for t in PRESET_TIMES]
-    off = InlineKeyboardButton(text=("✓ " if not active else "") + "Без дайджеста",
-                               callback_data=SettingsCb(key="digest", value="off").pack())
-    return [row, [off]]
-
-
-SECTIONS.append(SettingsSection(_settings_line, _settings_rows))
-
-
-@router.callback_query(SettingsCb.filter(F.key == "digest"))
-async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                            digest: DigestService) -> None:
-    if not isinstance(query.message, Message):
-        await query.answer()
-        return
-    chat_id = query.message.chat.id
-    if callback_data.value == "off":
-        await digest.unsubscribe(repo, chat_id)
-        await query.answer("Дайджест выключен")
-    elif (chosen := callback_data.value.replace(".", ":")) in PRESET_TIMES:  # ":" separates
-        schedule = await digest.subscribe(repo, chat_id, chosen)
-        await query.answer(f"Дайджест в {schedule.time_of_day}")
-    else:
-        await query.answer()
-        return
-    await refresh_settings(query.message, repo, chat_id)
-
-
 # --- the scheduler runs as long as the dispatcher --------------------------------------------
 
-@router.startup()
 async def start_digest_scheduler(bot: Bot, dispatcher: Dispatcher,
                                  sessionmaker: async_sessionmaker,
                                  digest: DigestService) -> None:
@@ -205,8 +147,22 @@ async def start_digest_scheduler(bot: Bot, dispatcher: Dispatcher,
     logger.info("digest scheduler started (every %.1f s)", scheduler.interval)
 
 
-@router.shutdown()
 async def stop_digest_scheduler(dispatcher: Dispatcher) -> None:
     scheduler: DigestScheduler | None = dispatcher.get("digest_scheduler")
     if scheduler is not None:
         await scheduler.stop()
+
+
+def build_router() -> Router:
+    """The digest's commands, source channels' posts, membership changes, and the scheduler's
+    life with the dispatcher."""
+    router = Router(name=__name__)
+    router.message.register(on_subscribe, Command("subscribe"))
+    router.message.register(on_unsubscribe, Command("unsubscribe"))
+    router.message.register(on_digest, Command("digest"))
+    router.message.register(on_source, Command("source"))
+    router.channel_post.register(on_channel_post, F.text | F.caption)
+    router.my_chat_member.register(on_membership)
+    router.startup.register(start_digest_scheduler)
+    router.shutdown.register(stop_digest_scheduler)
+    return router

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramForbiddenError,
@@ -17,15 +18,15 @@ from aiogram.exceptions import (
     TelegramServerError,
 )
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, ReplyParameters
 
 from bot import errors as bot_errors
 from bot import metrics
 from bot.inbox import Delivery
+from bot.rendering.replies import tell_to_wait
 from models.engines import errors as engine_errors
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 SEND_ARTICLE = ("Перешлите пост из канала, вставьте текст статьи, пришлите файл .txt, .md или "
                 ".html или ссылку на страницу.")
@@ -40,11 +41,6 @@ _FETCH_REASONS = {
     "type": "По ссылке не страница с текстом. Пришлите ссылку на статью или сам текст.",
     "no_text": "На странице не нашлось текста статьи. Пришлите текст или файл.",
 }
-
-
-def tell_to_wait(seconds: float) -> str:
-    return (f"Слишком много сообщений. Подождите {max(1, round(seconds))} с.: я отвечу на них, "
-            "когда пройдёт это время.")
 
 
 def message_for(error: Exception) -> str | None:
@@ -110,9 +106,9 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
             return
         message = update.message or update.edited_message
         if message is not None:
-            await bot.send_message(message.chat.id, text,
-                                   reply_to_message_id=message.message_id
-                                   if message.chat.type != "private" else None)
+            quote = (ReplyParameters(message_id=message.message_id)
+                     if message.chat.type != ChatType.PRIVATE else None)  # whose message
+            await bot.send_message(message.chat.id, text, reply_parameters=quote)
             metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
     except TelegramForbiddenError:
         logger.info("update=%s: the user blocked the bot", update.update_id)
@@ -134,7 +130,6 @@ def _reply_kind(error: BaseException) -> str:
     return "error"
 
 
-@router.error(ExceptionTypeFilter(*UNDELIVERED))
 async def on_undelivered(event: ErrorEvent, delivery: Delivery | None = None) -> None:
     """A reply did not reach Telegram: no apology (it would not reach it either), a later try."""
     logger.warning("update=%s: %s; %s", event.update.update_id, type(event.exception).__name__,
@@ -143,7 +138,6 @@ async def on_undelivered(event: ErrorEvent, delivery: Delivery | None = None) ->
         delivery.retry_later()
 
 
-@router.error(ExceptionTypeFilter(bot_errors.RateLimited))
 async def on_rate_limited(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     assert isinstance(error, bot_errors.RateLimited)
@@ -151,17 +145,26 @@ async def on_rate_limited(event: ErrorEvent, bot: Bot, delivery: Delivery | None
         await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
-@router.error(ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
 async def on_known_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None) -> None:
     error = event.exception
     logger.info("update=%s: %s", event.update.update_id, type(error).__name__)
     await _reply(event, bot, message_for(error) or APOLOGY, delivery)
 
 
-@router.error()
 async def on_unexpected_error(event: ErrorEvent, bot: Bot, delivery: Delivery | None = None
                               ) -> None:
     error = event.exception
     logger.error("update=%s failed: %s", event.update.update_id, type(error).__name__,
                  exc_info=error)
     await _reply(event, bot, APOLOGY, delivery)
+
+
+def build_router() -> Router:
+    """The error handlers, most specific first; the last one takes anything."""
+    router = Router(name=__name__)
+    router.error.register(on_undelivered, ExceptionTypeFilter(*UNDELIVERED))
+    router.error.register(on_rate_limited, ExceptionTypeFilter(bot_errors.RateLimited))
+    router.error.register(on_known_error,
+                          ExceptionTypeFilter(bot_errors.BotError, engine_errors.EngineError))
+    router.error.register(on_unexpected_error)
+    return router

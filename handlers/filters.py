@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from aiogram import Bot
+from aiogram.enums import ChatType, MessageEntityType
 from aiogram.filters import Filter
 from aiogram.types import Message
 
@@ -17,7 +18,7 @@ from bot.services.fetch import shared_link
 from bot.services.message_kind import reads_as_news, small_talk
 from bot.services.message_joiner import MessageJoiner
 
-GROUPS = ("group", "supergroup")
+GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _MENTIONS = re.compile(r"@\w+")
 
 
@@ -35,10 +36,11 @@ async def mentions_bot(message: Message, bot: Bot) -> bool:
     me = await bot.me()
     text = message_text(message)
     for entity in message.entities or message.caption_entities or []:
-        if (entity.type == "mention" and me.username
+        if (entity.type == MessageEntityType.MENTION and me.username
                 and entity.extract_from(text).lower() == f"@{me.username.lower()}"):
             return True
-        if entity.type == "text_mention" and entity.user and entity.user.id == me.id:
+        if (entity.type == MessageEntityType.TEXT_MENTION and entity.user
+                and entity.user.id == me.id):
             return True
     return False
 
@@ -58,7 +60,7 @@ class Addressed(Filter):
     """Private chats: always. Groups: a mention, a reply to the bot, or an armed forward."""
 
     async def __call__(self, message: Message, bot: Bot, joiner: MessageJoiner) -> bool:
-        if message.chat.type == "private":
+        if message.chat.type == ChatType.PRIVATE:
             return True
         if message.chat.type not in GROUPS:
             return False
@@ -104,7 +106,8 @@ class OnlyLink(Filter):
 def message_link(message: Message) -> str | None:
     """The one link a message shares (see `shared_link`), else None."""
     text = message.text or ""
-    hidden = tuple(e.url for e in message.entities or [] if e.type == "text_link" and e.url)
+    hidden = tuple(e.url for e in message.entities or []
+                   if e.type == MessageEntityType.TEXT_LINK and e.url)
     words = " ".join(w for w in text.split() if not w.startswith("@"))
     return shared_link(words, hidden)
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
+from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.storage.repo import Repo
 from handlers.keyboards import ForgetCb, forget_keyboard
 
 logger = logging.getLogger(__name__)
-router = Router(name=__name__)
 
 
-@router.message(Command("forget"))
 async def on_forget(message: Message, repo: Repo) -> None:
     articles = await repo.articles.count(message.chat.id)
     questions = await repo.questions.count(message.chat.id)
@@ -30,23 +30,28 @@ async def on_forget(message: Message, repo: Repo) -> None:
         "Это нельзя отменить.", reply_markup=forget_keyboard())
 
 
-@router.callback_query(ForgetCb.filter())
 async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: Bot,
-                            repo: Repo) -> None:
+                            repo: Repo, callback_answer: CallbackAnswer) -> None:
     message = query.message
     if not isinstance(message, Message):
-        await query.answer()
         return
     if not callback_data.confirm:
-        await query.answer()
         await message.edit_text("Ничего не удалено.")
         return
-    if message.chat.type != "private":
+    if message.chat.type != ChatType.PRIVATE:
         member = await bot.get_chat_member(message.chat.id, query.from_user.id)
-        if member.status not in ("administrator", "creator"):
-            await query.answer("Удалить может только администратор группы.", show_alert=True)
+        if member.status not in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR):
+            callback_answer.text = "Удалить может только администратор группы."
+            callback_answer.show_alert = True
             return
     deleted = await repo.articles.delete_chat(message.chat.id)
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
-    await query.answer("Удалено")
+    callback_answer.text = "Удалено"
     await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_forget, Command("forget"))
+    router.callback_query.register(on_forget_confirm, ForgetCb.filter())
+    return router

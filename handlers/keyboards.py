@@ -1,9 +1,10 @@
-"""Callback data factories and the inline keyboards built from them."""
+"""Callback data factories and the inline keyboards built from them (rows by `adjust`)."""
 
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import ForceReply, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from models.engines.base import Length
 
@@ -45,16 +46,18 @@ class SettingsCb(CallbackData, prefix="set"):
 def summary_keyboard(article_id: int, length: Length) -> InlineKeyboardMarkup:
     """"Короче"/"Подробнее" where there is a shorter/longer length, and "Задать вопрос"."""
     index = LENGTH_ORDER.index(length)
-    row: list[InlineKeyboardButton] = []
+    keyboard = InlineKeyboardBuilder()
+    lengths = 0
     if index > 0:
-        row.append(InlineKeyboardButton(text="Короче", callback_data=SummaryCb(
-            article_id=article_id, length=LENGTH_ORDER[index - 1]).pack()))
+        keyboard.button(text="Короче", callback_data=SummaryCb(
+            article_id=article_id, length=LENGTH_ORDER[index - 1]))
+        lengths += 1
     if index < len(LENGTH_ORDER) - 1:
-        row.append(InlineKeyboardButton(text="Подробнее", callback_data=SummaryCb(
-            article_id=article_id, length=LENGTH_ORDER[index + 1]).pack()))
-    ask = InlineKeyboardButton(text="Задать вопрос",
-                               callback_data=AskCb(article_id=article_id).pack())
-    return InlineKeyboardMarkup(inline_keyboard=[row, [ask]] if row else [[ask]])
+        keyboard.button(text="Подробнее", callback_data=SummaryCb(
+            article_id=article_id, length=LENGTH_ORDER[index + 1]))
+        lengths += 1
+    keyboard.button(text="Задать вопрос", callback_data=AskCb(article_id=article_id))
+    return keyboard.adjust(lengths, 1).as_markup()
 
 
 def question_prompt() -> ForceReply:
@@ -62,14 +65,14 @@ def question_prompt() -> ForceReply:
 
 
 def news_or_question_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="Это новость", callback_data=KindCb(news=True).pack()),
-        InlineKeyboardButton(text="Это вопрос", callback_data=KindCb(news=False).pack()),
-    ]])
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(text="Это новость", callback_data=KindCb(news=True))
+    keyboard.button(text="Это вопрос", callback_data=KindCb(news=False))
+    return keyboard.adjust(2).as_markup()
 
 
 def forget_keyboard() -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="Да, удалить", callback_data=ForgetCb(confirm=True).pack()),
-        InlineKeyboardButton(text="Отмена", callback_data=ForgetCb(confirm=False).pack()),
-    ]])
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(text="Да, удалить", callback_data=ForgetCb(confirm=True))
+    keyboard.button(text="Отмена", callback_data=ForgetCb(confirm=False))
+    return keyboard.adjust(2).as_markup()

@@ -1,6 +1,7 @@
 """Questions about an article: `/ask`, a reply to an article or its summary, plain text.
 
-This router is included LAST: its private-chat text handler is the catch-all.
+This router is the last feature the factory includes: its private-chat text handler is the
+catch-all.
 """
 
 from __future__ import annotations
@@ -8,31 +9,36 @@ from __future__ import annotations
 import contextlib
 
 from aiogram import Bot, F, Router
+from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
+from bot.rendering.html import esc
+from bot.rendering.replies import render_answer
+from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.message_kind import SmallTalk, could_be_either
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import ChatSettings, Repo
 from handlers.article import take_article
-from handlers.buttons import on_stale_button
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
 from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
-from handlers.render import esc, render_answer, split_message
 
-router = Router(name=__name__)
 TYPING = {"chat_action": "typing"}
+# Model work follows: the press is answered first, before Telegram gives up waiting for it.
+ANSWER_FIRST = {"callback_answer": {"pre": True}}
+NO_ORIGINAL = "Не вижу исходного сообщения: пришлите его ещё раз."
 ASK_HINT = "Напишите вопрос после команды, например: /ask Что подписали?"
 
 
 async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
                       show_title: bool) -> None:
     for piece in split_message(render_answer(result, show_title=show_title)):
-        sent = await message.reply(piece, disable_web_page_preview=True)
+        sent = await message.reply(piece)
         await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
                                          role="answer")
     metrics.REPLIES.labels("answer").inc()
@@ -43,7 +49,7 @@ async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, 
     async with qa.order.turn(message.chat.id, message.message_id):
         result = await qa.ask(repo, message.chat.id, question,
                               user_id=message.from_user.id if message.from_user else None,
-                              reply_to_message_id=reply_to)
+                              replied_message_id=reply_to)
         # Name the article when the user did not point at one and there is a choice.
         show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
         await send_answer(message, repo, result, show_title=show_title)
@@ -57,7 +63,6 @@ SMALL_TALK_REPLIES = {
 }
 
 
-@router.message(F.text, SmallTalkFilter(), Addressed())
 async def on_small_talk(message: Message, kind: SmallTalk) -> None:
     """Thanks and greetings get a word back, never an "answer" cut out of the article."""
     if message.chat.type in GROUPS:
@@ -66,7 +71,6 @@ async def on_small_talk(message: Message, kind: SmallTalk) -> None:
         await message.answer(SMALL_TALK_REPLIES[kind])
 
 
-@router.message(Command("ask"), flags=TYPING)
 async def on_ask_command(message: Message, command: CommandObject, repo: Repo,
                          qa: QuestionService) -> None:
     if not (command.args or "").strip():
@@ -76,7 +80,6 @@ async def on_ask_command(message: Message, command: CommandObject, repo: Repo,
     await ask(message, repo, qa, command.args or "", reply_to=reply_to)
 
 
-@router.message(F.reply_to_message, F.text, Addressed(), flags=TYPING)
 async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
     """A reply to an article, its summary, a prompt or an answer: a question about that one."""
     assert message.reply_to_message is not None
@@ -84,13 +87,11 @@ async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: Question
     await ask(message, repo, qa, text, reply_to=message.reply_to_message.message_id)
 
 
-@router.message(F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
 async def on_group_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
     text = strip_mention(message.text or "", (await bot.me()).username)
     await ask(message, repo, qa, text)
 
 
-@router.message(F.chat.type == "private", flags=TYPING)
 async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -> None:
     """The catch-all: short text in a private chat is a question about the current article;
     a short statement that may as well be news gets two buttons instead of a guess."""
@@ -104,19 +105,15 @@ async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -
     await ask(message, repo, qa, text)
 
 
-@router.callback_query(KindCb.filter(), flags=TYPING)
 async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo: Repo,
                               qa: QuestionService, intake: ArticleIntake,
                               chat_settings: ChatSettings) -> None:
     """The answer to the prompt above: the prompt replies to the user's message, so the
-    message to read or answer is the one it replies to."""
+    message to read or answer is the one it replies to (the filter made sure it has text)."""
     prompt = query.message
-    original = prompt.reply_to_message if isinstance(prompt, Message) else None
-    if not isinstance(prompt, Message) or original is None or not original.text:
-        await query.answer("Не вижу исходного сообщения: пришлите его ещё раз.",
-                           show_alert=True)
-        return
-    await query.answer()
+    assert isinstance(prompt, Message) and prompt.reply_to_message is not None
+    original = prompt.reply_to_message
+    assert original.text is not None
     with contextlib.suppress(TelegramBadRequest):  # pressed twice: the buttons are gone
         await prompt.edit_reply_markup(reply_markup=None)
     if callback_data.news:
@@ -127,18 +124,23 @@ async def on_news_or_question(query: CallbackQuery, callback_data: KindCb, repo:
         await ask(original, repo, qa, original.text)
 
 
-@router.callback_query(AskCb.filter())
-async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) -> None:
+async def on_original_gone(query: CallbackQuery,
+                           callback_answer: CallbackAnswer) -> None:
+    """«Новость или вопрос?» pressed where the user's message is no longer there to read."""
+    callback_answer.text, callback_answer.show_alert = NO_ORIGINAL, True
+
+
+async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo,
+                        callback_answer: CallbackAnswer) -> None:
     """"Задать вопрос": make this article the current one and prompt for a reply."""
     message = query.message
     if not isinstance(message, Message):
-        await query.answer()
         return
     article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
     if article is None:
         raise ArticleNotFound()
     await repo.chats.set_current_article(message.chat.id, article.id)
-    await query.answer("Напишите вопрос ответом на сообщение")
+    callback_answer.text = "Напишите вопрос ответом на сообщение"
     title = f" о «{esc(article.title)}»" if article.title else ""
     prompt = await message.answer(
         f"Спрашивайте{title}: ответьте на это сообщение или просто напишите вопрос.",
@@ -147,5 +149,19 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo) 
     await repo.articles.link_message(message.chat.id, prompt.message_id, article.id, "prompt")
 
 
-# Last of all: a button press whose data no feature accepted (an old keyboard, bad data).
-router.callback_query.register(on_stale_button)
+def build_router() -> Router:
+    """Questions; the private-chat catch-all is registered last of them."""
+    router = Router(name=__name__)
+    router.message.register(on_small_talk, F.text, SmallTalkFilter(), Addressed())
+    router.message.register(on_ask_command, Command("ask"), flags=TYPING)
+    router.message.register(
+        on_reply_question, F.reply_to_message, F.text, Addressed(), flags=TYPING)
+    router.message.register(
+        on_group_question, F.chat.type.in_(GROUPS), F.text, Addressed(), flags=TYPING)
+    router.message.register(on_plain_question, F.chat.type == ChatType.PRIVATE, flags=TYPING)
+    router.callback_query.register(on_news_or_question, KindCb.filter(),
+                                   F.message.reply_to_message.text,
+                                   flags={**TYPING, **ANSWER_FIRST})
+    router.callback_query.register(on_original_gone, KindCb.filter())
+    router.callback_query.register(on_ask_button, AskCb.filter())
+    return router

@@ -1,9 +1,8 @@
-"""/settings: summary length and time zone, as inline buttons; other features add sections.
+"""/settings: summary length, time zone and the digest's time, as inline buttons.
 
 A section is a line describing the current value plus rows of buttons carrying `SettingsCb`
-with its own `key`. To add one (the digest adds its time), append a `SettingsSection` to
-`SECTIONS` and handle `SettingsCb.filter(F.key == "<yours>")` in your own router, then call
-`refresh_settings(message, repo, chat_id)` to redraw.
+with its own `key`; `SECTIONS` lists them in the order they are shown, each handled below by
+a callback filtered on its key, which redraws the message with `refresh_settings`.
 """
 
 from __future__ import annotations
@@ -11,23 +10,23 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
-from bot.digest.wiring import follow_chat_zone
+from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
-from handlers.render import esc
 from models.engines.base import Length
 
-router = Router(name=__name__)
 Rows = list[list[InlineKeyboardButton]]
 
+PRESET_TIMES = ("07:00", "09:00", "12:00", "18:00", "21:00")  # the digest's buttons
 TIMEZONES = {
     "Europe/Kaliningrad": "Калининград",
     "Europe/Moscow": "Москва",
@@ -49,11 +48,16 @@ async def _length_line(chat: ChatSettings, repo: Repo) -> str:
     return f"Пересказ: <b>{LENGTH_NAMES[chat.summary_length]}</b>"
 
 
+def _ticked(text: str, chosen: bool) -> str:
+    return ("✓ " if chosen else "") + text
+
+
 async def _length_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    return [[InlineKeyboardButton(
-        text=("✓ " if length == chat.summary_length else "") + LENGTH_NAMES[length],
-        callback_data=SettingsCb(key="len", value=length.value).pack(),
-    ) for length in LENGTH_ORDER]]
+    rows = InlineKeyboardBuilder()
+    for length in LENGTH_ORDER:
+        rows.button(text=_ticked(LENGTH_NAMES[length], length == chat.summary_length),
+                    callback_data=SettingsCb(key="len", value=length.value))
+    return rows.adjust(len(LENGTH_ORDER)).export()
 
 
 async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
@@ -63,17 +67,39 @@ async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
 
 
 async def _tz_rows(chat: ChatSettings, repo: Repo) -> Rows:
-    buttons = [InlineKeyboardButton(
-        text=("✓ " if zone == chat.timezone else "") + name,
-        callback_data=SettingsCb(key="tz", value=zone).pack(),
-    ) for zone, name in TIMEZONES.items()]
-    return [buttons[i:i + 4] for i in range(0, len(buttons), 4)]
+    rows = InlineKeyboardBuilder()
+    for zone, name in TIMEZONES.items():
+        rows.button(text=_ticked(name, zone == chat.timezone),
+                    callback_data=SettingsCb(key="tz", value=zone))
+    return rows.adjust(4).export()
 
 
-SECTIONS: list[SettingsSection] = [
+async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
+    current = await repo.subscriptions.get(chat.id)
+    if current is None or not current.active:
+        return "Дайджест: выключен (включить: <code>/subscribe 09:00</code>)"
+    paused = " — приостановлен" if current.paused_reason else ""
+    return (f"Дайджест: в <b>{current.time_of_day}</b> ({esc(current.timezone)}){paused} "
+            "(другое время: <code>/subscribe 20:30</code>)")
+
+
+async def _digest_rows(chat: ChatSettings, repo: Repo) -> Rows:
+    current = await repo.subscriptions.get(chat.id)
+    active = current.time_of_day if current is not None and current.active else ""
+    rows = InlineKeyboardBuilder()
+    for at in PRESET_TIMES:  # ":" separates callback data fields
+        rows.button(text=_ticked(at, at == active),
+                    callback_data=SettingsCb(key="digest", value=at.replace(":", ".")))
+    rows.button(text=_ticked("Без дайджеста", not active),
+                callback_data=SettingsCb(key="digest", value="off"))
+    return rows.adjust(len(PRESET_TIMES), 1).export()
+
+
+SECTIONS = (
     SettingsSection(_length_line, _length_rows),
     SettingsSection(_tz_line, _tz_rows),
-]
+    SettingsSection(_digest_line, _digest_rows),
+)
 
 
 async def render_settings(chat: ChatSettings, repo: Repo) -> tuple[str, InlineKeyboardMarkup]:
@@ -98,9 +124,8 @@ async def refresh_settings(message: Message, repo: Repo, chat_id: int) -> None:
             raise
 
 
-@router.message(Command("settings"))
 async def on_settings(message: Message, command: CommandObject, repo: Repo,
-                      chat_settings: ChatSettings, digest: DigestService | None = None) -> None:
+                      chat_settings: ChatSettings, digest: DigestService) -> None:
     args = (command.args or "").split()
     if len(args) >= 2 and args[0].lower() in ("tz", "timezone"):
         raw = " ".join(args[1:])
@@ -111,35 +136,54 @@ async def on_settings(message: Message, command: CommandObject, repo: Repo,
                                  "<code>/settings tz Москва</code> или "
                                  "<code>/settings tz Europe/Berlin</code>")
             return
-        await repo.chats.set_timezone(message.chat.id, zone)
-        await follow_chat_zone(repo, digest, message.chat.id, zone)
+        await digest.change_schedule(repo, message.chat.id, zone=zone)  # the chat's, too
         chat_settings = await repo.chats.get(message.chat.id) or chat_settings
     text, keyboard = await render_settings(chat_settings, repo)
     await message.answer(text, reply_markup=keyboard)
 
 
-@router.callback_query(SettingsCb.filter(F.key == "len"))
-async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo) -> None:
+async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
+                    callback_answer: CallbackAnswer) -> None:
     if not isinstance(query.message, Message):
-        await query.answer()
         return
     try:
         length = Length(callback_data.value)
     except ValueError:
-        await query.answer()
         return
     await repo.chats.set_summary_length(query.message.chat.id, length)
-    await query.answer(f"Пересказ: {LENGTH_NAMES[length]}")
+    callback_answer.text = f"Пересказ: {LENGTH_NAMES[length]}"
     await refresh_settings(query.message, repo, query.message.chat.id)
 
 
-@router.callback_query(SettingsCb.filter(F.key == "tz"))
 async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                      digest: DigestService | None = None) -> None:
+                      digest: DigestService, callback_answer: CallbackAnswer) -> None:
     if not isinstance(query.message, Message) or callback_data.value not in TIMEZONES:
-        await query.answer()
         return
-    await repo.chats.set_timezone(query.message.chat.id, callback_data.value)
-    await follow_chat_zone(repo, digest, query.message.chat.id, callback_data.value)
-    await query.answer(f"Часовой пояс: {TIMEZONES[callback_data.value]}")
+    await digest.change_schedule(repo, query.message.chat.id, zone=callback_data.value)
+    callback_answer.text = f"Часовой пояс: {TIMEZONES[callback_data.value]}"
     await refresh_settings(query.message, repo, query.message.chat.id)
+
+
+async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
+                            digest: DigestService, callback_answer: CallbackAnswer) -> None:
+    if not isinstance(query.message, Message):
+        return
+    chat_id = query.message.chat.id
+    if callback_data.value == "off":
+        await digest.unsubscribe(repo, chat_id)
+        callback_answer.text = "Дайджест выключен"
+    elif (chosen := callback_data.value.replace(".", ":")) in PRESET_TIMES:
+        schedule = await digest.subscribe(repo, chat_id, chosen)
+        callback_answer.text = f"Дайджест в {schedule.time_of_day}"
+    else:
+        return
+    await refresh_settings(query.message, repo, chat_id)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_settings, Command("settings"))
+    router.callback_query.register(on_length, SettingsCb.filter(F.key == "len"))
+    router.callback_query.register(on_timezone, SettingsCb.filter(F.key == "tz"))
+    router.callback_query.register(on_digest_setting, SettingsCb.filter(F.key == "digest"))
+    return router

@@ -6,9 +6,8 @@ from aiogram import Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import BotCommand, Message
 
-from handlers.render import esc
+from bot.rendering.html import esc
 
-router = Router(name=__name__)
 
 HELP = (
     "Я пересказываю статьи и отвечаю на вопросы по ним. Всё работает на этом сервере, "
@@ -40,13 +39,18 @@ COMMANDS = [
 ]
 
 
-@router.message(CommandStart())
 async def on_start(message: Message) -> None:
     name = message.from_user.first_name if message.from_user else ""
     greeting = f"Здравствуйте, {name}!" if name else "Здравствуйте!"
     await message.answer(f"{esc(greeting)}\n\n{HELP}")
 
 
-@router.message(Command("help"))
 async def on_help(message: Message) -> None:
     await message.answer(HELP)
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_start, CommandStart())
+    router.message.register(on_help, Command("help"))
+    return router

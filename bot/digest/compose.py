@@ -14,7 +14,6 @@ costs a duplicate line, a false merge hides a story, so the rule leans to precis
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import razdel
 
+from bot.rendering.html import esc, link
 from models.text.lexicon import MONTHS_GENITIVE
 from models.text.sentences import sentence_spans
 
@@ -182,16 +182,15 @@ def _source_refs(story: Story, limit: int = 3) -> str:
             continue
         seen.add(key)
         if article.source_url:
-            refs.append(f'<a href="{html.escape(article.source_url, quote=True)}">'
-                        f"{html.escape(label, quote=False)}</a>")
+            refs.append(link(article.source_url, label))
         else:
-            refs.append(html.escape(label, quote=False))
+            refs.append(esc(label))
     return ", ".join(refs[:limit])
 
 
 def render_story(story: Story) -> str:
     """`• line — source` or `• line (3 источника: a, b, c)`, Telegram HTML."""
-    line = "• " + html.escape(story.line, quote=False)
+    line = "• " + esc(story.line)
     refs = _source_refs(story)
     count = story.source_count
     if count > 1:

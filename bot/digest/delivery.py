@@ -4,8 +4,11 @@ Limits (Telegram's FAQ for bots): about 30 messages per second overall, no more 
 minute into one group, about one per second into one chat. `FloodLimiter` hands out send slots
 that respect all three; the slot is reserved under a lock and waited for outside it, so chats
 with free capacity are not held up by a busy group. A 429 still gets through sometimes (other
-replies share the bot's quota): the sender waits `retry_after` and tries again. A 403 means the
-user blocked the bot or it was removed from the group: the caller pauses that subscription.
+replies share the bot's quota); like a 5xx it is retried where every Bot API call is, in the
+session (`bot.middlewares.TelegramRetryMiddleware`). One that outlasts those retries fails the
+digest (its articles stay for the next one) and holds the chat in the limiter's books for
+`retry_after`. A 403 means the user blocked the bot or it was removed from the group: the
+caller pauses that subscription.
 Several bot instances share the limits through Redis instead (`redis_flood.RedisFloodLimiter`,
 same contract: `Limiter`).
 """
@@ -23,7 +26,6 @@ from enum import StrEnum
 from typing import Protocol
 
 from aiogram import Bot
-from aiogram.enums import ParseMode
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -118,55 +120,49 @@ class FloodLimiter:
 class DeliveryStatus(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"  # 403 or the chat is gone: pause the subscription
-    FAILED = "failed"  # network or server trouble that outlived the retries
+    FAILED = "failed"  # a 429, network or server trouble that outlived the session's retries
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
     status: DeliveryStatus
     sent: int  # messages that reached Telegram
-    retries: int = 0
     detail: str = ""
 
 
 class DigestSender:
-    """Sends the parts of one digest in order, within the limiter, handling 429 and 403."""
+    """Sends the parts of one digest in order, within the limiter; reports a 403 as BLOCKED.
 
-    def __init__(self, bot: Bot, limiter: Limiter | None = None, *, max_attempts: int = 5,
-                 max_retry_after: float = 600.0) -> None:
+    Retries are the Bot's session's (`TelegramRetryMiddleware`, built by `bot.factory.build_bot`):
+    what reaches this class has already been retried as long as any reply would be.
+    """
+
+    def __init__(self, bot: Bot, limiter: Limiter | None = None) -> None:
         self.bot = bot
         self.limiter: Limiter = limiter or FloodLimiter()
-        self.max_attempts = max_attempts
-        self.max_retry_after = max_retry_after
 
     async def send(self, chat_id: int, parts: Sequence[str]) -> DeliveryResult:
-        sent = retries = 0
+        sent = 0
         for part in parts:
-            for attempt in range(1, self.max_attempts + 1):
-                await self.limiter.acquire(chat_id)
-                try:
-                    await self.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML,
-                                                disable_web_page_preview=True)
-                    sent += 1
-                    break
-                except TelegramRetryAfter as error:
-                    wait = min(float(error.retry_after), self.max_retry_after)
-                    logger.warning("digest to chat %s: 429, waiting %.0f s", chat_id, wait)
-                    retries += 1
-                    await self.limiter.hold(chat_id, wait)
-                except TelegramForbiddenError as error:
-                    logger.info("digest to chat %s: forbidden (%s)", chat_id, error.message)
-                    return DeliveryResult(DeliveryStatus.BLOCKED, sent, retries, error.message)
-                except TelegramBadRequest as error:
-                    if any(marker in error.message.lower() for marker in _GONE):
-                        return DeliveryResult(DeliveryStatus.BLOCKED, sent, retries,
-                                              error.message)
-                    logger.error("digest to chat %s rejected: %s", chat_id, error.message)
-                    return DeliveryResult(DeliveryStatus.FAILED, sent, retries, error.message)
-                except (TelegramNetworkError, TelegramServerError) as error:
-                    retries += 1
-                    logger.warning("digest to chat %s: %r (attempt %d)", chat_id, error, attempt)
-                    await self.limiter.hold(chat_id, min(2.0 ** attempt, 60.0))
-            else:
-                return DeliveryResult(DeliveryStatus.FAILED, sent, retries, "too many retries")
-        return DeliveryResult(DeliveryStatus.SENT, sent, retries)
+            await self.limiter.acquire(chat_id)
+            try:
+                # HTML without link previews: the bot's defaults (`bot.factory.BOT_DEFAULTS`)
+                await self.bot.send_message(chat_id, part)
+            except TelegramForbiddenError as error:
+                logger.info("digest to chat %s: forbidden (%s)", chat_id, error.message)
+                return DeliveryResult(DeliveryStatus.BLOCKED, sent, error.message)
+            except TelegramBadRequest as error:
+                if any(marker in error.message.lower() for marker in _GONE):
+                    return DeliveryResult(DeliveryStatus.BLOCKED, sent, error.message)
+                logger.error("digest to chat %s rejected: %s", chat_id, error.message)
+                return DeliveryResult(DeliveryStatus.FAILED, sent, error.message)
+            except TelegramRetryAfter as error:  # longer than the session would wait
+                logger.warning("digest to chat %s: 429 for %s s, not sent", chat_id,
+                               error.retry_after)
+                await self.limiter.hold(chat_id, float(error.retry_after))
+                return DeliveryResult(DeliveryStatus.FAILED, sent, error.message)
+            except (TelegramNetworkError, TelegramServerError) as error:
+                logger.warning("digest to chat %s: %r, not sent", chat_id, error)
+                return DeliveryResult(DeliveryStatus.FAILED, sent, error.message)
+            sent += 1
+        return DeliveryResult(DeliveryStatus.SENT, sent)

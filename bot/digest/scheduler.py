@@ -1,8 +1,9 @@
 """The digest loop: every ~30 s, claim the subscriptions that fell due and send them.
 
 Exactly-once per period rests on the database, not on this process: each due subscription is
-claimed with a conditional UPDATE of `next_due_at` (see `SubscriptionRepo.claim`) that commits
-before the digest is composed or sent. A restart (or a second instance) finds the period already
+claimed with a conditional UPDATE of `next_due_at` (see `SubscriptionRepo.claim`), committed in
+a transaction of its own before the digest is composed or sent. Each job's writes are one
+`sessionmaker.begin()` block: committed at its end, rolled back if it raises. A restart (or a second instance) finds the period already
 moved on and does not send it again. A digest whose send failed is not retried within the period;
 its articles stay in the window (`last_sent_at` only moves on success) and appear next time.
 """
@@ -23,8 +24,9 @@ from bot.digest.clock import Clock, system_clock
 from bot.digest.delivery import DeliveryStatus, DigestSender
 from bot.digest.schedule import DueAction, decide, parse_time_of_day, parse_zone
 from bot.digest.service import DigestService
+from bot.rendering.split import split_message
 from bot.storage.repo import Repo
-from bot.storage.subscriptions import Subscription, SubscriptionRepo
+from bot.storage.subscriptions import Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ class DigestScheduler:
         now = self.clock()
         report = TickReport()
         async with self.sessionmaker() as session:
-            due = await SubscriptionRepo(session).due(now)
+            due = await Repo(session).subscriptions.due(now)
         # Instances ticking together would claim in the same order, the one ahead taking nearly
         # every digest while the others wait on its row locks; in each its own order they share
         # the burst (and a crash loses only the digests one instance had claimed).
@@ -120,9 +122,10 @@ class DigestScheduler:
             return "failed"
         decision = decide(now, subscription.next_due_at, at, zone,
                           catch_up=self.service.options.catch_up)
-        async with self.sessionmaker() as session:
-            if not await SubscriptionRepo(session).claim(subscription, decision.next_due_at):
-                return "lost"
+        async with self.sessionmaker.begin() as session:
+            claimed = await Repo(session).subscriptions.claim(subscription, decision.next_due_at)
+        if not claimed:
+            return "lost"
         if decision.action is DueAction.SKIP:
             logger.info("digest chat=%s skipped: %s late", subscription.chat_id,
                         decision.late_by)
@@ -139,21 +142,17 @@ class DigestScheduler:
             if digest is None:
                 await self._mark_sent(subscription, now)
                 return "empty"
-            from handlers.render import split_message  # the Telegram splitter lives with handlers
-
             result = await self.sender.send(subscription.chat_id, split_message(digest.text))
-            async with self.sessionmaker() as session:
+            async with self.sessionmaker.begin() as session:
                 repo = Repo(session)
                 if result.status is DeliveryStatus.SENT:
-                    await SubscriptionRepo(session).mark_sent(subscription.id, digest.window_end)
+                    await repo.subscriptions.mark_sent(subscription.id, digest.window_end)
                 elif result.status is DeliveryStatus.BLOCKED:
                     await self.service.pause(repo, subscription.chat_id)
-                await session.commit()
             logger.info("digest chat=%s %s parts=%d articles=%d", subscription.chat_id,
                         result.status.value, result.sent, digest.articles)
             return str(result.status.value)
 
     async def _mark_sent(self, subscription: Subscription, window_end: datetime) -> None:
-        async with self.sessionmaker() as session:
-            await SubscriptionRepo(session).mark_sent(subscription.id, window_end)
-            await session.commit()
+        async with self.sessionmaker.begin() as session:
+            await Repo(session).subscriptions.mark_sent(subscription.id, window_end)

@@ -33,7 +33,7 @@ from bot.digest.schedule import (
     parse_zone,
 )
 from bot.storage.repo import Repo, StoredArticle
-from bot.storage.subscriptions import ChannelSourceRepo, Subscription, SubscriptionRepo
+from bot.storage.subscriptions import Subscription
 
 if TYPE_CHECKING:  # the service itself sends nothing; it only carries the limiter
     from bot.digest.delivery import Limiter
@@ -125,7 +125,7 @@ class DigestService:
     async def subscribe(self, repo: Repo, chat_id: int, args: str = "") -> Schedule:
         """Subscribe (or change the time of) `chat_id`; a zone given here becomes the chat's."""
         time_arg, zone_arg = parse_subscribe_args(args)
-        existing = await SubscriptionRepo(repo.session).get(chat_id)
+        existing = await repo.subscriptions.get(chat_id)
         default_time = existing.time_of_day if existing and existing.active else None
         at = parse_time_of_day(time_arg or default_time or self.options.default_time)
         if zone_arg is not None:
@@ -134,17 +134,17 @@ class DigestService:
         else:
             zone = parse_zone(await self._chat_zone(repo, chat_id))
         due = next_due(self.clock(), at, zone)
-        await SubscriptionRepo(repo.session).upsert(
+        await repo.subscriptions.upsert(
             chat_id, time_of_day=format_time_of_day(at), timezone=zone.key, next_due_at=due)
         logger.info("digest subscribe chat=%s at=%s zone=%s next=%s", chat_id,
                     format_time_of_day(at), zone.key, due.isoformat())
         return Schedule(format_time_of_day(at), zone.key, due)
 
     async def unsubscribe(self, repo: Repo, chat_id: int) -> bool:
-        return await SubscriptionRepo(repo.session).deactivate(chat_id)
+        return await repo.subscriptions.deactivate(chat_id)
 
     async def subscription(self, repo: Repo, chat_id: int) -> Subscription | None:
-        return await SubscriptionRepo(repo.session).get(chat_id)
+        return await repo.subscriptions.get(chat_id)
 
     async def change_schedule(self, repo: Repo, chat_id: int, *, time_of_day: str | None = None,
                               zone: str | None = None) -> Schedule | None:
@@ -154,7 +154,7 @@ class DigestService:
         at = parse_time_of_day(time_of_day) if time_of_day is not None else None
         if zone_info is not None:
             await repo.chats.set_timezone(chat_id, zone_info.key)
-        subs = SubscriptionRepo(repo.session)
+        subs = repo.subscriptions
         current = await subs.get(chat_id)
         if current is None or not current.active:
             return None
@@ -167,7 +167,7 @@ class DigestService:
 
     async def resume_if_paused(self, repo: Repo, chat_id: int) -> bool:
         """The user wrote again after blocking the bot: resume, next due at the usual time."""
-        subs = SubscriptionRepo(repo.session)
+        subs = repo.subscriptions
         current = await subs.get(chat_id)
         if current is None or current.paused_reason is None or not current.active:
             return False
@@ -179,18 +179,17 @@ class DigestService:
         return resumed
 
     async def pause(self, repo: Repo, chat_id: int, reason: str = PAUSED_BLOCKED) -> None:
-        await SubscriptionRepo(repo.session).pause(chat_id, reason)
+        await repo.subscriptions.pause(chat_id, reason)
         logger.info("digest paused chat=%s reason=%s", chat_id, reason)
 
     # --- sources --------------------------------------------------------------------------
 
     async def add_source(self, repo: Repo, chat_id: int, channel_id: int, *, username: str = "",
                          title: str = "") -> bool:
-        return await ChannelSourceRepo(repo.session).add(chat_id, channel_id, username=username,
-                                                         title=title)
+        return await repo.sources.add(chat_id, channel_id, username=username, title=title)
 
     async def chats_for_channel(self, repo: Repo, channel_id: int) -> list[int]:
-        return await ChannelSourceRepo(repo.session).chats_of(channel_id)
+        return await repo.sources.chats_of(channel_id)
 
     # --- content --------------------------------------------------------------------------
 
@@ -221,7 +220,7 @@ class DigestService:
         """/digest: what the next digest would hold so far; it does not move the schedule, so
         the scheduled digest still lists everything. Empty: one short line, always."""
         now = self.clock()
-        current = await SubscriptionRepo(repo.session).get(chat_id)
+        current = await repo.subscriptions.get(chat_id)
         since = self.window_start(current.last_sent_at if current else None, now)
         zone = current.timezone if current else await self._chat_zone(repo, chat_id)
         digest = await self.compose(repo, chat_id, since=since, until=now, zone=zone)

@@ -1,6 +1,5 @@
-"""Glue between the digest and the rest of the bot: the service built from settings, the
-middleware that resumes a paused digest when its user writes again, and zone changes made in
-/settings following through to the schedule."""
+"""Glue between the digest and the rest of the bot: the service built from settings, and the
+middleware that resumes a paused digest when its user writes again."""
 
 from __future__ import annotations
 
@@ -63,10 +62,3 @@ class DigestResumeMiddleware(BaseMiddleware):
             except Exception:  # never let the digest stand between a user and a reply
                 logger.exception("digest resume failed for chat %s", chat.id)
         return await handler(event, data)
-
-
-async def follow_chat_zone(repo: Repo, digest: DigestService | None, chat_id: int,
-                           zone: str) -> None:
-    """/settings changed the chat's zone: move its digest to the same local time there."""
-    if digest is not None:
-        await digest.change_schedule(repo, chat_id, zone=zone)

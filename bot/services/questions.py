@@ -51,7 +51,7 @@ class QuestionService:
         self.wait_for_article = wait_for_article
 
     async def find_article(self, repo: Repo, chat_id: int, *,
-                           reply_to_message_id: int | None = None,
+                           replied_message_id: int | None = None,
                            article_id: int | None = None) -> StoredArticle:
         """The article a question is about: the one replied to or named, else the current one."""
         if article_id is not None:
@@ -59,8 +59,8 @@ class QuestionService:
             if found is None:
                 raise ArticleNotFound()
             return found
-        if reply_to_message_id is not None:
-            found = await repo.articles.by_message(chat_id, reply_to_message_id)
+        if replied_message_id is not None:
+            found = await repo.articles.by_message(chat_id, replied_message_id)
             if found is not None:
                 return found
         chat = await repo.chats.get(chat_id)
@@ -74,17 +74,17 @@ class QuestionService:
         return found
 
     async def ask(self, repo: Repo, chat_id: int, question: str, *, user_id: int | None = None,
-                  reply_to_message_id: int | None = None,
+                  replied_message_id: int | None = None,
                   article_id: int | None = None) -> QuestionResult:
         question = clean_question(question)
-        if reply_to_message_id is None and article_id is None:
+        if replied_message_id is None and article_id is None:
             # "Что подписали?" sent right after a forward is about that forward
             await self.in_progress.settled(chat_id, self.wait_for_article)
-        article = await self.find_article(repo, chat_id, reply_to_message_id=reply_to_message_id,
+        article = await self.find_article(repo, chat_id, replied_message_id=replied_message_id,
                                           article_id=article_id)
         answer = await self.nlp.answer(as_article(article), question)
         searched = None
-        if not answer.found and reply_to_message_id is None and article_id is None:
+        if not answer.found and replied_message_id is None and article_id is None:
             # «Когда умер Лимонов?» after a newer article: the chat's other articles may know
             for other in await repo.articles.recent(chat_id, OTHER_ARTICLES + 1):
                 if other.id == article.id:

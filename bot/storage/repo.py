@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.subscriptions import ChannelSourceRepo, SubscriptionRepo
 from bot.storage.tables import (
     ArticleMessageRow,
     ArticleRow,
@@ -289,6 +290,16 @@ class Repo:
     @property
     def cache(self) -> SummaryCacheRepo:
         return SummaryCacheRepo(self.session)
+
+    @property
+    def subscriptions(self) -> SubscriptionRepo:
+        """Digest subscriptions (`bot.storage.subscriptions`)."""
+        return SubscriptionRepo(self.session)
+
+    @property
+    def sources(self) -> ChannelSourceRepo:
+        """Channels whose posts feed a chat's digest."""
+        return ChannelSourceRepo(self.session)
 
     async def commit(self) -> None:
         await self.session.commit()

@@ -1,8 +1,8 @@
 """Digest subscriptions and channel sources: tables and the repositories over them.
 
 The scheduler's exactly-once guarantee lives in `SubscriptionRepo.claim`: a conditional UPDATE on
-`next_due_at` that only one process can win for a given period, committed before anything is
-sent. Instants are stored as UTC; `as_utc` undoes SQLite's habit of returning naive values.
+`next_due_at` that only one process can win for a given period, which the scheduler commits
+before anything is sent. Instants are stored as UTC; `as_utc` undoes SQLite's habit of returning naive values.
 """
 
 from __future__ import annotations
@@ -160,11 +160,12 @@ class SubscriptionRepo:
         return [_subscription(row) for row in result.scalars()]
 
     async def claim(self, subscription: Subscription, next_due_at: datetime) -> bool:
-        """Move `subscription` to its next period if nobody else has; commits at once.
+        """Move `subscription` to its next period if nobody else has.
 
         Only the caller that sees rowcount 1 owns this period, so two processes (or one
-        restarted mid-tick) can never both send it. Committing before the send means a crash
-        after the claim loses at most this one digest, never sends it twice.
+        restarted mid-tick) can never both send it. The caller commits before the send (the
+        scheduler claims in a transaction of its own), so a crash after the claim loses at most
+        this one digest, never sends it twice.
         """
         result = await self.session.execute(
             update(SubscriptionRow)
@@ -177,7 +178,6 @@ class SubscriptionRepo:
             .values(next_due_at=as_utc(next_due_at), period_start=subscription.next_due_at)
             .execution_options(synchronize_session=False)
         )
-        await self.session.commit()
         return result.rowcount == 1
 
     async def mark_sent(self, subscription_id: int, window_end: datetime) -> None:

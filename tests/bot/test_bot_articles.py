@@ -15,6 +15,7 @@ async def test_forwarded_channel_post_gets_one_summary_with_source_and_buttons(
     text = params["text"]
     print(text)
     assert params["parse_mode"] == "HTML"
+    assert params["link_preview_options"] == {"is_disabled": True}
     assert text.startswith("<b>Премьер-министр Али Асадов встретился с казахстанским коллегой</b>")
     assert "Ключевое:" in text
     assert '<a href="https://t.me/azertac/77">АЗЕРТАДЖ</a>' in text
@@ -174,7 +175,7 @@ async def test_group_forward_after_a_bare_mention_is_summarised(harness, seed_te
     texts = _texts(harness, group)
     assert len(texts) == 1 and "Ключевое:" in texts[0]
     assert '<a href="https://t.me/azertac/5">АЗЕРТАДЖ</a>' in texts[0]
-    assert harness.api.calls_for("sendMessage")[-1].params["reply_to_message_id"]
+    assert harness.api.calls_for("sendMessage")[-1].params["reply_parameters"]["message_id"]
     [article] = await _stored(harness, group)
     assert article.source_kind == "forward" and article.text == seed_text.strip()
 
@@ -282,5 +283,5 @@ async def test_each_post_of_a_forwarded_batch_gets_its_own_reply(harness, seed_t
     assert len(sent) == 3
     assert "<b>Ключевое:</b>" in sent[0].params["text"]
     short = [c for c in sent if "Слишком короткий" in c.params["text"]]
-    assert sorted(c.params["reply_to_message_id"] for c in short) == sorted(
+    assert sorted(c.params["reply_parameters"]["message_id"] for c in short) == sorted(
         p["message"]["message_id"] for p in posts[1:])

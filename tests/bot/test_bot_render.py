@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.rendering.replies import quote_around, render_answer, render_summary, short_title
+from bot.rendering.split import split_message
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
-from handlers.render import render_answer, render_summary, short_title, split_message
 from models.engines.base import Answer, Summary
 
 
@@ -65,8 +66,6 @@ def test_answer_and_no_answer() -> None:
 
 
 def test_a_long_quote_is_cut_to_the_clauses_around_the_answer() -> None:
-    from handlers.render import quote_around
-
     items = ", ".join(f"соглашение номер {n} о сотрудничестве в области {n}-й отрасли"
                       for n in range(1, 25))
     sentence = f"По итогам переговоров были подписаны документы: {items}, а также меморандум."

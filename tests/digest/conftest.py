@@ -1,17 +1,19 @@
-"""Digest fixtures: the test Bot API server and a bare aiogram Bot talking to it over HTTP.
+"""Digest fixtures: the test Bot API server and an aiogram Bot talking to it over HTTP.
 
-The Bot has no retry middleware, so the digest sender's own 429/403 handling is what is tested.
+The Bot is built as the bot process builds it (`build_bot`: HTML defaults, the session's retry
+middleware), so a digest meets 429s and 5xx exactly as it would in production.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 
+from bot.factory import build_bot
+from bot.settings import Settings
 from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -24,12 +26,17 @@ async def api():
     await server.stop()
 
 
+def app_bot(api: FakeBotAPI, **settings: Any) -> Bot:
+    """A Bot as `run_app` builds it, talking to `api`; `settings` override `Settings` fields."""
+    return build_bot(Settings(bot_token=api.token, telegram_api_url=api.base_url,
+                              _env_file=None, **settings))
+
+
 @pytest.fixture
-async def bare_bot(api: FakeBotAPI):
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api.base_url))
-    bot = Bot(api.token, session=session)
-    yield bot
-    await session.close()
+async def bot(api: FakeBotAPI):
+    made = app_bot(api)
+    yield made
+    await made.session.close()
 
 
 @pytest.fixture

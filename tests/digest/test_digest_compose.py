@@ -18,7 +18,7 @@ from bot.digest.compose import (
     render_story,
     story_text,
 )
-from handlers.render import MESSAGE_LIMIT, split_message
+from bot.rendering.split import MESSAGE_LIMIT, split_message
 
 STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
 T0 = datetime(2026, 11, 27, 6, 0, tzinfo=UTC)

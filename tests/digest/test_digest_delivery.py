@@ -8,6 +8,7 @@ import time
 from aiogram import Bot
 
 from bot.digest.delivery import DeliveryStatus, DigestSender, FloodLimiter
+from tests.digest.conftest import app_bot
 from tests.support.fake_bot_api import FakeBotAPI
 
 
@@ -63,22 +64,39 @@ async def test_a_full_group_does_not_hold_back_other_chats() -> None:
     assert max(waits) >= 60.0
 
 
-async def test_429_waits_retry_after_then_sends(api: FakeBotAPI, bare_bot: Bot) -> None:
+async def test_429_waits_retry_after_then_sends(api: FakeBotAPI, bot: Bot) -> None:
     api.fail_next("sendMessage", status=429, retry_after=1)
-    sender = DigestSender(bare_bot, FloodLimiter(per_chat_interval=0.0))
+    sender = DigestSender(bot, FloodLimiter(per_chat_interval=0.0))
     started = time.monotonic()
     result = await sender.send(77, ["<b>Дайджест</b>", "вторая часть"])
     elapsed = time.monotonic() - started
-    assert result.status is DeliveryStatus.SENT and result.sent == 2 and result.retries == 1
+    assert result.status is DeliveryStatus.SENT and result.sent == 2
     assert elapsed >= 1.0
     attempts = [c for c in api.calls if c.method == "sendMessage"]
     assert [c.failed for c in attempts] == [True, False, False]
     assert api.sent_texts(77) == ["<b>Дайджест</b>", "вторая часть"]
 
 
-async def test_403_stops_the_digest_and_reports_blocked(api: FakeBotAPI, bare_bot: Bot) -> None:
+async def test_a_429_longer_than_the_retries_fails_the_digest_and_holds_the_chat(
+        api: FakeBotAPI) -> None:
+    """The session retries for `telegram_retry_seconds`; a longer wait is not sat out by the
+    digest: it fails (the articles stay for the next one) and the chat is held in the books."""
+    bot = app_bot(api, telegram_retry_seconds=0.5)
+    clock = VirtualTime()
+    limiter = limiter_on(clock)
+    api.fail_next("sendMessage", status=429, retry_after=5)
+    try:
+        result = await DigestSender(bot, limiter).send(79, ["часть 1", "часть 2"])
+    finally:
+        await bot.session.close()
+    assert result.status is DeliveryStatus.FAILED and result.sent == 0
+    assert [c.failed for c in api.calls if c.method == "sendMessage"] == [True]
+    assert await limiter.acquire(79) >= 5.0
+
+
+async def test_403_stops_the_digest_and_reports_blocked(api: FakeBotAPI, bot: Bot) -> None:
     api.fail_next("sendMessage", status=403)
-    sender = DigestSender(bare_bot, FloodLimiter(per_chat_interval=0.0))
+    sender = DigestSender(bot, FloodLimiter(per_chat_interval=0.0))
     result = await sender.send(78, ["часть 1", "часть 2"])
     assert result.status is DeliveryStatus.BLOCKED and result.sent == 0
     assert len([c for c in api.calls if c.method == "sendMessage"]) == 1  # no retry, no part 2

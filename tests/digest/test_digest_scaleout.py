@@ -25,8 +25,6 @@ from typing import Any
 import numpy as np
 import pytest
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -35,6 +33,7 @@ from bot.digest.delivery import DigestSender
 from bot.digest.redis_flood import RedisFloodLimiter, build_flood_limiter
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestOptions, DigestService
+from bot.factory import build_bot
 from bot.settings import Settings
 from bot.storage.db import create_schema, create_sessionmaker
 from bot.storage.repo import Repo
@@ -85,7 +84,7 @@ async def start_instance(db: AsyncEngine, api: FakeBotAPI, embedded_engine: Any,
 
     service = DigestService(DigestOptions.from_settings(settings), embed, clock=clock,
                             flood_limiter=build_flood_limiter(settings))
-    bot = Bot(api.token, session=AiohttpSession(api=TelegramAPIServer.from_base(api.base_url)))
+    bot = build_bot(settings)  # as the bot process builds it
     scheduler = DigestScheduler(create_sessionmaker(db), service,
                                 DigestSender(bot, service.flood_limiter), clock=clock)
     return Instance(db, bot, clock, scheduler)

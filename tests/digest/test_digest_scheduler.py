@@ -84,8 +84,8 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, api: FakeBotAPI, bare_bot: Bot, embedded_engine):
-    made = World(tmp_path, api, bare_bot, embedded_engine)
+async def world(tmp_path: Path, api: FakeBotAPI, bot: Bot, embedded_engine):
+    made = World(tmp_path, api, bot, embedded_engine)
     yield made
     await made.close()
 
