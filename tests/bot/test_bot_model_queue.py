@@ -1,0 +1,54 @@
+"""The bounded model queue as a chat sees it: a polite "busy" when it is full, a chat's
+questions answered in the order asked."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support import updates as U
+from tests.support.routing_engine import BlockingEngine
+
+
+async def test_full_queue_gets_a_polite_busy(harness_factory, embedded_engine,
+                                             seed_text) -> None:
+    engine = BlockingEngine(embedded_engine)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_queue_size=0,
+                                    nlp_question_workers=0, nlp_question_queue_size=0)
+    chat, other = harness.new_chat(), harness.new_chat()
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    await harness.feed(U.private_text(article, chat_id=chat))
+    await harness.feed(U.private_text(article, chat_id=other))
+    slow = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
+    await asyncio.to_thread(engine.started.wait, 10)  # the only worker is busy now
+    await harness.feed(U.private_text("Что подписали?", chat_id=other))
+    assert "Спросите ещё раз через минуту" in harness.api.sent_texts(other)[-1]
+    engine.release.set()
+    await slow
+    assert harness.api.sent_texts(chat)[-1].startswith("<b>Ответ:</b>")
+
+
+async def test_a_chats_questions_are_answered_in_the_order_asked(harness_factory,
+                                                                 embedded_engine,
+                                                                 seed_text) -> None:
+    """The first question is held up in the engine; the second, sent meanwhile, waits for
+    its turn instead of overtaking it (two threads serve questions)."""
+    engine = BlockingEngine(embedded_engine)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1)
+    chat = harness.new_chat()
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    await harness.feed(U.private_text(article, chat_id=chat))
+    mark = harness.api.mark()
+    first = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
+    await asyncio.to_thread(engine.started.wait, 10)
+    second = asyncio.create_task(harness.feed(U.private_text("Что подписали?", chat_id=chat)))
+    await asyncio.sleep(1.0)
+    assert harness.api.sent_texts(chat, since=mark) == []  # the second did not overtake
+    engine.release.set()
+    await asyncio.gather(first, second)
+    replies = [c for c in harness.api.calls_for("sendMessage", since=mark)
+               if c.params.get("chat_id") == chat]
+    replied_to = [c.params["reply_parameters"]["message_id"]
+                  if "reply_parameters" in c.params else int(c.params["reply_to_message_id"])
+                  for c in replies]
+    assert len(replies) == 2 and replied_to == sorted(replied_to)  # the first question first
+    assert [q for _, q in engine.questions] == ["Кто приехал?", "Что подписали?"]
