@@ -154,28 +154,28 @@ class SpanQA:
                  ranked: Sequence[tuple[int, float]]) -> Answer:
         """The best of the sentences' spans, each scored by its logits plus the weighted
         retrieval score of its sentence (the ranked sentences in the windows read, or the
-        `answer_sentences` best of them); a sentence is read in a window that holds it whole
-        when one does."""
+        `answer_sentences` best of them). A sentence read in two windows keeps its better span:
+        the window that holds it whole is not always the one that reads it best (a sentence at
+        a window's end, its answer read in the next window, cut after the answer)."""
         limit = self.options.answer_sentences or len(ranked)
         best = [(doc.sentences[i], score) for i, score in ranked[:limit]
                 if 0 <= i < len(doc.sentences)]
         best.sort(key=lambda pair: pair[0].start)
         prose = [(sentence.start, sentence.stop) for sentence, _ in best]
-        per_sentence: dict[int, tuple[bool, SpanCandidate]] = {}
+        per_sentence: dict[int, SpanCandidate] = {}
         for window, (starts, ends) in zip(windows, logits):
             spans = best_spans_by_segment(window, starts, ends, _segments(window, prose),
                                           max_answer_tokens=self.options.max_answer_tokens)
             for k, candidate in spans.items():
-                whole = window.start <= prose[k][0] and prose[k][1] <= window.stop
                 held = per_sentence.get(k)
-                if held is None or (whole, candidate.score) > (held[0], held[1].score):
-                    per_sentence[k] = (whole, candidate)
+                if held is None or candidate.score > held.score:
+                    per_sentence[k] = candidate
         if not per_sentence:
             return self._as_answer(doc, None, float("-inf"), False)
         weight = self.options.retrieval_weight
-        _, (_, winner) = max(per_sentence.items(),
-                             key=lambda item: item[1][1].score + weight * best[item[0]][1])
-        margin = winner.score - min(c.null_score for _, c in per_sentence.values())
+        _, winner = max(per_sentence.items(),
+                        key=lambda item: item[1].score + weight * best[item[0]][1])
+        margin = winner.score - min(c.null_score for c in per_sentence.values())
         return self._as_answer(doc, winner if margin > self.options.null_threshold else None,
                                margin, True)
 
