@@ -45,6 +45,7 @@ from bot.services.message_joiner import (
     updates_of,
 )
 from bot.settings import Settings
+from bot.storage.db import release_connection
 from bot.storage.repo import ChatSettings, Repo, StoredArticle
 from handlers.errors import APOLOGY, message_for
 from handlers.filters import (
@@ -200,6 +201,7 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     the forward's disarm); if no forward used it, say what to do.
     """
     key = joiner_key(message)
+    await release_connection()  # not held while waiting for the forward
     await asyncio.sleep(joiner.window * 1.5)
     if await joiner.disarm(key):
         # a general example: «что подписали?» made no sense after an article about a flood

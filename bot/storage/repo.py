@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from bot.storage.subscriptions import ChannelSourceRepo, SubscriptionRepo
 from bot.storage.tables import (
@@ -304,6 +304,13 @@ class Repo:
     async def commit(self) -> None:
         await self.session.commit()
 
+    def savepoint(self) -> AsyncSessionTransaction:
+        """`async with repo.savepoint():` a step whose failure must not spoil the update's
+        transaction (it is rolled back alone). No wait inside: `release_connection` would
+        commit through it."""
+        return self.session.begin_nested()
+
     async def rollback(self) -> None:
-        """Drop what this update wrote since the last commit (a failed step leaves no half rows)."""
+        """Drop what this update wrote since it last released its connection (a failed piece
+        of work leaves no half rows; see `DbSessionMiddleware` for where the pieces end)."""
         await self.session.rollback()
