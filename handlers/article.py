@@ -121,7 +121,8 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     result = await intake.ingest(repo, message.chat.id, incoming,
                                  length=chat_settings.summary_length)
     assert result.summary is not None
-    await repo.commit()
+    # No commit here: sending the summary releases the connection first, which commits the
+    # article before the user reads about it (the unit of work, `DbSessionMiddleware`).
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
@@ -164,6 +165,10 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
     runs = split_forwards(parts)
     failure: Exception | None = None
     for run in runs:
+        # Each post is a piece of work of its own: what the posts before it stored (their
+        # articles, replies' message ids) is released here, so this post's rollback drops
+        # only this post's rows.
+        await release_connection()
         incoming = IncomingArticle(text=join_parts(run), source_kind="forward",
                                    source_title=run[0].source_title,
                                    source_url=run[0].source_url,

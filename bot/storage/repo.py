@@ -2,8 +2,9 @@
 
 Repositories return frozen dataclasses, never ORM rows, so nothing outside `bot/storage` can lazy
 load or mutate a row by accident. Every read that serves a chat takes its `chat_id`: a chat never
-sees another chat's articles or answers. The caller owns the transaction (`await repo.commit()`;
-the per-update middleware commits at the end of an update).
+sees another chat's articles or answers. Nothing here commits: an update's transaction belongs to
+its unit of work (`bot.middlewares.DbSessionMiddleware`), other jobs own theirs
+(`sessionmaker.begin()`).
 """
 
 from __future__ import annotations
@@ -300,9 +301,6 @@ class Repo:
     def sources(self) -> ChannelSourceRepo:
         """Channels whose posts feed a chat's digest."""
         return ChannelSourceRepo(self.session)
-
-    async def commit(self) -> None:
-        await self.session.commit()
 
     def savepoint(self) -> AsyncSessionTransaction:
         """`async with repo.savepoint():` a step whose failure must not spoil the update's
