@@ -103,12 +103,30 @@ class ArrivalMiddleware(BaseMiddleware):
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Opens one `AsyncSession` per update, injects `repo` and `chat_settings`, commits after.
+    """The update's unit of work: one `AsyncSession` per update, with `repo` and
+    `chat_settings` injected; the one place that commits an update's writes.
 
-    The chat's row is created on first contact and committed at once. The session is also the
-    update's `update_session`: before each Bot API call and before model work its transaction
-    is committed (`release_connection`), so no update holds a connection or a SQLite write lock
-    while it waits, and a burst of updates cannot drain the pool.
+    Two rules own every transaction an update opens (nothing else in `handlers/` or the services
+    commits; `grep "\\.commit()"` finds only this, `release_connection`, the inbox's store and
+    the digest scheduler's own jobs):
+
+    1. Unit of work. What the update writes, the chat's row on first contact included, is
+       committed once, when the handler returns, and rolled back when it raises (before the
+       error handlers run): a failed update leaves no half-written rows.
+    2. No connection held while waiting. Every place an update waits (a Bot API call, model
+       work, the paste joiner, a question's turn, the rate limiter, a page fetch) first calls
+       `release_connection`, which commits what the update wrote so far and gives the pooled
+       connection back; a burst of updates cannot drain the pool, and a SQLite write lock is
+       never held across a wait. What was released before a wait stays when the update later
+       fails; that is deliberate, since a reply reports it (an article stored, a chat's data
+       deleted) and the user must find it saved. A handler that does several independent
+       pieces of work (one article per chat for a channel post, one per forwarded post) calls
+       `release_connection` between them and `repo.rollback()` when a piece fails, so one
+       piece's failure drops only its own writes. Not a savepoint: `release_connection` inside
+       a piece would commit through it.
+
+    The session is the update's `update_session` (`bot.storage.db`), which is how
+    `release_connection` finds it; only the task handling the update may release it.
     """
 
     def __init__(self, sessionmaker: async_sessionmaker, *, default_length: Length,
@@ -120,23 +138,22 @@ class DbSessionMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         async with self.sessionmaker() as session:
             token = bind_update_session(session)
-            repo = Repo(session)
-            data["repo"] = repo
-            chat: Chat | None = data.get("event_chat")
-            if chat is not None:
-                data["chat_settings"] = await repo.chats.ensure(
-                    chat.id, kind=chat.type, title=chat.title or chat.full_name or "",
-                    summary_length=self.default_length, timezone=self.default_timezone,
-                )
-                await session.commit()
             try:
+                repo = Repo(session)
+                data["repo"] = repo
+                chat: Chat | None = data.get("event_chat")
+                if chat is not None:
+                    data["chat_settings"] = await repo.chats.ensure(
+                        chat.id, kind=chat.type, title=chat.title or chat.full_name or "",
+                        summary_length=self.default_length, timezone=self.default_timezone,
+                    )
                 result = await handler(event, data)
             except BaseException:
                 await session.rollback()
                 raise
             finally:
                 update_session.reset(token)
-            await session.commit()
+            await session.commit()  # the unit of work ends with the update
             return result
 
 
@@ -196,6 +213,7 @@ class RateLimitMiddleware(BaseMiddleware):
             return await handler(event, data)
         wait = await self.counter.take(user.id)
         if wait > 0:
+            await release_connection()  # held up to a minute: not with a pooled connection
             held = await self.counter.hold(user.id)
             try:
                 if held >= self.max_held:

@@ -45,6 +45,7 @@ from bot.services.message_joiner import (
     updates_of,
 )
 from bot.settings import Settings
+from bot.storage.db import release_connection
 from bot.storage.repo import ChatSettings, Repo, StoredArticle
 from handlers.errors import APOLOGY, message_for
 from handlers.filters import (
@@ -120,7 +121,8 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     result = await intake.ingest(repo, message.chat.id, incoming,
                                  length=chat_settings.summary_length)
     assert result.summary is not None
-    await repo.commit()
+    # No commit here: sending the summary releases the connection first, which commits the
+    # article before the user reads about it (the unit of work, `DbSessionMiddleware`).
     await send_summary(message, repo, result.article, result.summary, chat_settings)
 
 
@@ -163,6 +165,10 @@ async def take_forwards(message: Message, repo: Repo, intake: ArticleIntake,
     runs = split_forwards(parts)
     failure: Exception | None = None
     for run in runs:
+        # Each post is a piece of work of its own: what the posts before it stored (their
+        # articles, replies' message ids) is released here, so this post's rollback drops
+        # only this post's rows.
+        await release_connection()
         incoming = IncomingArticle(text=join_parts(run), source_kind="forward",
                                    source_title=run[0].source_title,
                                    source_url=run[0].source_url,
@@ -200,6 +206,7 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     the forward's disarm); if no forward used it, say what to do.
     """
     key = joiner_key(message)
+    await release_connection()  # not held while waiting for the forward
     await asyncio.sleep(joiner.window * 1.5)
     if await joiner.disarm(key):
         # a general example: «что подписали?» made no sense after an article about a flood

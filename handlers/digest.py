@@ -21,6 +21,7 @@ from bot.errors import BotError
 from bot.rendering.html import esc
 from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
+from bot.storage.db import release_connection
 from bot.storage.repo import Repo
 from models.text.lexicon import MONTHS_GENITIVE
 
@@ -100,7 +101,8 @@ async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Re
 
 async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
                           intake: ArticleIntake) -> None:
-    """Store a post of a source channel as an article of every chat that takes it."""
+    """Store a post of a source channel as an article of every chat that takes it; a chat
+    that cannot take it (too short, the model busy) loses only its own copy."""
     chat_ids = await digest.chats_for_channel(repo, message.chat.id)
     if not chat_ids:
         return
@@ -111,16 +113,20 @@ async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
         source_url=f"https://t.me/{username}/{message.message_id}" if username else "",
     )
     for chat_id in chat_ids:
+        # One piece of work per chat: the chats before this one are released here, so a
+        # rollback below drops only this chat's rows (never the previous chat's restored
+        # current article). Not a savepoint: the model work inside `ingest` releases too.
+        await release_connection()
         chat = await repo.chats.get(chat_id)
         try:
             await intake.ingest(repo, chat_id, incoming)
         except BotError as error:  # too short, too long, busy: nobody to tell, so log it
+            await repo.rollback()
             logger.info("channel post %s/%s not stored for chat %s: %r", message.chat.id,
                         message.message_id, chat_id, error)
             continue
         if chat is not None:  # a channel post must not become the article questions are about
             await repo.chats.set_current_article(chat_id, chat.current_article_id)
-        await repo.commit()
 
 
 async def on_membership(event: ChatMemberUpdated, repo: Repo, digest: DigestService) -> None:

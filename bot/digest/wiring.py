@@ -47,7 +47,10 @@ class DigestResumeMiddleware(BaseMiddleware):
     """A message from a chat whose digest was paused (the user had blocked the bot) resumes it.
 
     Registered on `dp.message` after the DB session middleware, so `repo` is there. It costs one
-    indexed SELECT per message; the UPDATE runs only for a paused subscription.
+    indexed SELECT per message; the UPDATE runs only for a paused subscription. The resume is
+    part of the update's unit of work (committed with the handler's writes, or released before
+    its first wait, `DbSessionMiddleware`); it runs in a savepoint so that its failure, logged
+    and dropped, leaves the update's transaction usable.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject,
@@ -57,8 +60,8 @@ class DigestResumeMiddleware(BaseMiddleware):
         chat = data.get("event_chat")
         if repo is not None and digest is not None and chat is not None:
             try:
-                await digest.resume_if_paused(repo, chat.id)
-                await repo.commit()  # ends the read too: the handler may wait a long time
+                async with repo.savepoint():
+                    await digest.resume_if_paused(repo, chat.id)
             except Exception:  # never let the digest stand between a user and a reply
                 logger.exception("digest resume failed for chat %s", chat.id)
         return await handler(event, data)

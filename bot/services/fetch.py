@@ -25,6 +25,7 @@ from aiohttp.resolver import DefaultResolver
 
 from bot.errors import FetchFailed
 from bot.services.documents import html_to_text
+from bot.storage.db import release_connection
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,11 @@ class PageFetcher:
             raise FetchFailed("private", detail=host)
 
     async def fetch(self, url: str) -> FetchedPage:
-        """The page's article text; `FetchFailed` with a reason otherwise."""
+        """The page's article text; `FetchFailed` with a reason otherwise.
+
+        The download may take up to `timeout` seconds: the update's connection is given back
+        first (`release_connection`)."""
+        await release_connection()
         try:
             async with asyncio.timeout(self.timeout):
                 final_url, body, content_type, charset = await self._download(url)

@@ -120,9 +120,15 @@ def bind_update_session(session: AsyncSession) -> Token[Any]:
 async def release_connection() -> None:
     """Commit the current update's open transaction, returning its connection to the pool.
 
-    Called before every Bot API call and before model work: an update then holds a pooled
-    connection only between its own queries, never while it waits, and whatever a reply reports
-    (an article stored, a chat's data deleted) is saved before the user reads it.
+    Called wherever an update waits: before every Bot API call (`TelegramRetryMiddleware`),
+    before model work, in the paste joiner, while a question waits its turn or for an article,
+    in the rate limiter and before a page fetch; and by handlers between independent pieces of
+    work. An update then holds a pooled connection only between its own queries, never while
+    it waits, and whatever a reply reports (an article stored, a chat's data deleted) is saved
+    before the user reads it. The rules around it are in `DbSessionMiddleware`'s docstring.
+
+    A no-op outside an update and in tasks the handler spawned (they inherit the variable but
+    must not commit the update's session under its feet).
     """
     bound = update_session.get()
     if bound is None or bound[1] is not asyncio.current_task():

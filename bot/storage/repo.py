@@ -2,8 +2,9 @@
 
 Repositories return frozen dataclasses, never ORM rows, so nothing outside `bot/storage` can lazy
 load or mutate a row by accident. Every read that serves a chat takes its `chat_id`: a chat never
-sees another chat's articles or answers. The caller owns the transaction (`await repo.commit()`;
-the per-update middleware commits at the end of an update).
+sees another chat's articles or answers. Nothing here commits: an update's transaction belongs to
+its unit of work (`bot.middlewares.DbSessionMiddleware`), other jobs own theirs
+(`sessionmaker.begin()`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from bot.storage.subscriptions import ChannelSourceRepo, SubscriptionRepo
 from bot.storage.tables import (
@@ -301,9 +302,13 @@ class Repo:
         """Channels whose posts feed a chat's digest."""
         return ChannelSourceRepo(self.session)
 
-    async def commit(self) -> None:
-        await self.session.commit()
+    def savepoint(self) -> AsyncSessionTransaction:
+        """`async with repo.savepoint():` a step whose failure must not spoil the update's
+        transaction (it is rolled back alone). No wait inside: `release_connection` would
+        commit through it."""
+        return self.session.begin_nested()
 
     async def rollback(self) -> None:
-        """Drop what this update wrote since the last commit (a failed step leaves no half rows)."""
+        """Drop what this update wrote since it last released its connection (a failed piece
+        of work leaves no half rows; see `DbSessionMiddleware` for where the pieces end)."""
         await self.session.rollback()

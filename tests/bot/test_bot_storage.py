@@ -34,7 +34,7 @@ async def _exercise_repo(engine: AsyncEngine) -> None:
                                  score=0.5, user_id=10)
         await repo.cache.put("h1", "short", "embedded", {"text": "кратко"})
         await repo.cache.put("h1", "short", "embedded", {"text": "другое"})  # first one kept
-        await repo.commit()
+        await session.commit()
     async with sessionmaker() as session:
         repo = Repo(session)
         assert (await repo.articles.by_hash(10, "h1")).id == article.id
@@ -46,7 +46,7 @@ async def _exercise_repo(engine: AsyncEngine) -> None:
         assert (await repo.cache.get("h1", "short", "embedded")) == {"text": "кратко"}
         assert [q.answer for q in await repo.questions.for_article(10, article.id)] == ["Это"]
         assert await repo.articles.delete_chat(10) == 1
-        await repo.commit()
+        await session.commit()
     async with sessionmaker() as session:
         repo = Repo(session)
         assert await repo.articles.count(10) == 0 and await repo.questions.count(10) == 0
