@@ -22,8 +22,9 @@ from typing import Any
 from bot.settings import Settings
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
-NEREL = (Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "nerel_wikinews_ru"
-         / "nerel_news.wikinews_only.jsonl")
+# NEREL's training split (../shared/train): calibrating on ../shared/eval would be tuning on it
+NEREL = (Path(__file__).resolve().parents[2].parent / "shared" / "train" / "nerel_train"
+         / "nerel_v1.1_train.jsonl")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -106,6 +107,12 @@ async def _from_database(chat_id: int, settings: Settings, engine: Any, max_item
     return EXIT_OK
 
 
+def _title(row: dict[str, Any]) -> str:
+    """A NEREL row's title: its own field where the file has one, else the text's first line
+    (Wikinews texts open with their headline)."""
+    return row.get("title") or row["text"].strip().split("\n", 1)[0]
+
+
 def _calibrate(pairs_path: Path, nerel_path: Path, engine: Any) -> int:
     """Per label (same, hard, random): pairs merged by `same_story`, and the cosine range."""
     from bot.digest.compose import DigestArticle, key_terms, same_story, story_text
@@ -114,7 +121,7 @@ def _calibrate(pairs_path: Path, nerel_path: Path, engine: Any) -> int:
         pairs = json.loads(pairs_path.read_text(encoding="utf-8"))["pairs"]
         rows = {r["id"]: r for r in map(json.loads, nerel_path.read_text("utf-8").splitlines())}
         ids = sorted({p[side] for p in pairs for side in ("a", "b")})
-        articles = {i: DigestArticle(id=n, title=rows[i]["title"], text=rows[i]["text"])
+        articles = {i: DigestArticle(id=n, title=_title(rows[i]), text=rows[i]["text"])
                     for n, i in enumerate(ids)}
     except (OSError, ValueError, KeyError) as error:
         print(f"error: cannot read the pairs or the NEREL file: {error!r}", file=sys.stderr)

@@ -3,13 +3,15 @@
 Pure functions over plain dataclasses; the only model work is the vectors the caller passes in
 (`Engine.embed` of `story_text(article)` for each article), so this module never blocks on a model.
 
-Same-story rule, calibrated on Russian Wikinews (NEREL) pairs with e5 "passage" vectors of
-`story_text` (title + first two prose sentences, at most 300 characters): 12 same-event pairs,
-20 hard different-event pairs (same person or place, another event) and 40 random pairs.
-Random pairs scored 0.73-0.81; hard different pairs 0.88-0.93 with up to 5 shared names;
-same-event pairs 0.87-0.97. Merging at cosine >= 0.935, or >= 0.90 with at least 6 shared
-name/number stems, merged 5 of 12 same-event pairs and none of the 60 others: a missed merge
-costs a duplicate line, a false merge hides a story, so the rule leans to precision.
+Same-story rule, calibrated on Russian Wikinews pairs from NEREL's training split
+(`../shared/train/nerel_train`; `python -m bot digest --calibrate
+tests/digest/calibration_pairs.json`) with e5 "passage" vectors of `story_text` (title + first
+two prose sentences, at most 300 characters): 12 same-event pairs, 18 hard different-event pairs
+(same person or place, another event) and 34 random pairs. Random pairs scored 0.73-0.81; hard
+different pairs 0.88-0.93 with up to 5 shared names; same-event pairs 0.87-0.97. Merging at
+cosine >= 0.935, or >= 0.90 with at least 6 shared name/number stems, merged 5 of 12 same-event
+pairs and none of the 52 others: a missed merge costs a duplicate line, a false merge hides a
+story, so the rule leans to precision.
 """
 
 from __future__ import annotations
