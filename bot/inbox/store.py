@@ -26,6 +26,9 @@ class InboxStore:
         self.sessionmaker = sessionmaker
         self.owner = owner
         self.lease = timedelta(seconds=lease)
+        # Rows this instance name claimed before this process started belong to a run that died;
+        # rows this run claimed are running or settled, never claimed again (see claim_due).
+        self.started_at = utcnow()
 
     async def add(self, payloads: Sequence[dict[str, Any]]) -> set[int]:
         """Store updates not seen before, claimed by this instance; returns their ids.
@@ -51,10 +54,12 @@ class InboxStore:
     async def claim_due(self, busy: Collection[int], limit: int = 100) -> list[dict[str, Any]]:
         """Claim pending updates nobody is working on, oldest first, and return their payloads.
 
-        Free: let go for a retry whose time has come; held by this instance name but not in
-        `busy` (a previous run of it that died); or held by another instance past the lease."""
+        Free: let go for a retry whose time has come; held by this instance name since before
+        this process started (a previous run of it that died); or held by another instance past
+        the lease. `busy` is a snapshot, so "held by this name and not busy" alone would also
+        take an update stored by polling after the snapshot and run it twice (a burst did)."""
         now = utcnow()
-        mine = InboxRow.owner == self.owner
+        mine = and_(InboxRow.owner == self.owner, InboxRow.claimed_at < self.started_at)
         if busy:
             mine = and_(mine, InboxRow.update_id.not_in(list(busy)))
         free = or_(

@@ -75,6 +75,16 @@ async def test_a_restart_runs_what_was_left_and_settles_what_was_answered(
     assert (await after.store.counts()) == {"done": 2, "pending": 2}
 
 
+async def test_this_run_never_claims_again_what_it_stored_itself(sessionmaker) -> None:
+    """The redelivery loop's idea of what is running is a snapshot: updates polling stores after
+    it are this run's own and are being handled; claiming them would answer them twice."""
+    inbox = Inbox(InboxStore(sessionmaker, "bot-a"))
+    await inbox.accept(_updates(30, 2))
+    assert await inbox.store.claim_due(set()) == []  # as if the snapshot predates them
+    restarted = InboxStore(sessionmaker, "bot-a")  # the same name, a new process
+    assert [p["update_id"] for p in await restarted.claim_due(set())] == [30, 31]
+
+
 async def test_another_instance_waits_for_the_lease(sessionmaker) -> None:
     mine = Inbox(InboxStore(sessionmaker, "bot-a"))
     await mine.accept(_updates(20, 2))
