@@ -20,20 +20,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seeds" / "000_3e03566f6385fd19.txt"
-EVAL = ROOT.parent / "shared" / "eval"
+EVAL = ROOT.parent / "shared" / "eval"  # measured on only
+TRAIN = ROOT.parent / "shared" / "train"
 VOCAB = 1000
 
 
 def training_lines() -> list[str]:
     """A few hundred Russian lines: the seed article, the tests' own Wikinews texts, and more
-    Wikinews texts and XQuAD contexts when the evaluation data lies beside the checkout."""
+    news texts from NEREL's training split and SberQuAD paragraphs when ../shared/train lies
+    beside the checkout (never the evaluation data: a tokenizer is trained on these)."""
     texts = [SEED.read_text(encoding="utf-8")]
     with (ROOT / "tests" / "models" / "articles" / "wikinews_sample.jsonl").open(
             encoding="utf-8") as lines:
         texts.extend(json.loads(line)["text"] for line in lines if line.strip())
-    for name, key, limit in (("nerel_wikinews_ru/nerel_news.wikinews_only.jsonl", "text", 40),
-                             ("xquad_ru/xquad_ru_dev.paragraph.jsonl", "context", 40)):
-        path = EVAL / name
+    for name, key, limit in (("nerel_train/nerel_v1.1_train.jsonl", "text", 40),
+                             ("sberquad_subset/sberquad_subset.dev.jsonl", "context", 40)):
+        path = TRAIN / name
         if path.exists():
             with path.open(encoding="utf-8") as lines:
                 for number, line in enumerate(lines):
