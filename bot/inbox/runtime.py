@@ -80,7 +80,7 @@ class Inbox:
         (then they are not acknowledged and Telegram hands them over again)."""
         ids = {int(p["update_id"]) for p in payloads}
         fresh = ids - self._running
-        self._running |= fresh  # before the insert commits: the redelivery loop must not take them
+        self._running |= fresh  # stored by this run: settled when handled (`__call__`)
         try:
             added = await self.store.add(payloads)
         except BaseException:
@@ -107,7 +107,7 @@ class Inbox:
             answering_updates.reset(token)
             metrics.UPDATES.labels("retry" if delivery.undelivered else "done").inc()
             await self._settle(update_id, delivery)
-            self._running.discard(update_id)  # only now may the redelivery loop look at it
+            self._running.discard(update_id)
 
     async def _settle(self, update_id: int, delivery: Delivery) -> None:
         try:
@@ -158,7 +158,7 @@ class Inbox:
 
     async def redeliver(self, bot: Bot, dispatcher: Dispatcher) -> int:
         """Claim due updates and run each as a task, in update order; returns how many."""
-        payloads = await self.store.claim_due(self._running)
+        payloads = await self.store.claim_due()
         for payload in payloads:
             update = Update.model_validate(payload, context={"bot": bot})
             self._running.add(update.update_id)

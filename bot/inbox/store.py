@@ -7,7 +7,7 @@ its owner let it go (a reply to retry later) or stopped renewing it for `lease` 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -51,17 +51,16 @@ class InboxStore:
             await session.commit()
         return added
 
-    async def claim_due(self, busy: Collection[int], limit: int = 100) -> list[dict[str, Any]]:
+    async def claim_due(self, limit: int = 100) -> list[dict[str, Any]]:
         """Claim pending updates nobody is working on, oldest first, and return their payloads.
 
         Free: let go for a retry whose time has come; held by this instance name since before
         this process started (a previous run of it that died); or held by another instance past
-        the lease. `busy` is a snapshot, so "held by this name and not busy" alone would also
-        take an update stored by polling after the snapshot and run it twice (a burst did)."""
+        the lease. What this run holds is running or settled, so it is never free: a list of
+        the updates running here, read before the query, would miss one polling stored just
+        after it and run that one twice (a burst did)."""
         now = utcnow()
         mine = and_(InboxRow.owner == self.owner, InboxRow.claimed_at < self.started_at)
-        if busy:
-            mine = and_(mine, InboxRow.update_id.not_in(list(busy)))
         free = or_(
             and_(InboxRow.owner.is_(None), InboxRow.next_attempt_at <= now),
             mine,

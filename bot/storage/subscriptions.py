@@ -2,7 +2,8 @@
 
 The scheduler's exactly-once guarantee lives in `SubscriptionRepo.claim`: a conditional UPDATE on
 `next_due_at` that only one process can win for a given period, which the scheduler commits
-before anything is sent. Instants are stored as UTC; `as_utc` undoes SQLite's habit of returning naive values.
+before anything is sent. Instants are stored as UTC; `as_utc` undoes SQLite's habit of
+returning naive values.
 """
 
 from __future__ import annotations

@@ -116,13 +116,12 @@ def select_windows(windows: Sequence[Window], ranges: Sequence[tuple[int, int]],
     return chosen or list(windows[:limit])
 
 
-def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, *,
-              max_answer_tokens: int = 30,
-              segments: np.ndarray | None = None) -> SpanCandidate | None:
-    """The highest-scoring span of context tokens with start <= end < start + max_answer_tokens.
-
-    `segments` (one id per token, -1 for none) keeps a span inside one segment, e.g. one
-    sentence, and off tokens marked -1. Returns None when no token can start an answer."""
+def _span_scores(window: Window, start_logits: np.ndarray, end_logits: np.ndarray,
+                 max_answer_tokens: int, segments: np.ndarray | None
+                 ) -> tuple[np.ndarray, float] | None:
+    """The start + end logit of every span of context tokens with start <= end < start +
+    `max_answer_tokens` (inside one segment when `segments` is given), -inf for every other
+    pair, and the window's no-answer score; None when no token can start an answer."""
     n = len(window.input_ids)
     start_logits = np.asarray(start_logits, dtype=np.float64)[:n]
     end_logits = np.asarray(end_logits, dtype=np.float64)[:n]
@@ -139,12 +138,29 @@ def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, 
                                                            k=max_answer_tokens)
     if segments is not None:
         band &= segments[:n, None] == segments[None, :n]
-    scores = np.where(band, scores, -np.inf)
-    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
-    null_score = float(start_logits[0] + end_logits[0])
+    return np.where(band, scores, -np.inf), float(start_logits[0] + end_logits[0])
+
+
+def _candidate(window: Window, scores: np.ndarray, i: int, j: int,
+               null_score: float) -> SpanCandidate:
     return SpanCandidate(window=window.index, start=window.offsets[i][0],
                          stop=window.offsets[j][1], score=float(scores[i, j]),
                          null_score=null_score)
+
+
+def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, *,
+              max_answer_tokens: int = 30,
+              segments: np.ndarray | None = None) -> SpanCandidate | None:
+    """The highest-scoring span of context tokens with start <= end < start + max_answer_tokens.
+
+    `segments` (one id per token, -1 for none) keeps a span inside one segment, e.g. one
+    sentence, and off tokens marked -1. Returns None when no token can start an answer."""
+    found = _span_scores(window, start_logits, end_logits, max_answer_tokens, segments)
+    if found is None:
+        return None
+    scores, null_score = found
+    i, j = np.unravel_index(int(np.argmax(scores)), scores.shape)
+    return _candidate(window, scores, int(i), int(j), null_score)
 
 
 def best_spans_by_segment(window: Window, start_logits: np.ndarray, end_logits: np.ndarray,
@@ -153,18 +169,21 @@ def best_spans_by_segment(window: Window, start_logits: np.ndarray, end_logits: 
     """The best span inside each segment (e.g. each sentence) of `window`, by segment id.
 
     What the reader's logits say about one sentence, so that a sentence can be weighed by how
-    near retrieval found it to the question as well (`best_span` keeps only the window's best)."""
-    n = len(window.input_ids)
-    segments = np.asarray(segments)[:n]
-    found: dict[int, SpanCandidate] = {}
+    near retrieval found it to the question as well (`best_span` keeps only the window's best).
+    One score matrix for all segments: a span never crosses segments, so each segment's best
+    is the best of the rows its tokens start."""
+    segments = np.asarray(segments)[:len(window.input_ids)]
+    found = _span_scores(window, start_logits, end_logits, max_answer_tokens, segments)
+    if found is None:
+        return {}
+    scores, null_score = found
+    spans: dict[int, SpanCandidate] = {}
     for segment in sorted(set(segments[segments >= 0].tolist())):
-        mask = segments == segment
-        candidate = best_span(window, start_logits, end_logits,
-                              segments=np.where(mask, segments, -1),
-                              max_answer_tokens=max_answer_tokens)
-        if candidate is not None:
-            found[int(segment)] = candidate
-    return found
+        rows = np.flatnonzero(segments == segment)
+        r, j = np.unravel_index(int(np.argmax(scores[rows])), (len(rows), scores.shape[1]))
+        if np.isfinite(scores[rows[r], j]):
+            spans[int(segment)] = _candidate(window, scores, int(rows[r]), int(j), null_score)
+    return spans
 
 
 def merge_candidates(candidates: Sequence[SpanCandidate], *,

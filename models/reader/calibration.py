@@ -81,9 +81,9 @@ def _ask_all(engine, articles: list[str], rows: list[dict], which: list[int]) ->
         margins.append(_margin(answer.score))
         retrieval.append(ranked[0][1] if ranked else -1.0)
         f1s.append(token_f1(answer.text, [a["text"] for a in row["answers"]]))
-        evidence.append(answer.found and holds_gold(
-            articles[k], answer.sentence, answer.start, row["answers"],
-            offset=articles[k].find(row["context"])))
+        paragraph = articles[k].find(row["context"])  # -1: asked of another article
+        evidence.append(answer.found and paragraph >= 0 and holds_gold(
+            articles[k], answer.sentence, answer.start, row["answers"], offset=paragraph))
     return {"margins": np.array(margins), "retrieval": np.array(retrieval), "f1": np.array(f1s),
             "evidence": np.array(evidence, dtype=float),
             "seconds": seconds}
@@ -158,7 +158,7 @@ def choose_windows(runs: dict[tuple[int, int, float], dict]) -> tuple[int, int, 
     near = [c for c, run in runs.items() if run["f1"].mean() >= best_f1 - F1_TOLERANCE]
     best_evidence = max(runs[c]["evidence"].mean() for c in near)
     sure = [c for c in near if runs[c]["evidence"].mean() >= best_evidence - EVIDENCE_TOLERANCE]
-    return min(sure, key=lambda c: (c[0], c[1], c[2]))
+    return min(sure)  # (windows, sentences, weight): fewest windows first
 
 
 def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
@@ -193,7 +193,8 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
     other = [(k + 1) % len(articles) for k in own]
     negatives = _ask_all(engine, articles, rows, other)
     report["per_question"] = {  # to study other rules without asking again
-        "answerable": {k: runs[chosen][k].round(4).tolist() for k in ("margins", "retrieval", "f1")},
+        "answerable": {k: runs[chosen][k].round(4).tolist()
+                       for k in ("margins", "retrieval", "f1")},
         "wrong_article": {k: negatives[k].round(4).tolist() for k in ("margins", "retrieval")},
     }
     settings = replace(base, top_windows=chosen[0], answer_sentences=chosen[1],

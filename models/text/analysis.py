@@ -94,7 +94,8 @@ class AnalyzedArticle:
     ) -> None:
         self.article = article
         self.toolkit = toolkit  # morphology and natasha's extractors, for the key facts
-        self.figures: dict[int, list[str]] = {}  # a sentence's key figures (models.summary.keyfacts)
+        # a sentence's key figures (models.summary.keyfacts)
+        self.figures: dict[int, list[str]] = {}
         self.title = title
         self.sentences = sentences
         self.entities = entities

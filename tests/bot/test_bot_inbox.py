@@ -76,22 +76,22 @@ async def test_a_restart_runs_what_was_left_and_settles_what_was_answered(
 
 
 async def test_this_run_never_claims_again_what_it_stored_itself(sessionmaker) -> None:
-    """The redelivery loop's idea of what is running is a snapshot: updates polling stores after
-    it are this run's own and are being handled; claiming them would answer them twice."""
+    """Updates polling stored are this run's own and are being handled (or were settled):
+    the redelivery loop claiming them would answer them twice."""
     inbox = Inbox(InboxStore(sessionmaker, "bot-a"))
     await inbox.accept(_updates(30, 2))
-    assert await inbox.store.claim_due(set()) == []  # as if the snapshot predates them
+    assert await inbox.store.claim_due() == []  # being handled by polling
     restarted = InboxStore(sessionmaker, "bot-a")  # the same name, a new process
-    assert [p["update_id"] for p in await restarted.claim_due(set())] == [30, 31]
+    assert [p["update_id"] for p in await restarted.claim_due()] == [30, 31]
 
 
 async def test_another_instance_waits_for_the_lease(sessionmaker) -> None:
     mine = Inbox(InboxStore(sessionmaker, "bot-a"))
     await mine.accept(_updates(20, 2))
     other = InboxStore(sessionmaker, "bot-b", lease=300)
-    assert await other.claim_due(set()) == []  # bot-a holds them
+    assert await other.claim_due() == []  # bot-a holds them
     expired = InboxStore(sessionmaker, "bot-b", lease=0)
-    assert [p["update_id"] for p in await expired.claim_due(set())] == [20, 21]
+    assert [p["update_id"] for p in await expired.claim_due()] == [20, 21]
 
 
 async def test_webhook_answers_500_when_the_update_cannot_be_stored(tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ TYPED_FIT = 0.7  # a span this date- or number-like counts as one (see qa_spans.
 TYPED_SENTENCES = 6  # how far down to look when the top sentences hold no date or number
 # Below this retrieval score the article does not answer. This one number was chosen by looking
 # at XQuAD-ru dev (questions asked against the wrong article), so the negatives figure there is
-# optimistic; the span weights, by contrast, are hand-set (models/qa/rules/weights.py). It moved from
-# 0.88 to 0.885 when the retrieval score gained its neighbour/paragraph cues, to keep the wrong-
+# optimistic; the span weights, by contrast, are hand-set (models/qa/rules/weights.py). It moved
+# from 0.88 to 0.885 when the retrieval score gained its neighbour/paragraph cues, to keep the wrong-
 # article rejection rate where it was (the 92.5th percentile of wrong-article best scores).
 NO_ANSWER_THRESHOLD = 0.885
 NO_ANSWER_TEXT = "В статье этого нет"

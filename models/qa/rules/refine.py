@@ -1,7 +1,7 @@
 """Make the chosen span say only the answer, as a phrase a reader can take in at a glance.
 
-The scorer (`models.qa.rules.spans`) picks a span; this trims the question's own words from it, widens
-a general noun to what it names, swaps a title noun for the name after it, and keeps a bare
+The scorer (`models.qa.rules.spans`) picks a span; this trims the question's own words from it,
+widens a general noun to what it names, swaps a title noun for the name after it, and keeps a bare
 noun's adjectives, genitives and initials with it.
 """
 

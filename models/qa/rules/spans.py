@@ -2,8 +2,8 @@
 
 Each candidate is scored by how well it fits the answer type the question word asks for,
 whether it plays the question word's syntactic role for the verb the question repeats
-(`models.qa.rules.roles`), whether it says which X a "какой X" question asks about, whether it hangs
-off a word the question mentions, how near it is to those words, and it loses points for
+(`models.qa.rules.roles`), whether it says which X a "какой X" question asks about, whether it
+hangs off a word the question mentions, how near it is to those words, and it loses points for
 repeating the question itself. `models.qa.rules.refine` then trims the winner.
 """
 
