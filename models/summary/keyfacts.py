@@ -113,9 +113,17 @@ def _people_in(normal: str, toolkit: Any) -> list[str]:
     normal = " ".join(words)
     if len(words) > 1:
         matches = list(toolkit.extractors.names(normal))
-        if len(matches) > 1 and all(m.fact.last for m in matches):
+        if (len(matches) > 1 and all(m.fact.last for m in matches)
+                and _is_surname(matches[0].fact.last, morph)):
             return [normal[m.start:m.stop].strip(" ,") for m in matches]
     return [normal]
+
+
+def _is_surname(word: str, morph: Any) -> bool:
+    """A surname pymorphy knows («Лебедев»): the extractor's split of «Сергей Лебедев Путин» is
+    two people, but of «Реджеп Тайип Эрдоган» or «Тоомас Хендрик Ильвес», where it reads the
+    second given name as a surname, one."""
+    return any("Surn" in str(p.tag) for p in morph.parse(word))
 
 
 _NAME_TAGS = ("Name", "Surn", "Patr", "Init", "Abbr")
@@ -209,12 +217,12 @@ def _agree(noun: str, number: str, morph: Any) -> str | None:
     if not parses:
         return noun
     case = parses[0].feats.get("Case")
-    if case in ("Nom", "Gen", "Acc"):
-        return noun  # already how a number takes it
     if case == "Loc" and parses[0].feats.get("Number") == "Sing":
         return None  # «на 59 месте»: a place in a list, not 59 places
     digits = re.sub(r"\D", "", number.split("–")[-1].split("-")[-1])
     whole = digits and "," not in number and "." not in number
+    # even a form a number can take may be another number's: «из 101 депутата» is «101
+    # депутат», «до 2 лет» is «2 года»
     return _form_after(parses[0], int(digits) if whole else 0.5) or noun
 
 
@@ -229,6 +237,8 @@ def _form_after(parse: Any, count: float) -> str | None:
         grams = ({"Nom", "Sing"} if n % 10 == 1 and n % 100 != 11 else
                  {"Gen", "Sing"} if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14 else
                  {"Gen", "Plur"})
+    if grams == {"Gen", "Plur"} and parse.normal == "год":
+        return "лет"  # «5 лет», not pymorphy's «5 годов»
     inflected = parse.inflect(grams)
     return inflected.word if inflected is not None else None
 

@@ -110,3 +110,27 @@ def test_a_place_natasha_left_in_its_case_is_shown_in_the_nominative(embedded_en
     names = embedded_engine.summarize(Article(text)).names
     assert "Нидерланды" in names and "Нидерландах" not in names, names
     assert "США" in names  # a word with a nominative reading stays as written
+
+
+def test_two_given_names_and_a_surname_are_one_person(embedded_engine) -> None:
+    """NamesExtractor reads «Реджеп Тайип Эрдоган» as «Реджеп Тайип» plus «Эрдоган»; «Тайип» is no
+    surname pymorphy knows, so it is one person, shown once with the surname."""
+    text = (
+        "Президент Турции Реджеп Тайип Эрдоган заявил, что один из террористов был задержан "
+        "в Турции в июле 2015 года. Эрдоган добавил, что Бельгия отпустила задержанного. "
+        "Эрдоган выступал в Анкаре, передают агентства."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Реджеп Тайип Эрдоган" in names, names
+    assert not any(n in ("Реджеп Тайип", "Эрдоган") for n in names), names
+
+
+def test_a_counted_noun_takes_the_form_its_own_number_wants(embedded_engine) -> None:
+    """«73 из 101 депутата» and «до 2 лет» are genitives that fit another number: the key
+    figures say «101 депутат» and «2 года»."""
+    text = (
+        "За переизбрание президента проголосовали 73 из 101 депутата парламента Эстонии. "
+        "Статья предусматривает лишение свободы на срок до 2 лет, напомнил прокурор."
+    )
+    numbers = embedded_engine.summarize(Article(text), length="long").numbers
+    assert "101 депутат" in numbers and "2 года" in numbers, numbers
