@@ -49,6 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reader.add_argument("--saved", action="store_true",
                         help="calibrate-reader: choose the floors again from the figures the last "
                              "run saved (calibration.json), asking no questions")
+    reader.add_argument("--length-floors", action="store_true",
+                        help="calibrate-reader: choose the no-answer floors of short questions "
+                             "from retrieval alone on the SberQuAD train and dev rows (~20 min)")
     reader.add_argument("--windows", nargs="+", default=None,
                         help="calibrate-reader: WINDOWS:SENTENCES[:WEIGHT] choices to compare, "
                              "e.g. 2:0 4:4:20 (default: models/reader/calibration.py "
@@ -127,11 +130,19 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
 
         return _print_report(rechoose(folder))
     dev_file = SHARED_TRAIN / "sberquad_subset" / "sberquad_subset.dev.jsonl"
-    if not dev_file.is_file():
-        print(f"error: no SberQuAD dev rows at {dev_file}", file=sys.stderr)
+    train_file = dev_file.with_name("sberquad_subset.train.jsonl")
+    if not dev_file.is_file() or (args.length_floors and not train_file.is_file()):
+        print(f"error: no SberQuAD rows at {dev_file.parent}", file=sys.stderr)
         return EXIT_FAILED
     engine = EmbeddedEngine.load(EngineConfig(device=settings.device, threads=settings.nlp_threads,
                                               reader_dir=str(folder)))
+    if args.length_floors:
+        from models.reader.calibration import calibrate_length_floors
+
+        section = calibrate_length_floors(engine, [train_file, dev_file], folder,
+                                          limit=args.dev_limit)
+        print(json.dumps(section, indent=1, ensure_ascii=False))
+        return EXIT_OK
     from models.reader.calibration import WINDOW_CHOICES
 
     report = calibrate(engine, dev_file, folder, limit=args.dev_limit,

@@ -76,14 +76,13 @@ class EmbeddedEngine:
             if self._reader is None:
                 from models.engines.config import QaOptions
                 from models.hf.span_reader import SpanQA
-                from models.reader.loading import WEIGHTS_DIR, ReaderSettings, load_reader
+                from models.reader.loading import WEIGHTS_DIR, load_reader
 
                 folder = Path(self.config.reader_dir or WEIGHTS_DIR)
-                settings = ReaderSettings.read(folder)
+                settings = self.settings()
                 loaded = load_reader(folder, device=pick_device(self.config.device),
                                      threads=self.config.threads)
                 self._stats["reader_load_seconds"] += loaded.load_seconds
-                self.reader_settings = settings
                 options = QaOptions(max_length=settings.max_length, stride=settings.stride,
                                     top_windows=settings.top_windows,
                                     null_threshold=settings.null_threshold, bf16=True,
@@ -91,6 +90,16 @@ class EmbeddedEngine:
                                     retrieval_weight=settings.retrieval_weight)
                 self._reader = SpanQA(loaded, options, self.reader_clock)
             return self._reader
+
+    def settings(self):
+        """How the reader is used and when the article does not answer (reader.json), read
+        without loading the reader: the span rules' questions need the floors too."""
+        from models.reader.loading import WEIGHTS_DIR, ReaderSettings
+
+        if self.reader_settings is None:
+            self.reader_settings = ReaderSettings.read(
+                Path(self.config.reader_dir or WEIGHTS_DIR))
+        return self.reader_settings
 
     def analyze(self, article: Article) -> AnalyzedArticle:
         """The article's analysis, computed on first use and then served from the cache.
@@ -175,24 +184,28 @@ class EmbeddedEngine:
         doc = self.analyze(article)
         parsed = parse_question(question, self.toolkit)
         if parsed.expect in RULE_KINDS:
-            return replace(answer_question(doc, question, self.toolkit, parsed), engine=self.name)
+            floor = self.settings().floor_for(len(parsed.content))
+            return replace(answer_question(doc, question, self.toolkit, parsed, floor=floor),
+                           engine=self.name)
         return self.read_answer(doc, question, parsed)
 
     def read_answer(self, doc: AnalyzedArticle, question: str,
                     parsed: Question | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences, the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
+        from models.qa.question import parse_question
         from models.qa.retrieval import rank_evidence
 
+        parsed = parsed or parse_question(question, self.toolkit)
         ranked = rank_evidence(doc, question, self.toolkit, parsed)
         if not ranked:
             return Answer.none("the article has no sentences", engine=self.name)
         reader = self.reader()
         best, score = ranked[0]
-        if score < self.reader_settings.retrieval_floor:
+        floor = self.settings().floor_for(len(parsed.content))
+        if score < floor:
             # no sentence is near the question: it is about something else
-            return Answer.none(f"best sentence scores {score:.3f} < "
-                               f"{self.reader_settings.retrieval_floor}",
+            return Answer.none(f"best sentence scores {score:.3f} < {floor}",
                                sentence=doc.sentences[best].text, engine=self.name)
         return reader.answer(doc, question, ranked, engine=self.name)
 

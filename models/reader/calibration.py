@@ -10,6 +10,12 @@ retrieval score of the best sentence each get a floor; the pair of floors that r
 wrong-article questions while turning away at most `MAX_REJECTED` of the answerable ones wins.
 (The reader alone is overconfident on a wrong article: it saw few windows without the answer in
 training, SberQuAD paragraphs being short.)
+
+Short questions match their sentence less than long ones (one content word: the median best
+score of an answerable question is 0.90, of seven or more 1.24), so one floor turned away 40% of
+the answerable one-word questions. `length_floors` measures retrieval alone (no reader: the
+floors read only the retrieval score) on the train and dev rows, which retrieval never learned
+from, and gives each number of content words a floor of its own where that is lower.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ MARGIN_GAIN = 0.02
 # sentence's retrieval score
 WINDOW_CHOICES = ((2, 0, 0.0), (3, 0, 0.0), (4, 4, 0.0), (2, 0, 10.0), (2, 0, 20.0),
                   (2, 0, 40.0), (3, 0, 20.0))
+SHORT_QUESTION_WORDS = 7  # content words: groups 1..6 and "7 or more" get floors of their own
 F1_TOLERANCE = 0.005  # among choices this near the best F1, those this near the best evidence
 EVIDENCE_TOLERANCE = 0.004  # (two dev questions) win; then the fewest windows, smallest weight
 
@@ -128,8 +135,12 @@ def _decide(report: dict, settings: ReaderSettings, positives: dict, negatives: 
                    "f1_with_floors": float((positives["f1"] * answered).mean())})
     (out_dir / SETTINGS_FILE).write_text(json.dumps(asdict(settings), indent=1) + "\n",
                                          encoding="utf-8")
-    (out_dir / "calibration.json").write_text(json.dumps(report, indent=1) + "\n",
-                                              encoding="utf-8")
+    previous = out_dir / "calibration.json"
+    if "length_floors" not in report and previous.is_file():  # measured apart: kept
+        kept = json.loads(previous.read_text(encoding="utf-8")).get("length_floors")
+        if kept is not None:
+            report["length_floors"] = kept
+    previous.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
 
 
@@ -141,6 +152,82 @@ def rechoose(out_dir: Path) -> dict:
     positives = {k: np.array(v) for k, v in saved["answerable"].items()}
     negatives = {k: np.array(v) for k, v in saved["wrong_article"].items()}
     return _decide(report, ReaderSettings(**report["chosen"]), positives, negatives, out_dir)
+
+
+def best_scores(engine, rows: list[dict]) -> dict[str, np.ndarray]:
+    """Retrieval alone: the best sentence's score of each row's question in its own
+    pseudo-article and in the next one, and the question's number of content words."""
+    from models.qa.question import parse_question
+    from models.qa.retrieval import rank_evidence
+
+    articles, own = pseudo_articles(rows)
+    engine.cache_size = max(engine.cache_size, len(articles) + 1)
+    own_scores, other_scores, words = [], [], []
+    for row, k in zip(rows, own):
+        parsed = parse_question(row["question"], engine.toolkit)
+        for article, scores in ((articles[k], own_scores),
+                                (articles[(k + 1) % len(articles)], other_scores)):
+            doc = engine.analyze(Article(article))
+            ranked = rank_evidence(doc, row["question"], engine.toolkit, parsed)
+            scores.append(ranked[0][1] if ranked else -1.0)
+        words.append(len(parsed.content))
+    return {"answerable": np.array(own_scores), "wrong_article": np.array(other_scores),
+            "content_words": np.array(words)}
+
+
+def choose_length_floors(figures: dict[str, np.ndarray], base: float,
+                         max_rejected: float = MAX_REJECTED) -> tuple[tuple[float, ...], dict]:
+    """A floor for questions of 1, 2, ... `SHORT_QUESTION_WORDS` content words (the last for
+    that many or more): the `max_rejected` quantile of that group's answerable scores where it
+    is below `base`, else `base` (long questions keep the floor chosen with the reader, which
+    they were most of). Returns the floors and a table of their effect per group."""
+    words = np.clip(np.maximum(figures["content_words"], 1), 1, SHORT_QUESTION_WORDS)
+    floors, table = [], {}
+    for n in range(1, SHORT_QUESTION_WORDS + 1):
+        group = words == n
+        own, other = figures["answerable"][group], figures["wrong_article"][group]
+        floor = min(base, float(np.quantile(own, max_rejected))) if len(own) else base
+        floors.append(_rounded(floor))
+        table[f"{n}{'+' if n == SHORT_QUESTION_WORDS else ''}"] = {
+            "questions": int(group.sum()), "floor": _rounded(floor),
+            "answerable_rejected": float((own < floor).mean()) if len(own) else 0.0,
+            "wrong_article_rejected": float((other < floor).mean()) if len(own) else 0.0,
+            "answerable_rejected_by_one_floor": float((own < base).mean()) if len(own) else 0.0,
+            "wrong_article_rejected_by_one_floor": float((other < base).mean()) if len(own) else 0.0}
+    while len(floors) > 1 and floors[-1] >= base:
+        floors.pop()  # the groups that keep `base` need no entry of their own
+    return tuple(floors), table
+
+
+def calibrate_length_floors(engine, row_files: list[Path], out_dir: Path,
+                            limit: int | None = None) -> dict:
+    """Measure retrieval on `row_files`, choose the short-question floors, add them to
+    reader.json and calibration.json (under "length_floors"); returns that section."""
+    rows = [row for path in row_files for row in read_rows(str(path), limit)]
+    started = time.perf_counter()
+    figures = best_scores(engine, rows)
+    settings = ReaderSettings.read(out_dir)
+    floors, table = choose_length_floors(figures, settings.retrieval_floor)
+    settings = replace(settings, short_question_floors=floors)
+    chosen = np.array([settings.floor_for(int(n)) for n in figures["content_words"]])
+    section = {"rows": len(rows), "files": [p.name for p in row_files],
+               "seconds": round(time.perf_counter() - started, 1),
+               "short_question_floors": list(floors), "by_content_words": table,
+               "answerable_rejected": float((figures["answerable"] < chosen).mean()),
+               "wrong_article_rejected": float((figures["wrong_article"] < chosen).mean()),
+               "one_floor": {
+                   "answerable_rejected": float(
+                       (figures["answerable"] < settings.retrieval_floor).mean()),
+                   "wrong_article_rejected": float(
+                       (figures["wrong_article"] < settings.retrieval_floor).mean())}}
+    (out_dir / SETTINGS_FILE).write_text(json.dumps(asdict(settings), indent=1) + "\n",
+                                         encoding="utf-8")
+    report_path = out_dir / "calibration.json"
+    report = (json.loads(report_path.read_text(encoding="utf-8"))
+              if report_path.is_file() else {})
+    report["length_floors"] = section
+    report_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    return section
 
 
 def _label(choice: tuple[int, int, float]) -> str:

@@ -43,6 +43,9 @@ class ReaderSettings:
     retrieval_weight: float = 0.0  # a span's logits + this x its sentence's retrieval score
     null_threshold: float = 0.0  # the reader's margin must exceed this
     retrieval_floor: float = -1e9  # the best sentence's retrieval score must reach this
+    # ... or, for a question of n content words, the n-th of these where it is lower: a short
+    # question («Где прошла встреча?») matches its sentence less than a long one does
+    short_question_floors: tuple[float, ...] = ()
 
     @classmethod
     def read(cls, folder: Path) -> ReaderSettings:
@@ -51,7 +54,16 @@ class ReaderSettings:
             return cls()
         values = json.loads(path.read_text(encoding="utf-8"))
         known = {k: v for k, v in values.items() if k in cls.__dataclass_fields__}
+        known["short_question_floors"] = tuple(known.get("short_question_floors", ()))
         return cls(**known)
+
+    def floor_for(self, content_words: int) -> float:
+        """The retrieval score below which an article does not answer a question with this many
+        content words (a question with none counts as one)."""
+        n = max(1, content_words)
+        if n <= len(self.short_question_floors):
+            return min(self.retrieval_floor, self.short_question_floors[n - 1])
+        return self.retrieval_floor
 
 
 def reader_config(header: E5Header, vocab_size: int):

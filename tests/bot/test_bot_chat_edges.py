@@ -3,11 +3,15 @@ server: small talk, a short news item typed in, an article in English."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.support import updates as U
 
 SECOND = Path(__file__).resolve().parents[1] / "support" / "articles" / "wikinews_100084.txt"
+SAMPLE_ARTICLES = [json.loads(line)["text"] for line in (
+    Path(__file__).resolve().parents[1] / "models" / "articles" / "wikinews_sample.jsonl"
+).read_text(encoding="utf-8").splitlines()]
 
 ENGLISH = ("The central bank kept its key rate unchanged on Friday, citing slowing inflation. "
            "Analysts had expected the decision. The governor said the bank would watch prices "
@@ -205,3 +209,23 @@ async def test_a_wiki_link_in_a_summary_line_shows_its_words(harness) -> None:
     summary = harness.api.sent_texts(chat)[-1]
     assert "по решению суда, говорится в сообщении ведомства" in summary, summary
     assert "https://" not in summary and "[" not in summary
+
+
+async def test_a_short_question_is_answered_not_turned_away(harness, seed_text) -> None:
+    """«Сколько женщин нашли?» has two content words and matches its sentence less than a long
+    question would (0.88): it once fell under the one no-answer floor (0.886) and got «этого
+    нет»; questions that short now have the floor their own group calls for (reader.json). The
+    same question about an unrelated article is still turned away."""
+    cleveland = SAMPLE_ARTICLES[5]
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(cleveland, chat_id=chat))
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Сколько женщин нашли?", chat_id=chat))
+    [answer] = harness.api.sent_texts(chat, since=mark)
+    assert answer.startswith("<b>Ответ:</b> Три"), answer
+    other = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=other))
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Сколько женщин нашли?", chat_id=other))
+    [answer] = harness.api.sent_texts(other, since=mark)
+    assert "этого нет" in answer, answer

@@ -1,10 +1,12 @@
-"""The reader's reading choice: near-best F1 first, then the answer's sentence, then speed."""
+"""The reader's reading choice: near-best F1 first, then the answer's sentence, then speed; and
+the no-answer floors for questions of few content words."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from models.reader.calibration import choose_windows
+from models.reader.calibration import SHORT_QUESTION_WORDS, choose_length_floors, choose_windows
+from models.reader.loading import ReaderSettings
 
 
 def run(f1: float, evidence: float, n: int = 500) -> dict:
@@ -26,3 +28,30 @@ def test_a_clearly_better_f1_wins_over_evidence() -> None:
 def test_equal_figures_go_to_the_fewest_windows() -> None:
     runs = {(4, 4, 0.0): run(0.7, 0.99), (3, 3, 0.0): run(0.7, 0.99), (3, 3, 20.0): run(0.7, 0.99)}
     assert choose_windows(runs) == (3, 3, 0.0)
+
+
+def test_short_questions_get_the_lower_floor_their_answerable_scores_call_for() -> None:
+    """One-word questions score lower on the right article than long ones: their group's floor
+    is its 2% quantile; a group whose quantile is above the one floor keeps the one floor."""
+    rng = np.random.default_rng(0)
+    n = 1000
+    words = np.repeat([1, 2, 9], n)
+    answerable = np.concatenate([rng.uniform(0.80, 0.95, n), rng.uniform(0.84, 1.0, n),
+                                 rng.uniform(0.95, 1.3, n)])
+    figures = {"content_words": words, "answerable": answerable,
+               "wrong_article": np.full(3 * n, 0.78)}
+    floors, table = choose_length_floors(figures, base=0.886)
+    assert floors[0] < floors[1] < 0.886
+    assert abs(floors[0] - 0.803) < 0.005 and abs(floors[1] - 0.843) < 0.005
+    assert len(floors) == 2  # the groups that keep the one floor need no entry
+    assert 0.015 <= table["1"]["answerable_rejected"] <= 0.021
+    assert table["1"]["answerable_rejected_by_one_floor"] > 0.5
+    assert table[f"{SHORT_QUESTION_WORDS}+"]["floor"] == 0.886
+
+
+def test_a_question_takes_the_floor_of_its_number_of_content_words() -> None:
+    settings = ReaderSettings(retrieval_floor=0.886, short_question_floors=(0.80, 0.85, 0.9))
+    assert settings.floor_for(0) == settings.floor_for(1) == 0.80
+    assert settings.floor_for(2) == 0.85
+    assert settings.floor_for(3) == 0.886  # never above the one floor
+    assert settings.floor_for(12) == 0.886

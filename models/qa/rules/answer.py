@@ -31,22 +31,17 @@ TOP_SENTENCES = 3  # sentences parsed and searched for a span
 TYPED = {Expect.TIME, Expect.NUMBER}  # answer types a sentence plainly has or lacks
 TYPED_FIT = 0.7  # a span this date- or number-like counts as one (see qa_spans._type_fit)
 TYPED_SENTENCES = 6  # how far down to look when the top sentences hold no date or number
-# Below this retrieval score the article does not answer. This one number was chosen by looking
-# at XQuAD-ru dev (questions asked against the wrong article), so the negatives figure there is
-# optimistic; the span weights, by contrast, are hand-set (models/qa/rules/weights.py). It moved
-# from 0.88 to 0.885 when the retrieval score gained its neighbour/paragraph cues, to keep the wrong-
-# article rejection rate where it was (the 92.5th percentile of wrong-article best scores).
-NO_ANSWER_THRESHOLD = 0.885
 NO_ANSWER_TEXT = "В статье этого нет"
 
 
 def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
-                    parsed: Question | None = None) -> Answer:
+                    parsed: Question | None = None, *, floor: float) -> Answer:
     """The shortest span of `doc.article.text` that answers `question`, or `Answer.none`.
 
     `Answer.start`/`stop` are offsets into the original article text; `score` is the evidence
-    sentence's retrieval score (cosine similarity plus lemma overlap), the figure the
-    no-answer threshold applies to. Raises EmptyQuestion for an empty question.
+    sentence's retrieval score (cosine similarity plus lemma overlap): below `floor` (the
+    engine's calibrated floor for the question's length, reader.json) the article does not
+    answer. Raises EmptyQuestion for an empty question.
     """
     parsed = parsed or parse_question(question, toolkit)
     if not doc.sentences:
@@ -54,8 +49,8 @@ def answer_question(doc: AnalyzedArticle, question: str, toolkit: NlpToolkit,
     scores = sentence_scores(doc, parsed, toolkit)
     order = [int(i) for i in np.argsort(-scores, kind="stable")[:TOP_SENTENCES]]
     best = order[0]
-    if scores[best] < NO_ANSWER_THRESHOLD:
-        return Answer.none(f"best sentence scores {scores[best]:.3f} < {NO_ANSWER_THRESHOLD}",
+    if scores[best] < floor:
+        return Answer.none(f"best sentence scores {scores[best]:.3f} < {floor}",
                            score=float(scores[best]), sentence=doc.sentences[best].text,
                            engine=ENGINE)
     chosen = best_span_in(doc, parsed, order, scores, toolkit)
