@@ -61,13 +61,14 @@ class EmbeddedEngine:
     @classmethod
     def load(cls, config: EngineConfig | None = None, *, with_reader: bool | None = None
              ) -> EmbeddedEngine:
-        """Load natasha and e5 weights (once per process; later calls reuse them), and the QA
-        reader now when `config.preload` (else at the first question)."""
+        """Load natasha (once per process; later calls reuse it), and the QA reader and the e5
+        sentence encoder now when `config.preload` (else at their first use)."""
         config = config or EngineConfig()
         engine = cls(load_toolkit(threads=config.threads), config=config)
         if config.preload if with_reader is None else with_reader:
             engine.reader()
             engine.toolkit.extractors  # noqa: B018  natasha's key-fact extractors, built now
+            engine.toolkit.e5.encoder  # noqa: B018  the sentence encoder, on the reader's parts
         return engine
 
     def reader(self):

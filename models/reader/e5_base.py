@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -332,3 +333,33 @@ def load_tokenizer(folder: Path | None = None, lowercase: bool = False, compact:
 
     folder = write_tokenizer_folder(folder or default_cache_dir(), lowercase, compact)
     return AutoTokenizer.from_pretrained(str(folder))
+
+
+_shared_lock = threading.Lock()
+_shared: dict[str, object] = {}
+
+
+def compact_tokenizer():
+    """The cased e5 tokenizer over the compact vocabulary (`READER_SCRIPTS`), and for each of
+    its ids the row of the base word-embedding matrix it reads. One instance per process serves
+    the sentence encoder and the reader (which feeds it lowercased text): each costs ~160 MB."""
+    with _shared_lock:
+        if "tokenizer" not in _shared:
+            folder = default_cache_dir().with_name("e5-small-compact-tokenizer")
+            tokenizer = load_tokenizer(folder, lowercase=False, compact=True)
+            ids = json.loads((folder / PIECE_IDS).read_text(encoding="utf-8"))
+            _shared["tokenizer"] = (tokenizer, ids)
+        return _shared["tokenizer"]
+
+
+def compact_word_embeddings():
+    """The compact vocabulary's rows of the base word-embedding matrix in bf16 (115 MB), read
+    once per process: the reader never trained them, so it and the sentence encoder share one
+    tensor."""
+    import torch
+
+    _, ids = compact_tokenizer()
+    with _shared_lock:
+        if "words" not in _shared:
+            _shared["words"] = read_word_embeddings(torch.bfloat16, rows=ids)
+        return _shared["words"]

