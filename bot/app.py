@@ -12,7 +12,6 @@ import time
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, Dispatcher
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.factory import build_bot, build_dispatcher, build_services

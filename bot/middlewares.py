@@ -39,8 +39,8 @@ from bot import metrics
 from bot.errors import RateLimited
 from bot.services.articles import ArticlesInProgress
 from bot.services.fetch import shared_link
-from bot.services.message_kind import reads_as_news
 from bot.services.message_joiner import MessageJoiner
+from bot.services.message_kind import reads_as_news
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
 from models.engines.base import Length

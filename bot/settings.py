@@ -11,7 +11,6 @@ from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.db import create_db_engine

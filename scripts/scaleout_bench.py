@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 from redis.asyncio import Redis  # noqa: E402
 
-from bot.distributed.tasks import article_to_payload, build_brokers, done_key  # noqa: E402
 from bot.distributed.remote_models import RemoteModels  # noqa: E402
+from bot.distributed.tasks import article_to_payload, build_brokers, done_key  # noqa: E402
 from bot.services.nlp import LocalModels  # noqa: E402
 from bot.services.nlp_executor import NlpExecutor  # noqa: E402
 from models.engines.base import Article, Length  # noqa: E402

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from bot.digest.clock import Clock, system_clock
-from bot.storage.tables import as_utc
 from bot.digest.compose import (
     EMPTY_DIGEST,
     DigestArticle,
@@ -34,6 +33,7 @@ from bot.digest.schedule import (
 )
 from bot.storage.repo import Repo, StoredArticle
 from bot.storage.subscriptions import Subscription
+from bot.storage.tables import as_utc
 
 if TYPE_CHECKING:  # the service itself sends nothing; it only carries the limiter
     from bot.digest.delivery import Limiter

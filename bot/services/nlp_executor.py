@@ -19,9 +19,9 @@ import functools
 import logging
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 

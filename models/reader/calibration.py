@@ -188,12 +188,16 @@ def choose_length_floors(figures: dict[str, np.ndarray], base: float,
         own, other = figures["answerable"][group], figures["wrong_article"][group]
         floor = min(base, float(np.quantile(own, max_rejected))) if len(own) else base
         floors.append(_rounded(floor))
+
+        def share(values: np.ndarray, below: float) -> float:
+            return float((values < below).mean()) if len(values) else 0.0
+
         table[f"{n}{'+' if n == SHORT_QUESTION_WORDS else ''}"] = {
             "questions": int(group.sum()), "floor": _rounded(floor),
-            "answerable_rejected": float((own < floor).mean()) if len(own) else 0.0,
-            "wrong_article_rejected": float((other < floor).mean()) if len(own) else 0.0,
-            "answerable_rejected_by_one_floor": float((own < base).mean()) if len(own) else 0.0,
-            "wrong_article_rejected_by_one_floor": float((other < base).mean()) if len(own) else 0.0}
+            "answerable_rejected": share(own, floor),
+            "wrong_article_rejected": share(other, floor),
+            "answerable_rejected_by_one_floor": share(own, base),
+            "wrong_article_rejected_by_one_floor": share(other, base)}
     while len(floors) > 1 and floors[-1] >= base:
         floors.pop()  # the groups that keep `base` need no entry of their own
     return tuple(floors), table
