@@ -13,6 +13,7 @@ Per-article statistics are computed once and kept beside the analysis.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ TYPE_WEIGHT = 0.02
 DENSE_ALL_CHARS = 12_000
 DENSE_CANDIDATE_CHARS = 5_000
 MIN_DENSE_CANDIDATES = 8
+_YEARS_OLD = re.compile(r"^\d+-летн")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +72,14 @@ _lock = threading.Lock()
 
 
 def content_lemmas(tokens) -> frozenset[str]:
-    """Lemmas worth matching: content parts of speech, no stop words, no one-letter tokens."""
-    return frozenset(
-        t.lemma for t in tokens
-        if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS and len(t.lemma) > 1
-    )
+    """Lemmas worth matching: content parts of speech, no stop words, no one-letter tokens.
+    «57-летний» also counts as «год»: it is how news states an age, and «Сколько лет
+    президенту?» asks for «год» (natasha's lemma of «лет»)."""
+    lemmas = {t.lemma for t in tokens
+              if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS and len(t.lemma) > 1}
+    if any(_YEARS_OLD.match(t.lemma) for t in tokens):
+        lemmas.add("год")
+    return frozenset(lemmas)
 
 
 def _prefixes(lemmas: frozenset[str]) -> frozenset[str]:

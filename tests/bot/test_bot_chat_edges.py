@@ -229,3 +229,16 @@ async def test_a_short_question_is_answered_not_turned_away(harness, seed_text) 
     await harness.feed(U.private_text("Сколько женщин нашли?", chat_id=other))
     [answer] = harness.api.sent_texts(other, since=mark)
     assert "этого нет" in answer, answer
+
+
+async def test_an_age_question_is_answered_with_the_age_the_article_gives(harness) -> None:
+    """News states an age as «57-летний Тоомас Хендрик Ильвес»: «Сколько лет президенту?»
+    finds that sentence («57-летний» counts as «год», the lemma of «лет») and answers with the
+    age word, not its clause nor a year."""
+    estonia = SAMPLE_ARTICLES[3]
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(estonia, chat_id=chat))
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Сколько лет президенту?", chat_id=chat))
+    [answer] = harness.api.sent_texts(chat, since=mark)
+    assert answer.startswith("<b>Ответ:</b> 57-летний\n"), answer

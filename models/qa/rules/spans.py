@@ -38,6 +38,7 @@ from models.text.analysis import Entity
 from models.text.lexicon import MONTH_STEMS
 
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
+_YEARS_OLD = re.compile(r"^\d+-летн")  # «57-летний»: an age
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
 SHARE_NOUNS = {"процент", "доля"}  # "какой процент", "какую долю": a share is asked for
@@ -113,6 +114,11 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
             return 0.7
         return 0.0
     if expect is Expect.NUMBER:
+        if "год" in question.content:  # «сколько лет»: an age or a number of years, not a year
+            if any(_YEARS_OLD.match(w.text.lower()) for w in words):
+                return 1.0 if len(words) == 1 else 0.7  # the age word itself, not its clause
+            if _YEAR.fullmatch(text.strip()):
+                return 0.3
         if question.focus in SHARE_NOUNS or "процент" in question.text.lower():
             # a share is not answered by a count: "56,2%" or "половина", not "711 988"
             if ("%" in text and has_digit) or any(w.lemma in SHARE_WORDS for w in words):
