@@ -4,8 +4,9 @@ Exactly-once per period rests on the database, not on this process: each due sub
 claimed with a conditional UPDATE of `next_due_at` (see `SubscriptionRepo.claim`), committed in
 a transaction of its own before the digest is composed or sent. Each job's writes are one
 `sessionmaker.begin()` block: committed at its end, rolled back if it raises. A restart (or a
-second instance) finds the period already moved on and does not send it again. A digest whose send failed is not retried within the period;
-its articles stay in the window (`last_sent_at` only moves on success) and appear next time.
+second instance) finds the period already moved on and does not send it again. A digest whose send
+failed is not retried within the period; its articles stay in the window (`last_sent_at` only moves
+on success) and appear next time.
 """
 
 from __future__ import annotations

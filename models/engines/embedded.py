@@ -77,11 +77,10 @@ class EmbeddedEngine:
             if self._reader is None:
                 from models.engines.config import QaOptions
                 from models.hf.span_reader import SpanQA
-                from models.reader.loading import WEIGHTS_DIR, load_reader
+                from models.reader.loading import load_reader
 
-                folder = Path(self.config.reader_dir or WEIGHTS_DIR)
                 settings = self.settings()
-                loaded = load_reader(folder, device=pick_device(self.config.device),
+                loaded = load_reader(self._reader_folder(), device=pick_device(self.config.device),
                                      threads=self.config.threads)
                 self._stats["reader_load_seconds"] += loaded.load_seconds
                 options = QaOptions(max_length=settings.max_length, stride=settings.stride,
@@ -92,14 +91,18 @@ class EmbeddedEngine:
                 self._reader = SpanQA(loaded, options, self.reader_clock)
             return self._reader
 
+    def _reader_folder(self) -> Path:
+        from models.reader.loading import WEIGHTS_DIR
+
+        return Path(self.config.reader_dir or WEIGHTS_DIR)
+
     def settings(self):
         """How the reader is used and when the article does not answer (reader.json), read
         without loading the reader: the span rules' questions need the floors too."""
-        from models.reader.loading import WEIGHTS_DIR, ReaderSettings
+        from models.reader.loading import ReaderSettings
 
         if self.reader_settings is None:
-            self.reader_settings = ReaderSettings.read(
-                Path(self.config.reader_dir or WEIGHTS_DIR))
+            self.reader_settings = ReaderSettings.read(self._reader_folder())
         return self.reader_settings
 
     def analyze(self, article: Article) -> AnalyzedArticle:

@@ -13,7 +13,6 @@ Per-article statistics are computed once and kept beside the analysis.
 from __future__ import annotations
 
 import math
-import re
 import threading
 import weakref
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import numpy as np
 from models.qa.cues import date_words, number_words, opens_with_link, paragraph_ids
 from models.qa.question import CONTENT_POS, STOP_LEMMAS, Expect, Question, parse_question
 from models.text.analysis import AnalyzedArticle
+from models.text.lexicon import YEARS_OLD
 from models.text.toolkit import NlpToolkit
 
 PREFIX = 5  # lemmas sharing this many first letters match at half weight (подписать ~ подписание)
@@ -48,7 +48,6 @@ TYPE_WEIGHT = 0.02
 DENSE_ALL_CHARS = 12_000
 DENSE_CANDIDATE_CHARS = 5_000
 MIN_DENSE_CANDIDATES = 8
-_YEARS_OLD = re.compile(r"^\d+-летн")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +76,7 @@ def content_lemmas(tokens) -> frozenset[str]:
     президенту?» asks for «год» (natasha's lemma of «лет»)."""
     lemmas = {t.lemma for t in tokens
               if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS and len(t.lemma) > 1}
-    if any(_YEARS_OLD.match(t.lemma) for t in tokens):
+    if any(YEARS_OLD.match(t.lemma) for t in tokens):
         lemmas.add("год")
     return frozenset(lemmas)
 

@@ -48,6 +48,7 @@ MARGIN_GAIN = 0.02
 # sentence's retrieval score
 WINDOW_CHOICES = ((2, 0, 0.0), (3, 0, 0.0), (4, 4, 0.0), (2, 0, 10.0), (2, 0, 20.0),
                   (2, 0, 40.0), (3, 0, 20.0))
+REPORT_FILE = "calibration.json"
 SHORT_QUESTION_WORDS = 7  # content words: groups 1..6 and "7 or more" get floors of their own
 F1_TOLERANCE = 0.005  # among choices this near the best F1, those this near the best evidence
 EVIDENCE_TOLERANCE = 0.004  # (two dev questions) win; then the fewest windows, smallest weight
@@ -60,6 +61,15 @@ def pseudo_articles(rows: list[dict]) -> tuple[list[str], list[int]]:
     articles = ["\n\n".join(paragraphs[k:k + PARAGRAPHS_PER_ARTICLE])
                 for k in range(0, len(paragraphs), PARAGRAPHS_PER_ARTICLE)]
     return articles, [group[row["context"]] for row in rows]
+
+
+def _share_below(values: np.ndarray, floor: float | np.ndarray) -> float:
+    """The share of `values` under `floor` (one floor, or one per value); 0 for none."""
+    return float((values < floor).mean()) if len(values) else 0.0
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 def _rounded(value: float) -> float:
@@ -133,21 +143,20 @@ def _decide(report: dict, settings: ReaderSettings, positives: dict, negatives: 
     report.update({"chosen": asdict(settings), "answerable_rejected": lost,
                    "wrong_article_rejected": caught,
                    "f1_with_floors": float((positives["f1"] * answered).mean())})
-    (out_dir / SETTINGS_FILE).write_text(json.dumps(asdict(settings), indent=1) + "\n",
-                                         encoding="utf-8")
-    previous = out_dir / "calibration.json"
+    _write_json(out_dir / SETTINGS_FILE, asdict(settings))
+    previous = out_dir / REPORT_FILE
     if "length_floors" not in report and previous.is_file():  # measured apart: kept
         kept = json.loads(previous.read_text(encoding="utf-8")).get("length_floors")
         if kept is not None:
             report["length_floors"] = kept
-    previous.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    _write_json(previous, report)
     return report
 
 
 def rechoose(out_dir: Path) -> dict:
     """Choose the floors again from the per-question figures `calibrate` saved (no questions
     asked), after a change to the rule; rewrites reader.json and calibration.json."""
-    report = json.loads((out_dir / "calibration.json").read_text(encoding="utf-8"))
+    report = json.loads((out_dir / REPORT_FILE).read_text(encoding="utf-8"))
     saved = report["per_question"]
     positives = {k: np.array(v) for k, v in saved["answerable"].items()}
     negatives = {k: np.array(v) for k, v in saved["wrong_article"].items()}
@@ -188,16 +197,12 @@ def choose_length_floors(figures: dict[str, np.ndarray], base: float,
         own, other = figures["answerable"][group], figures["wrong_article"][group]
         floor = min(base, float(np.quantile(own, max_rejected))) if len(own) else base
         floors.append(_rounded(floor))
-
-        def share(values: np.ndarray, below: float) -> float:
-            return float((values < below).mean()) if len(values) else 0.0
-
         table[f"{n}{'+' if n == SHORT_QUESTION_WORDS else ''}"] = {
             "questions": int(group.sum()), "floor": _rounded(floor),
-            "answerable_rejected": share(own, floor),
-            "wrong_article_rejected": share(other, floor),
-            "answerable_rejected_by_one_floor": share(own, base),
-            "wrong_article_rejected_by_one_floor": share(other, base)}
+            "answerable_rejected": _share_below(own, floor),
+            "wrong_article_rejected": _share_below(other, floor),
+            "answerable_rejected_by_one_floor": _share_below(own, base),
+            "wrong_article_rejected_by_one_floor": _share_below(other, base)}
     while len(floors) > 1 and floors[-1] >= base:
         floors.pop()  # the groups that keep `base` need no entry of their own
     return tuple(floors), table
@@ -217,20 +222,19 @@ def calibrate_length_floors(engine, row_files: list[Path], out_dir: Path,
     section = {"rows": len(rows), "files": [p.name for p in row_files],
                "seconds": round(time.perf_counter() - started, 1),
                "short_question_floors": list(floors), "by_content_words": table,
-               "answerable_rejected": float((figures["answerable"] < chosen).mean()),
-               "wrong_article_rejected": float((figures["wrong_article"] < chosen).mean()),
+               "answerable_rejected": _share_below(figures["answerable"], chosen),
+               "wrong_article_rejected": _share_below(figures["wrong_article"], chosen),
                "one_floor": {
-                   "answerable_rejected": float(
-                       (figures["answerable"] < settings.retrieval_floor).mean()),
-                   "wrong_article_rejected": float(
-                       (figures["wrong_article"] < settings.retrieval_floor).mean())}}
-    (out_dir / SETTINGS_FILE).write_text(json.dumps(asdict(settings), indent=1) + "\n",
-                                         encoding="utf-8")
-    report_path = out_dir / "calibration.json"
+                   "answerable_rejected": _share_below(figures["answerable"],
+                                                       settings.retrieval_floor),
+                   "wrong_article_rejected": _share_below(figures["wrong_article"],
+                                                          settings.retrieval_floor)}}
+    _write_json(out_dir / SETTINGS_FILE, asdict(settings))
+    report_path = out_dir / REPORT_FILE
     report = (json.loads(report_path.read_text(encoding="utf-8"))
               if report_path.is_file() else {})
     report["length_floors"] = section
-    report_path.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    _write_json(report_path, report)
     return section
 
 

@@ -250,6 +250,18 @@ def build_bert_model(layout: E5Layout | None = None):
     return model.eval()
 
 
+def rebuild_meta_buffers(embeddings, max_positions: int) -> None:
+    """A model built on the meta device and filled with `load_state_dict(assign=True)` keeps
+    its non-persistent buffers (position ids, token type ids) on meta: make them real."""
+    import torch
+
+    for name, buffer in list(embeddings.named_buffers(recurse=False)):
+        if buffer.is_meta:
+            value = (torch.arange(max_positions).expand((1, -1)) if "position" in name
+                     else torch.zeros((1, max_positions), dtype=torch.long))
+            embeddings.register_buffer(name, value, persistent=False)
+
+
 def _check_loaded(missing: list[str], unexpected: list[str]) -> None:
     missing = [m for m in missing if not m.endswith("position_ids")]
     if missing or unexpected:

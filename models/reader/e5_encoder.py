@@ -24,6 +24,7 @@ from models.reader.e5_base import (
     compact_tokenizer,
     compact_word_embeddings,
     read_layout,
+    rebuild_meta_buffers,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,13 +56,7 @@ class TorchE5:
                  .to(torch.bfloat16) for name in layout.entries if name != WORD_EMBEDDINGS}
         state[WORD_EMBEDDINGS] = compact_word_embeddings()
         model.load_state_dict(state, assign=True, strict=False)
-        embeddings = model.embeddings
-        for name, buffer in list(embeddings.named_buffers(recurse=False)):
-            if buffer.is_meta:  # non-persistent buffers are not in the state: make them real
-                value = (torch.arange(config.max_position_embeddings).expand((1, -1))
-                         if "position" in name else
-                         torch.zeros((1, config.max_position_embeddings), dtype=torch.long))
-                embeddings.register_buffer(name, value, persistent=False)
+        rebuild_meta_buffers(model.embeddings, config.max_position_embeddings)
         self.model = model.eval()
         self._lock = threading.Lock()  # one forward pass at a time: the threads share two cores
         logger.info("e5 sentence encoder ready in %.1f s", time.perf_counter() - started)

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models.engines.errors import ModelUnavailable
-from models.reader.e5_base import E5Header, compact_word_embeddings, read_layout
+from models.reader.e5_base import (
+    E5Header,
+    compact_word_embeddings,
+    read_layout,
+    rebuild_meta_buffers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -142,23 +147,9 @@ def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int
         raise ModelUnavailable(f"{weights} does not fit the e5 reader: missing {missing[:3]}, "
                                f"unexpected {unexpected[:3]}")
     model.load_state_dict(state, assign=True, strict=True)
-    _rebuild_buffers(model, header)
+    rebuild_meta_buffers(model.bert.embeddings, header.max_positions)
     model.eval().to(device)
     seconds = time.perf_counter() - started
     logger.info("QA reader loaded in %.1f s (%s)", seconds, weights.name)
     return LoadedModel(model=model, tokenizer=tokenizer, source=str(weights), device=device,
                        dtype="float32 (bf16 word embeddings)", load_seconds=seconds)
-
-
-def _rebuild_buffers(model, header: E5Header) -> None:
-    """Non-persistent buffers stay on the meta device after `assign`: make them real."""
-    import torch
-
-    embeddings = model.bert.embeddings
-    for name, buffer in list(embeddings.named_buffers(recurse=False)):
-        if buffer.is_meta:
-            if "position" in name:
-                value = torch.arange(header.max_positions).expand((1, -1))
-            else:
-                value = torch.zeros((1, header.max_positions), dtype=torch.long)
-            embeddings.register_buffer(name, value, persistent=False)

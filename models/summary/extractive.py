@@ -27,12 +27,12 @@ spends the characters on dense sentences, 70.2% at a median of 311 characters (l
 first.
 
 A sentence razdel cut inside brackets is quoted whole (`models.text.sentences` joins it back before
-any reader sees it), and a piece of a longer quotation is not quoted. A sentence that opens with
-a pronoun or a connective does not open the summary (`models.summary.quotability`) and comes
-later only right after the sentence it continues: a summary of the seed used to end with a dangling «Также
-отмечены хорошие перспективы…». The third-of-the-article cap measures the article as its reader
-sees it (`article_chars`). Together: 70.6% at a median of 311 characters (train 70.8% at 317,
-dev 69.7% at 278); without the continuation rule 70.8% at 316, the same trade of length for
+any reader sees it), and a piece of a longer quotation is not quoted. A sentence that opens with a
+pronoun or a connective does not open the summary (`models.summary.quotability`) and comes later
+only right after the sentence it continues: a summary of the seed used to end with a dangling
+«Также отмечены хорошие перспективы…». The third-of-the-article cap measures the article as its
+reader sees it (`article_chars`). Together: 70.6% at a median of 311 characters (train 70.8% at
+317, dev 69.7% at 278); without the continuation rule 70.8% at 316, the same trade of length for
 coverage as every other variant measured.
 
 What was decided, signed or adopted is the news even when the article tells it last: a sentence

@@ -1,10 +1,12 @@
 """Closed sets of Russian words that several modules recognise.
 
 Kept in one place so that cleaning, QA retrieval and span rules, the summary faithfulness
-guard and the digest agree on what a month is.
+guard and the digest agree on what a month is (and QA on how an age is written).
 """
 
 from __future__ import annotations
+
+import re
 
 # Genitive forms in calendar order, as a date is written: «3 марта».
 MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -26,3 +28,6 @@ MONTH_PATTERN = (
     r"сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья]|янв|фев|мар|апр|июн|июл|авг|сен|сент|окт|"
     r"ноя|дек)\.?"
 )
+
+# «57-летний»: how news states an age; retrieval and the span rules read it as «сколько лет»
+YEARS_OLD = re.compile(r"^\d+-летн")

@@ -79,12 +79,13 @@ class LazyEncoder:
 
     @property
     def encoder(self) -> Any:
-        with self._lock:
-            if self._encoder is None:
-                from models.reader.e5_encoder import TorchE5
+        if self._encoder is None:  # every question passes here: the lock only until it is built
+            with self._lock:
+                if self._encoder is None:
+                    from models.reader.e5_encoder import TorchE5
 
-                self._encoder = TorchE5(threads=self._threads)
-            return self._encoder
+                    self._encoder = TorchE5(threads=self._threads)
+        return self._encoder
 
     def passage(self, texts: Any) -> Any:
         return self.encoder.passage(texts)

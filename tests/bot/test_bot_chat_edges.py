@@ -18,6 +18,14 @@ ENGLISH = ("The central bank kept its key rate unchanged on Friday, citing slowi
            "closely and could cut rates next year if inflation keeps falling.")
 
 
+async def _the_reply(harness, chat: int, text: str) -> str:
+    """Send `text` in `chat`; the one reply it gets."""
+    mark = harness.api.mark()
+    await harness.feed(U.private_text(text, chat_id=chat))
+    [reply] = harness.api.sent_texts(chat, since=mark)
+    return reply
+
+
 async def test_thanks_and_greetings_get_a_word_back_never_an_answer(harness, seed_text) -> None:
     chat = harness.new_chat()
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
@@ -216,18 +224,13 @@ async def test_a_short_question_is_answered_not_turned_away(harness, seed_text) 
     question would (0.88): it once fell under the one no-answer floor (0.886) and got «этого
     нет»; questions that short now have the floor their own group calls for (reader.json). The
     same question about an unrelated article is still turned away."""
-    cleveland = SAMPLE_ARTICLES[5]
     chat = harness.new_chat()
-    await harness.feed(U.private_text(cleveland, chat_id=chat))
-    mark = harness.api.mark()
-    await harness.feed(U.private_text("Сколько женщин нашли?", chat_id=chat))
-    [answer] = harness.api.sent_texts(chat, since=mark)
+    await harness.feed(U.private_text(SAMPLE_ARTICLES[5], chat_id=chat))  # Cleveland
+    answer = await _the_reply(harness, chat, "Сколько женщин нашли?")
     assert answer.startswith("<b>Ответ:</b> Три"), answer
     other = harness.new_chat()
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=other))
-    mark = harness.api.mark()
-    await harness.feed(U.private_text("Сколько женщин нашли?", chat_id=other))
-    [answer] = harness.api.sent_texts(other, since=mark)
+    answer = await _the_reply(harness, other, "Сколько женщин нашли?")
     assert "этого нет" in answer, answer
 
 
@@ -235,10 +238,7 @@ async def test_an_age_question_is_answered_with_the_age_the_article_gives(harnes
     """News states an age as «57-летний Тоомас Хендрик Ильвес»: «Сколько лет президенту?»
     finds that sentence («57-летний» counts as «год», the lemma of «лет») and answers with the
     age word, not its clause nor a year."""
-    estonia = SAMPLE_ARTICLES[3]
     chat = harness.new_chat()
-    await harness.feed(U.private_text(estonia, chat_id=chat))
-    mark = harness.api.mark()
-    await harness.feed(U.private_text("Сколько лет президенту?", chat_id=chat))
-    [answer] = harness.api.sent_texts(chat, since=mark)
+    await harness.feed(U.private_text(SAMPLE_ARTICLES[3], chat_id=chat))  # Estonian election
+    answer = await _the_reply(harness, chat, "Сколько лет президенту?")
     assert answer.startswith("<b>Ответ:</b> 57-летний\n"), answer

@@ -35,10 +35,9 @@ from models.qa.rules.roles import (
 )
 from models.qa.rules.weights import FEATURES, WEIGHTS
 from models.text.analysis import Entity
-from models.text.lexicon import MONTH_STEMS
+from models.text.lexicon import MONTH_STEMS, YEARS_OLD
 
 _YEAR = re.compile(r"\b(1\d{3}|20\d{2})")
-_YEARS_OLD = re.compile(r"^\d+-летн")  # «57-летний»: an age
 NOUN_ANSWERS = {Expect.PERSON, Expect.PLACE, Expect.TIME, Expect.NUMBER, Expect.NAME}
 ARGUMENT_ANSWERS = {Expect.PERSON, Expect.THING}  # кто/что: the preposition is in the question
 SHARE_NOUNS = {"процент", "доля"}  # "какой процент", "какую долю": a share is asked for
@@ -115,7 +114,7 @@ def _type_fit(parsed: ParsedSentence, lo: int, hi: int, head: int, question: Que
         return 0.0
     if expect is Expect.NUMBER:
         if "год" in question.content:  # «сколько лет»: an age or a number of years, not a year
-            if any(_YEARS_OLD.match(w.text.lower()) for w in words):
+            if any(YEARS_OLD.match(w.text.lower()) for w in words):
                 return 1.0 if len(words) == 1 else 0.7  # the age word itself, not its clause
             if _YEAR.fullmatch(text.strip()):
                 return 0.3

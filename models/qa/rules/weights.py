@@ -1,8 +1,8 @@
 """The span scorer's features and their hand-set weights.
 
 Each candidate span gets one row of the features below (built by
-`models.qa.rules.spans.candidate_features`) and its score is the weighted sum. The weights are
-set by hand from how Russian answers sit in their sentence, one reason each; they are NOT fitted. The
+`models.qa.rules.spans.candidate_features`) and its score is the weighted sum. The weights are set
+by hand from how Russian answers sit in their sentence, one reason each; they are NOT fitted. The
 XQuAD-ru dev data is for measuring only: it shows whether a rule helps, it does not set numbers.
 """
 
