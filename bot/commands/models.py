@@ -44,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reader.add_argument("--epochs", type=int, default=3)
     reader.add_argument("--lr", type=float, default=1e-4)
     reader.add_argument("--seed", type=int, default=13)
+    reader.add_argument("--cased", action="store_true",
+                        help="train on SberQuAD with its capitals restored and read text as "
+                             "written (models/reader/truecase.py)")
+    reader.add_argument("--init", default=None, metavar="FOLDER",
+                        help="start from the reader in FOLDER (e.g. models/reader/weights) "
+                             "instead of the bare e5 base")
     reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
     reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
     reader.add_argument("--saved", action="store_true",
@@ -108,7 +114,8 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     config = TrainConfig(str(train_file), str(dev_file), args.out or str(WEIGHTS_DIR),
                          epochs=args.epochs, learning_rate=args.lr, seed=args.seed,
                          device=device, threads=settings.nlp_threads,
-                         limit=args.limit, dev_limit=args.dev_limit)
+                         limit=args.limit, dev_limit=args.dev_limit, cased=args.cased,
+                         init_dir=args.init)
     summary = train(config)
     card = write_card(Path(config.out_dir), summary)
     best = summary["best"]

@@ -55,6 +55,7 @@ class EmbeddedEngine:
         self._reader_lock = threading.Lock()
         self._reader = None
         self.reader_settings = None
+        self._truecase = None
         self._stats = {"analyses": 0.0, "cache_hits": 0.0, "analyze_seconds": 0.0,
                        "reader_load_seconds": 0.0}
 
@@ -202,6 +203,7 @@ class EmbeddedEngine:
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
         from models.qa.question import parse_question
         from models.qa.retrieval import rank_evidence
+        from models.reader.truecase import needs_truecase
 
         parsed = parsed or parse_question(question, self.toolkit)
         ranked = rank_evidence(doc, question, self.toolkit, parsed)
@@ -214,7 +216,16 @@ class EmbeddedEngine:
             # no sentence is near the question: it is about something else
             return Answer.none(f"best sentence scores {score:.3f} < {floor}",
                                sentence=doc.sentences[best].text, engine=self.name)
+        if self.settings().cased and needs_truecase(question):
+            question = self._truecaser()(question)  # «кто такой путин?» read as «Кто такой Путин?»
         return reader.answer(doc, question, ranked, engine=self.name)
+
+    def _truecaser(self):
+        from models.reader.truecase import Truecaser
+
+        if self._truecase is None:
+            self._truecase = Truecaser(self.toolkit.morph_vocab)
+        return self._truecase
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """e5 "passage:" vectors, L2-normalised, one row per text."""

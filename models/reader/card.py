@@ -43,6 +43,8 @@ load, so the file works only on top of that base.
 | optimiser | AdamW, weight decay {config['weight_decay']} (not on biases/LayerNorms), grad clip 1.0 |
 | batch | {config['batch_size']} windows of similar length (length-bucketed, shuffled) |
 | windows | {config['max_length']} tokens, {config['stride']}-token overlap; windows without the answer kept with p={config['negative_keep']:.2f} |
+| text | {'cased: capitals restored on the rows (models/reader/truecase.py), read as written' if config.get('cased') else 'lowercase, as SberQuAD is'} |
+| started from | {config.get('init_dir') or 'the e5 base (fresh span head)'} |
 | frozen | word embeddings ({'yes' if config['freeze_word_embeddings'] else 'no'}) |
 | precision | {'bf16 autocast' if config['bf16'] else 'fp32'} on {config['device']}, {summary['threads']} threads, torch {summary['torch']} |
 | seed | {config['seed']} |

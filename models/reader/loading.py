@@ -45,6 +45,9 @@ class ReaderSettings:
     # ... or, for a question of n content words, the n-th of these where it is lower: a short
     # question («Где прошла встреча?») matches its sentence less than a long one does
     short_question_floors: tuple[float, ...] = ()
+    # trained on SberQuAD with its capitals restored (models/reader/truecase.py): reads text as
+    # written; else it learnt from lowercase rows and reads lowercased text
+    cased: bool = False
 
     @classmethod
     def read(cls, folder: Path) -> ReaderSettings:
@@ -106,17 +109,18 @@ class LoweringTokenizer:
         return getattr(self._tokenizer, name)
 
 
-def load_reader_tokenizer():
-    """The reader's tokenizer (lowercasing, compact vocabulary) and, for each of its ids, the
-    row of the base word-embedding matrix it reads."""
+def load_reader_tokenizer(cased: bool = False):
+    """The reader's tokenizer (compact vocabulary; lowercasing unless the reader was trained on
+    cased text) and, for each of its ids, the row of the base word-embedding matrix it reads."""
     from models.reader.e5_base import compact_tokenizer
 
     tokenizer, ids = compact_tokenizer()
-    return LoweringTokenizer(tokenizer), ids
+    return (tokenizer if cased else LoweringTokenizer(tokenizer)), ids
 
 
 def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int = 0):
-    """The shipped reader as a `LoadedModel` (model in eval mode + lowercasing fast tokenizer).
+    """The shipped reader as a `LoadedModel` (model in eval mode + its fast tokenizer, a
+    lowercasing one unless reader.json says the reader was trained on cased text).
 
     Raises ModelUnavailable when the weights file is missing or does not fit the base."""
     import torch
@@ -133,7 +137,7 @@ def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int
                                "train them with `python -m bot models train-reader`.")
     if threads > 0:
         torch.set_num_threads(threads)
-    tokenizer, ids = load_reader_tokenizer()
+    tokenizer, ids = load_reader_tokenizer(cased=ReaderSettings.read(folder).cased)
     words = compact_word_embeddings()  # shared with the sentence encoder
     header = read_layout(with_vocab=False).header
     with torch.device("meta"):

@@ -46,6 +46,7 @@ class TrainConfig:
     negative_keep: float = 1 / 3
     freeze_word_embeddings: bool = True
     cased: bool = False  # capitals restored on the rows (models/reader/truecase.py), read cased
+    init_dir: str | None = None  # start from this trained reader's weights, not the bare base
     bf16: bool | None = None  # bf16 autocast; None: where the device runs bf16 fast
     seed: int = 13
     device: str = "cpu"
@@ -195,6 +196,21 @@ def evaluate_dev(model, tokenizer, rows: list[dict], config: TrainConfig, device
     return {"exact_match": em / n, "f1": f1 / n, "rows": len(rows)}
 
 
+def start_from(model, folder: Path) -> None:
+    """Load a trained reader's weights (its `reader.safetensors`, everything but the word
+    embeddings) into `model`: a reader that already reads lowercase text learns cased text
+    in fewer steps than the bare base."""
+    from safetensors.torch import load_file
+
+    from models.reader.loading import WEIGHTS_FILE
+
+    state = {name: tensor.float() for name, tensor in load_file(str(folder / WEIGHTS_FILE)).items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if unexpected or [m for m in missing if m != "bert.embeddings.word_embeddings.weight"]:
+        raise ValueError(f"{folder} does not hold this reader's weights: missing {missing[:3]}, "
+                         f"unexpected {unexpected[:3]}")
+
+
 def trainable_state(model) -> dict:
     """What training changed: everything but the frozen word embeddings, as fp16 tensors."""
     return {name: tensor.detach().to("cpu").half().contiguous()
@@ -225,7 +241,10 @@ def train(config: TrainConfig) -> dict:
     out.mkdir(parents=True, exist_ok=True)
 
     tokenizer, piece_ids = load_reader_tokenizer(cased=config.cased)
-    model = build_qa_model(piece_ids).to(device)
+    model = build_qa_model(piece_ids)
+    if config.init_dir:
+        start_from(model, Path(config.init_dir))
+    model = model.to(device)
     if config.freeze_word_embeddings:
         model.bert.embeddings.word_embeddings.weight.requires_grad_(False)
     rng = random.Random(config.seed)
