@@ -9,6 +9,11 @@ import json
 from pathlib import Path
 
 CARD = "MODEL_CARD.md"
+LOWERCASE_NOTE = """The data is lowercase, so the reader
+  reads lowercased text (offsets map back one to one)."""
+CASED_NOTE = """The data is lowercase; its capitals were
+  restored by pymorphy's tags (names, places, organisations, acronyms, sentence starts:
+  models/reader/truecase.py, only case changes), so the reader reads text as written."""
 
 
 def write_card(folder: Path, summary: dict) -> Path:
@@ -31,8 +36,7 @@ load, so the file works only on top of that base.
 - Source: SberQuAD (Efimov et al., CLEF 2020; Sberbank Data Science Journey 2017), as collected
   in github.com/kniazevgeny/sber-qa-dataset and github.com/kniazevgeny/BERT-QA-fine-tuning.
   **Licence caveat:** SberQuAD's authors state no licence (the Hugging Face card says
-  "unknown"); the second repository carries Apache-2.0. The data is lowercase, so the reader
-  reads lowercased text (offsets map back one to one).
+  "unknown"); the second repository carries Apache-2.0. {CASED_NOTE if config.get('cased') else LOWERCASE_NOTE}
 - Never trained or tuned on ../shared/eval (XQuAD-ru only measures).
 
 ## Settings
