@@ -98,7 +98,7 @@ def build_services(settings: Settings, engine: Engine | None,
         assert engine is not None, "one-process mode runs the engine here"
         executor = NlpExecutor(settings.nlp_workers, settings.nlp_queue_size,
                                settings.nlp_question_queue_size, settings.nlp_question_workers,
-                               settings.nlp_question_wait_seconds)
+                               settings.nlp_question_wait_seconds, cores=settings.nlp_threads)
         models = LocalModels(engine, executor)
         shared = SharedState(
             in_progress=ArticlesInProgress(), joiner=MessageJoiner(settings.album_window_seconds),

@@ -17,6 +17,7 @@ import asyncio
 import enum
 import functools
 import logging
+import os
 import sys
 import time
 from collections import deque
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 
 from bot.errors import Busy
 from bot.storage.db import release_connection
+from models.hf.loading import use_threads
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,8 +65,11 @@ class NlpExecutor:
     """
 
     def __init__(self, workers: int = 1, queue_size: int = 8, question_queue_size: int = 32,
-                 question_workers: int = 1, question_wait: float = 0.0) -> None:
+                 question_workers: int = 1, question_wait: float = 0.0, cores: int = 0) -> None:
         self.workers = max(1, workers)
+        # the cores model work may use, shared out among the jobs running at once
+        self.cores = cores if cores > 0 else (os.cpu_count() or 1)
+        self._running = 0
         # A question not started within this many seconds is answered "busy" (0: no limit):
         # an answer that comes half a minute late is worse than a prompt "try again".
         self.question_wait = question_wait
@@ -143,14 +148,18 @@ class NlpExecutor:
             if job.future.done():  # its caller gave up waiting
                 continue
             job.started = True
+            self._running += 1
+            threads = max(1, self.cores // self._running)
             try:
-                result = await loop.run_in_executor(self._pool, job.call)
+                result = await loop.run_in_executor(self._pool, _with_threads, threads, job.call)
             except Exception as exc:  # noqa: BLE001  (the caller sees it)
                 if not job.future.done():
                     job.future.set_exception(exc)
             else:
                 if not job.future.done():
                     job.future.set_result(result)
+            finally:
+                self._running -= 1
 
     def _next(self, lanes: tuple[Lane, ...]) -> _Job:
         """The next job for a worker serving `lanes`: by priority, except that an article kept
@@ -162,7 +171,19 @@ class NlpExecutor:
             return articles.popleft()
         return next(self._queues[lane] for lane in lanes if self._queues[lane]).popleft()
 
+    @property
+    def running(self) -> int:
+        """Jobs a worker thread is running now."""
+        return self._running
+
     def shutdown(self) -> None:
         for runner in self._runners:
             runner.cancel()
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _with_threads(threads: int, call: Callable[[], T]) -> T:
+    """`call()` with torch using `threads` threads in this worker: the cores divided among the
+    jobs running when it started (a question beside a summary gets one core, alone both)."""
+    use_threads(threads)
+    return call()

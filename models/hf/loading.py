@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -120,6 +121,16 @@ def fast_bf16(device: str = "cpu") -> bool:
         return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except (AttributeError, RuntimeError):  # a torch without oneDNN
         return False
+
+
+def use_threads(count: int) -> None:
+    """Torch's matrix threads for the calling thread from now on (OpenMP keeps the number per
+    thread). Two model jobs at once on two cores, each with two threads, leave four threads
+    on two cores: a thread the OS parks holds up its whole parallel region, and natasha's
+    Python beside them gets a third of a core. Nothing to do before torch is imported."""
+    torch = sys.modules.get("torch")
+    if torch is not None and count > 0 and torch.get_num_threads() != count:
+        torch.set_num_threads(count)
 
 
 def pick_dtype(dtype: str, device: str) -> Any:

@@ -39,6 +39,33 @@ async def test_executor_runs_off_the_loop_and_refuses_when_full() -> None:
     executor.shutdown()
 
 
+async def test_jobs_running_together_share_the_cores_torch_uses() -> None:
+    """Alone, a job's torch uses every core; a question beside a summary gets one of two, so
+    the two jobs' threads do not outnumber the cores."""
+    import torch
+
+    executor = NlpExecutor(workers=1, question_workers=1, cores=2)
+    release = threading.Event()
+
+    def article() -> int:
+        seen = torch.get_num_threads()
+        release.wait(5)
+        return seen
+
+    def question() -> int:
+        return torch.get_num_threads()
+
+    assert await executor.run(question, lane=Lane.QUESTION) == 2  # alone: both cores
+    running = asyncio.create_task(executor.run(article, lane=Lane.ARTICLE))
+    await asyncio.sleep(0.05)
+    assert executor.running == 1
+    assert await executor.run(question, lane=Lane.QUESTION) == 1  # beside the article
+    release.set()
+    assert await running == 2
+    assert await executor.run(question, lane=Lane.QUESTION) == 2
+    executor.shutdown()
+
+
 async def test_questions_go_before_waiting_articles_and_have_a_worker_of_their_own() -> None:
     executor = NlpExecutor(workers=1, queue_size=8, question_workers=1)
     release = threading.Event()
