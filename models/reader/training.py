@@ -200,22 +200,20 @@ def start_from(model, folder: Path) -> None:
     """Load a trained reader's weights (its `reader.safetensors`, everything but the word
     embeddings) into `model`: a reader that already reads lowercase text learns cased text
     in fewer steps than the bare base."""
-    from safetensors.torch import load_file
+    from models.reader.loading import check_fits, trained_state
 
-    from models.reader.loading import WEIGHTS_FILE
-
-    state = {name: tensor.float() for name, tensor in load_file(str(folder / WEIGHTS_FILE)).items()}
-    missing, unexpected = model.load_state_dict(state, strict=False)
-    if unexpected or [m for m in missing if m != "bert.embeddings.word_embeddings.weight"]:
-        raise ValueError(f"{folder} does not hold this reader's weights: missing {missing[:3]}, "
-                         f"unexpected {unexpected[:3]}")
+    state = trained_state(folder)
+    check_fits(model, state, folder)
+    model.load_state_dict(state, strict=False)
 
 
 def trainable_state(model) -> dict:
     """What training changed: everything but the frozen word embeddings, as fp16 tensors."""
+    from models.reader.loading import READER_WORD_EMBEDDINGS
+
     return {name: tensor.detach().to("cpu").half().contiguous()
             for name, tensor in model.state_dict().items()
-            if name != "bert.embeddings.word_embeddings.weight"}
+            if name != READER_WORD_EMBEDDINGS}
 
 
 def train(config: TrainConfig) -> dict:

@@ -17,13 +17,14 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.text.lexicon import PROPER_NAME_GRAMMEMES
+
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # a sentence starts at the text's start, after a line break, or after . ! ? … (and closing
 # quotes or brackets) and a space, opening quotes or brackets allowed before its first word;
 # group 1 is the word just before a full stop, group 2 the stop and what follows it
 _SENTENCE_START = re.compile(
     r"(?:^|\n|(\w*)([.!?…][»\"')\]]*)\s+|[\])»\"][.!?…]\s+)[\s«\"„(\[—–-]*(?=\w)")
-_NAME_GRAMMEMES = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 
 
 def _styled(word: str, case: str) -> str:
@@ -85,7 +86,7 @@ def _case_of(word: str, morph: Any) -> str:
         # acronyms («ДНК», «СМИ», «МВД», «США»), not shortened words («г», «млн», «вуз»)
         acronym = len(word) > 1 and any(g in tag for g in ("Sgtm", "Pltm", "Orgn", "Geox"))
         return "upper" if acronym else "abbr"
-    if any(grammeme in tag for grammeme in _NAME_GRAMMEMES):
+    if any(grammeme in tag for grammeme in PROPER_NAME_GRAMMEMES):
         return "title"
     return "lower"
 

@@ -21,6 +21,7 @@ import numpy as np
 from models.engines.base import Article
 from models.engines.errors import EmptyText, TextTooShort
 from models.text.cleaning import CleanText, clean_text, has_prose
+from models.text.lexicon import PROPER_NAME_GRAMMEMES
 from models.text.sentences import sentence_spans
 from models.text.toolkit import NlpToolkit
 
@@ -34,7 +35,6 @@ _UD_POS = {"NOUN": "NOUN", "ADJF": "ADJ", "ADJS": "ADJ", "COMP": "ADJ", "VERB": 
            "INFN": "VERB", "PRTF": "VERB", "PRTS": "VERB", "GRND": "VERB", "NUMR": "NUM",
            "ADVB": "ADV", "NPRO": "PRON", "PRED": "ADV", "PREP": "ADP", "CONJ": "CCONJ",
            "PRCL": "PART", "INTJ": "INTJ"}
-_PROPER = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +324,7 @@ def _tag_morph(doc: Any, toolkit: NlpToolkit) -> None:
 
 
 def _frozen(feats: dict | None) -> tuple:
+    """A token's features as a hashable key."""
     return tuple(sorted((feats or {}).items()))
 
 
@@ -342,7 +343,7 @@ def _reading(word: str, seen: dict[str, Counter], toolkit: NlpToolkit
         return "X", {}, word.lower()
     tag = str(parses[0].tag)
     pos = _UD_POS.get(tag.split(",")[0].split(" ")[0], "X")
-    if pos == "NOUN" and any(grammeme in tag for grammeme in _PROPER):
+    if pos == "NOUN" and any(grammeme in tag for grammeme in PROPER_NAME_GRAMMEMES):
         pos = "PROPN"
     return pos, {}, parses[0].normal_form
 
@@ -354,7 +355,7 @@ def _lemmatize(tokens: list, toolkit: NlpToolkit) -> None:
     for token in tokens:
         if token.lemma is not None:  # pymorphy's, given with its reading (`_tag_morph`)
             continue
-        key = (token.text, token.pos, tuple(sorted((token.feats or {}).items())))
+        key = (token.text, token.pos, _frozen(token.feats))
         lemma = known.get(key)
         if lemma is None:
             lemma = known[key] = toolkit.morph_vocab.lemmatize(token.text, token.pos,

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 
+# pymorphy (OpenCorpora) grammemes of a proper name: first name, surname, patronymic, place,
+# organisation, trade mark («Баку», «Токаев», «Газпром»).
+PROPER_NAME_GRAMMEMES = ("Name", "Surn", "Patr", "Geox", "Orgn", "Trad")
+
 # Genitive forms in calendar order, as a date is written: «3 марта».
 MONTHS_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
                    "сентября", "октября", "ноября", "декабря")
