@@ -50,6 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reader.add_argument("--init", default=None, metavar="FOLDER",
                         help="start from the reader in FOLDER (e.g. models/reader/weights) "
                              "instead of the bare e5 base")
+    reader.add_argument("--nerel", action="store_true",
+                        help="also train on questions made from NEREL's relations (news; "
+                             "models/reader/nerel_questions.py), scored on held-out texts")
     reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
     reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
     reader.add_argument("--saved", action="store_true",
@@ -106,6 +109,10 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     if not train_file.is_file() or not dev_file.is_file():
         print(f"error: no SberQuAD rows in {data} (see ../shared/train/README.md)", file=sys.stderr)
         return EXIT_FAILED
+    nerel_file = SHARED_TRAIN / "nerel_train" / "nerel_v1.1_train.jsonl"
+    if args.nerel and not nerel_file.is_file():
+        print(f"error: no NEREL texts at {nerel_file}", file=sys.stderr)
+        return EXIT_FAILED
     try:
         device = pick_device(settings.device)
     except ModelUnavailable as exc:
@@ -115,7 +122,7 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
                          epochs=args.epochs, learning_rate=args.lr, seed=args.seed,
                          device=device, threads=settings.nlp_threads,
                          limit=args.limit, dev_limit=args.dev_limit, cased=args.cased,
-                         init_dir=args.init)
+                         init_dir=args.init, nerel_file=str(nerel_file) if args.nerel else None)
     summary = train(config)
     card = write_card(Path(config.out_dir), summary)
     best = summary["best"]

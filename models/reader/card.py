@@ -16,11 +16,23 @@ CASED_NOTE = """The data is lowercase; its capitals were
   models/reader/truecase.py, only case changes), so the reader reads text as written."""
 
 
+NEREL_NOTE = """
+- Also train: questions made from the relations of NEREL v1.1's train texts (Russian Wikinews,
+  CC BY 2.5; the NEREL repository states no licence; Loukachevitch et al., RANLP 2021) by
+  templates (models/reader/nerel_questions.py: «Кто президент Казахстана?», «Где прошла
+  встреча?», at most 700 a relation), {news_train} rows; one text in ten held out for the
+  NEREL dev score ({news_dev} questions), which is reported, not used to choose."""
+
+
 def write_card(folder: Path, summary: dict) -> Path:
     config, best = summary["config"], summary["best"]
+    news = config.get("nerel_file") and "news_f1" in best
     rows = "\n".join(
         f"| {h['epoch']} | {h['train_loss']:.3f} | {h['f1']:.4f} | {h['exact_match']:.4f} | "
-        f"{h['epoch_seconds'] / 60:.1f} |" for h in summary["history"])
+        + (f"{h['news_f1']:.4f} | " if news else "")
+        + f"{h['epoch_seconds'] / 60:.1f} |" for h in summary["history"])
+    nerel = NEREL_NOTE.format(news_train=summary.get("news_train_rows", "?"),
+                              news_dev=best.get("news_rows", "?")) if news else ""
     text = f"""# e5-small Russian reader (extractive QA)
 
 `BertForQuestionAnswering` on multilingual-e5-small (intfloat, MIT), rebuilt from the 4-bit file
@@ -31,12 +43,12 @@ load, so the file works only on top of that base.
 
 ## Data and licence
 - Train: `../shared/train/sberquad_subset/sberquad_subset.train.jsonl` ({summary['train_windows']}
-  windows from its rows, {summary['train_positive_windows']} holding the answer).
+  windows from its rows{' and the NEREL questions below' if news else ''}, {summary['train_positive_windows']} holding the answer).
 - Dev (epoch choice, no-answer calibration): `sberquad_subset.dev.jsonl` ({best['rows']} rows).
 - Source: SberQuAD (Efimov et al., CLEF 2020; Sberbank Data Science Journey 2017), as collected
   in github.com/kniazevgeny/sber-qa-dataset and github.com/kniazevgeny/BERT-QA-fine-tuning.
   **Licence caveat:** SberQuAD's authors state no licence (the Hugging Face card says
-  "unknown"); the second repository carries Apache-2.0. {CASED_NOTE if config.get('cased') else LOWERCASE_NOTE}
+  "unknown"); the second repository carries Apache-2.0. {CASED_NOTE if config.get('cased') else LOWERCASE_NOTE}{nerel}
 - Never trained or tuned on ../shared/eval (XQuAD-ru only measures).
 
 ## Settings
@@ -54,11 +66,11 @@ load, so the file works only on top of that base.
 | seed | {config['seed']} |
 
 ## Training and dev scores (SberQuAD dev, SQuAD EM / token F1)
-| epoch | train loss | dev F1 | dev EM | minutes |
-|---|---|---|---|---|
+| epoch | train loss | dev F1 | dev EM | {'NEREL dev F1 | ' if news else ''}minutes |
+|---|---|---|---|{'---|' if news else ''}---|
 {rows}
 
-Total time: {summary['seconds'] / 60:.1f} minutes. Command: `python -m bot models train-reader`.
+Total time: {summary['seconds'] / 60:.1f} minutes. Command: `python -m bot models train-reader{' --cased' if config.get('cased') else ''}{' --nerel' if news else ''}`.
 """
     path = folder / CARD
     path.write_text(text, encoding="utf-8")

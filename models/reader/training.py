@@ -47,6 +47,7 @@ class TrainConfig:
     freeze_word_embeddings: bool = True
     cased: bool = False  # capitals restored on the rows (models/reader/truecase.py), read cased
     init_dir: str | None = None  # start from this trained reader's weights, not the bare base
+    nerel_file: str | None = None  # add questions made from these NEREL texts' relations
     bf16: bool | None = None  # bf16 autocast; None: where the device runs bf16 fast
     seed: int = 13
     device: str = "cpu"
@@ -118,6 +119,22 @@ def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.
             features.append(Feature(list(window.input_ids), first if inside else 0,
                                     last if inside else 0))
     return features
+
+
+def news_questions(config: TrainConfig) -> tuple[list[dict], list[dict]]:
+    """Questions made from NEREL relations (models/reader/nerel_questions.py): those of its
+    train texts to learn from, those of the held-out texts to score; none without a file.
+    `limit` caps them too, for a quick run."""
+    if not config.nerel_file:
+        return [], []
+    from natasha import MorphVocab
+
+    from models.reader.nerel_questions import make_rows
+
+    morph = MorphVocab()
+    train_rows = make_rows(config.nerel_file, morph, config.seed)
+    dev_rows = make_rows(config.nerel_file, morph, config.seed, dev=True)
+    return train_rows[:config.limit], dev_rows[:config.dev_limit]
 
 
 def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -250,10 +267,12 @@ def train(config: TrainConfig) -> dict:
     dev_rows = read_rows(config.dev_file, config.dev_limit)
     if config.cased:
         train_rows, dev_rows = truecased_rows(train_rows), truecased_rows(dev_rows)
-    features = make_features(tokenizer, train_rows, config, rng)
+    news_rows, news_dev = news_questions(config)
+    features = make_features(tokenizer, train_rows + news_rows, config, rng)
     positives = sum(1 for f in features if f.end)
-    logger.info("train: %d rows -> %d windows (%d with the answer); dev %d rows",
-                len(train_rows), len(features), positives, len(dev_rows))
+    logger.info("train: %d rows (%d from NEREL) -> %d windows (%d with the answer); dev %d rows"
+                " (+%d from NEREL)", len(train_rows) + len(news_rows), len(news_rows),
+                len(features), positives, len(dev_rows), len(news_dev))
 
     decay, no_decay = [], []
     for name, param in model.named_parameters():
@@ -293,8 +312,13 @@ def train(config: TrainConfig) -> dict:
         dev = evaluate_dev(model, tokenizer, dev_rows, config, device)
         record = {"epoch": epoch, "train_loss": float(np.mean(losses)), **dev,
                   "epoch_seconds": round(time.time() - epoch_started, 1)}
+        if news_dev:
+            news = evaluate_dev(model, tokenizer, news_dev, config, device)
+            record.update(news_f1=news["f1"], news_exact_match=news["exact_match"],
+                          news_rows=news["rows"])
         history.append(record)
-        logger.info("epoch %d: dev F1 %.4f EM %.4f", epoch, dev["f1"], dev["exact_match"])
+        logger.info("epoch %d: dev F1 %.4f EM %.4f%s", epoch, dev["f1"], dev["exact_match"],
+                    f"; NEREL dev F1 {record['news_f1']:.4f}" if news_dev else "")
         if best is None or dev["f1"] > best["f1"]:
             best = record
             save_file(trainable_state(model), str(out / "reader.safetensors"),
@@ -303,6 +327,7 @@ def train(config: TrainConfig) -> dict:
             {"config": asdict(config), "history": history}, indent=1), encoding="utf-8")
     summary = {"config": asdict(config), "history": history, "best": best,
                "train_windows": len(features), "train_positive_windows": positives,
+               "news_train_rows": len(news_rows),
                "seconds": round(time.time() - started, 1),
                "torch": torch.__version__, "threads": torch.get_num_threads()}
     (out / "training_log.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
