@@ -116,12 +116,19 @@ def _looks_like_headline(line: Span, rest: list[Span]) -> bool:
     )
 
 
+def _resumes_prose(line: str) -> bool:
+    """A paragraph after a "read also" line is the article going on, not a linked story's
+    headline: longer than a headline and ending as a sentence ends."""
+    return len(line) > MAX_HEADLINE_CHARS and bool(_TERMINAL.search(line))
+
+
 def clean_text(text: str, title: str = "") -> CleanText:
     """Split `text` into its headline and its prose lines; offsets point into `text`.
 
     `title` is a headline known from elsewhere (a page's <title>): a line repeating it is
     dropped. The first prose line is taken as the headline when it looks like one; every later
-    line repeating the headline is dropped, as is everything from a "Читайте также" tail on.
+    line repeating the headline is dropped, as are a "Читайте также" tail and the linked
+    headlines after it (prose that resumes after them is kept).
     """
     lines = [line for line in _lines(text) if not is_furniture(line.text)]
     headline: Span | None = None
@@ -131,11 +138,16 @@ def clean_text(text: str, title: str = "") -> CleanText:
         seen.add(_key(headline.text))
         lines = lines[1:]
     kept: list[Span] = []
+    in_tail = False
     for line in _lines(text):
         if headline is not None and line.start <= headline.start:
             continue
         if _TAIL.match(line.text) and kept:
-            break  # what follows a "read also" tail is links to other stories
+            in_tail = True  # what follows a "read also" line is links to other stories...
+            continue
+        if in_tail and not _resumes_prose(line.text):
+            continue
+        in_tail = False  # ... until a paragraph of prose: the tail sat mid-text (a paste)
         if is_furniture(line.text) or _key(line.text) in seen:
             continue
         kept.append(line)

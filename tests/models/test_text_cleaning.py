@@ -59,6 +59,26 @@ def test_everything_after_a_read_also_tail_is_dropped() -> None:
     ]
 
 
+def test_prose_after_a_read_also_block_in_the_middle_is_kept() -> None:
+    """Pasted web pages carry «Читайте также» blocks between paragraphs: the links go, the
+    article's next paragraphs stay."""
+    text = (
+        "Власти объявили о новом проекте\n\n"
+        "Городские власти объявили о строительстве моста через реку.\n"
+        "Читайте также: Мэр рассказал о планах на лето\n"
+        "В парках города появятся новые скамейки\n"
+        "Мост длиной 800 метров соединит два района, которые сейчас связывает только паром; "
+        "по словам мэрии, работы начнутся весной, продлятся два года и обойдутся бюджету "
+        "в 12 миллиардов рублей.\n"
+        "Подписывайтесь на наш канал\n"
+        "Главные новости дня\n"
+    )
+    kept = [line.text for line in clean_text(text).lines]
+    assert kept[0] == "Городские власти объявили о строительстве моста через реку."
+    assert kept[1].startswith("Мост длиной 800 метров")
+    assert len(kept) == 2
+
+
 def test_a_single_paragraph_post_has_no_headline() -> None:
     text = "Городские власти объявили о строительстве моста через реку, работы начнутся весной."
     clean = clean_text(text)
