@@ -145,10 +145,13 @@ def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path
     from models.reader.loading import load_reader
     from models.reader.training import TrainConfig, train
 
+    nerel = SBERQUAD.parent / "nerel_train" / "nerel_v1.1_train.jsonl"
+
     def run(out: Path) -> dict:
         config = TrainConfig(str(SBERQUAD / "sberquad_subset.train.jsonl"),
                              str(SBERQUAD / "sberquad_subset.dev.jsonl"), str(out),
-                             epochs=1, batch_size=4, limit=4, dev_limit=3, seed=7)
+                             epochs=1, batch_size=4, limit=4, dev_limit=3, seed=7,
+                             nerel_file=str(nerel) if nerel.is_file() else None)
         summary = train(config)
         write_card(out, summary)
         return summary
@@ -163,6 +166,9 @@ def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path
     card = (tmp_path / "a" / "MODEL_CARD.md").read_text(encoding="utf-8")
     for needed in ("SberQuAD", "Licence caveat", "| seed | 7 |", "dev F1", "Total time"):
         assert needed in card
+    if nerel.is_file():  # 4 questions made from NEREL relations beside the 4 SberQuAD rows
+        assert first["news_train_rows"] == 4 and first["history"][0]["news_rows"] == 3
+        assert "NEREL dev F1" in card and "CC BY 2.5" in card
     loaded = load_reader(tmp_path / "a")
     rows = loaded.model.bert.embeddings.word_embeddings.weight.shape[0]
     assert 100_000 < rows < 250_037  # the compact vocabulary, rebuilt from the wheel
