@@ -49,6 +49,16 @@ def test_who_asadov_met_names_bektenov(embedded_engine, seed_article) -> None:
     assert len(answer.text.split()) <= 4
 
 
+def test_a_person_question_gets_the_name_not_the_clause_around_it(embedded_engine,
+                                                                    seed_article) -> None:
+    # the reader reads «с находящимся по его приглашению … премьер-министром Республики
+    # Казахстан Олжасом Бектеновым»; the chat answer is the name, the quote keeps the rest
+    answer = embedded_engine.answer(seed_article, "С кем встретился премьер-министр Али Асадов?")
+    assert answer.text == "Олжасом Бектеновым"
+    assert seed_article.text[answer.start:answer.stop] == answer.text
+    assert "по его приглашению" in answer.sentence
+
+
 def test_when_question_gets_the_precise_date(embedded_engine, seed_article) -> None:
     # the dated sentence ranks below others about the meeting: a date question looks further
     answer = embedded_engine.answer(seed_article, "Когда состоялась встреча?")

@@ -1,0 +1,32 @@
+"""The words a кто-question wants: the name, not the clause around it.
+
+The reader learnt two answer styles: SberQuAD's annotators kept prepositions and whole noun
+phrases («с находящимся по его приглашению … премьер-министром Республики Казахстан Олжасом
+Бектеновым»), NEREL's entities are just the name. Someone asking «С кем встретился Асадов?» in a
+chat wants «Олжасом Бектеновым»; the quoted sentence carries the rest. So a long span answering a
+person question is cut to the people natasha names inside it; shorter spans, and spans naming
+nobody («боевики», «власти Бельгии»), are kept as the reader read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from models.engines.base import Answer
+from models.qa.question import Expect
+from models.text.analysis import AnalyzedArticle
+
+MAX_PERSON_WORDS = 4  # «президент Турции Реджеп Тайип Эрдоган» is 5: a longer span is a clause
+
+
+def names_only(doc: AnalyzedArticle, answer: Answer, expect: Expect) -> Answer:
+    """`answer` cut to the person names inside it when it answers a person question with more
+    than MAX_PERSON_WORDS words; otherwise unchanged. Offsets stay in `doc.article.text`."""
+    if expect != Expect.PERSON or not answer.found or len(answer.text.split()) <= MAX_PERSON_WORDS:
+        return answer
+    people = [e for e in doc.entities
+              if e.type == "PER" and answer.start <= e.start and e.stop <= answer.stop]
+    if not people:
+        return answer
+    start, stop = min(e.start for e in people), max(e.stop for e in people)
+    return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
