@@ -1,11 +1,13 @@
-"""The words a кто-question wants: the name, not the clause around it.
+"""What the answer to a kind of question must look like: a кто-question wants the name, not the
+clause around it; a сколько-question a number.
 
 The reader learnt two answer styles: SberQuAD's annotators kept prepositions and whole noun
 phrases («с находящимся по его приглашению … премьер-министром Республики Казахстан Олжасом
 Бектеновым»), NEREL's entities are just the name. Someone asking «С кем встретился Асадов?» in a
 chat wants «Олжасом Бектеновым»; the quoted sentence carries the rest. So a long span answering a
 person question is cut to the people natasha names inside it; shorter spans, and spans naming
-nobody («боевики», «власти Бельгии»), are kept as the reader read them.
+nobody («боевики», «власти Бельгии»), are kept as the reader read them. A сколько answer with
+no number in it («женщины» for «Сколько женщин нашли?») is no answer to it (`holds_number`).
 """
 
 from __future__ import annotations
@@ -30,3 +32,13 @@ def names_only(doc: AnalyzedArticle, answer: Answer, expect: Expect) -> Answer:
         return answer
     start, stop = min(e.start for e in people), max(e.stop for e in people)
     return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
+
+
+def holds_number(doc: AnalyzedArticle, answer: Answer) -> bool:
+    """Whether `answer` holds a figure or a numeral («26», «три», «тысячи») inside its sentence."""
+    if any(c.isdigit() for c in answer.text):
+        return True
+    return any(token.pos == "NUM" and answer.start <= token.start and token.stop <= answer.stop
+               for sentence in doc.sentences
+               if sentence.start <= answer.start < sentence.stop
+               for token in sentence.tokens)

@@ -260,6 +260,10 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
               window_choices: tuple[tuple[int, int, float], ...] = WINDOW_CHOICES) -> dict:
     """Measure, choose and write `reader.json` next to the weights; returns the report."""
     rows = read_rows(str(dev_file), limit)
+    if engine.settings().cased:  # a cased reader reads the rows as it was trained on them
+        from models.reader.training import truecased_rows
+
+        rows = truecased_rows(rows)
     articles, own = pseudo_articles(rows)
     engine.cache_size = max(engine.cache_size, len(articles) + 1)  # every one stays analysed
     for text in articles:
