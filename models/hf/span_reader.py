@@ -28,7 +28,7 @@ from models.hf.windows import (
     merge_candidates,
     select_windows,
 )
-from models.text.analysis import AnalyzedArticle, Sentence
+from models.text.analysis import AnalyzedArticle
 
 logger = logging.getLogger(__name__)
 
@@ -66,13 +66,6 @@ def whole_words(text: str, start: int, stop: int) -> tuple[int, int]:
     while 0 < stop < len(text) and text[stop - 1].isalnum() and text[stop].isalnum():
         stop += 1
     return start, stop
-
-
-def _sentence_of(doc: AnalyzedArticle, start: int) -> Sentence | None:
-    candidates = list(doc.sentences)
-    if doc.title_sentence is not None:
-        candidates.append(doc.title_sentence)
-    return next((s for s in candidates if s.start <= start < s.stop), None)
 
 
 class SpanQA:
@@ -195,7 +188,7 @@ class SpanQA:
         if start >= stop:
             return Answer.none("the best span is only punctuation", score=score,
                                engine="transformers")
-        sentence = _sentence_of(doc, start)
+        sentence = doc.sentence_at(start)
         return Answer(text=text[start:stop], sentence=sentence.text if sentence else "",
                       start=start, stop=stop, score=score, engine="transformers")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from models.engines.base import Answer
+from models.qa.cues import number_words
 from models.qa.question import Expect
 from models.text.analysis import AnalyzedArticle
 
@@ -35,10 +36,9 @@ def names_only(doc: AnalyzedArticle, answer: Answer, expect: Expect) -> Answer:
 
 
 def holds_number(doc: AnalyzedArticle, answer: Answer) -> bool:
-    """Whether `answer` holds a figure or a numeral («26», «три», «тысячи») inside its sentence."""
-    if any(c.isdigit() for c in answer.text):
-        return True
-    return any(token.pos == "NUM" and answer.start <= token.start and token.stop <= answer.stop
-               for sentence in doc.sentences
-               if sentence.start <= answer.start < sentence.stop
-               for token in sentence.tokens)
+    """Whether `answer` holds a figure or a numeral («26», «три», «тысячи»), as retrieval's
+    number cues count them."""
+    sentence = doc.sentence_at(answer.start)
+    tokens = [t for t in (sentence.tokens if sentence else ())
+              if answer.start <= t.start and t.stop <= answer.stop]
+    return bool(number_words(tokens)) or any(c.isdigit() for c in answer.text)

@@ -117,10 +117,11 @@ def subject_phrase(text: str, case: str, morph: Any, person: bool = False) -> _P
     readings = [_reading(w.group(), morph, person) for w in words]
     if not words or any(r is None or r.tag.POS in _CLAUSE_POS for r in readings):
         return None
-    pieces, last, gender, head_found = [], 0, "masc", False
+    pieces, last, gender, head_found, whole = [], 0, "masc", False, True
     for k, (match, reading) in enumerate(zip(words, readings)):
         tag = reading.tag
         if head_found and not (person and any(g in tag for g in _NAME_GRAMMEMES)):
+            whole = False
             break  # a noun heads the phrase; the words after it depend on it
         if "nomn" not in tag and "Fixd" not in tag:
             return None
@@ -138,9 +139,7 @@ def subject_phrase(text: str, case: str, morph: Any, person: bool = False) -> _P
             head_found = True
             gender = "plur" if tag.number == "plur" else (
                 tag.gender if tag.gender in _GENDERS else "masc")
-    else:
-        k = len(words)
-    if not head_found or (person and case != "Nom" and k < len(words)):
+    if not head_found or (person and case != "Nom" and not whole):
         return None  # «Шейху Музафар Шукор»: half a name inflected
     pieces.append(text[last:])
     return _Phrase("".join(pieces).strip(), gender)

@@ -177,6 +177,11 @@ class AnalyzedArticle:
             self._vectors = matrix[:n]
             self.timings["vector_seconds"] = time.perf_counter() - started
 
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence (the headline included) holding the character at `offset`."""
+        candidates = [*self.sentences, *filter(None, [self.title_sentence])]
+        return next((s for s in candidates if s.start <= offset < s.stop), None)
+
     def entities_in(self, sentence: Sentence) -> list[Entity]:
         """The entities inside `sentence`, in order."""
         return [e for e in self.entities if sentence.start <= e.start and e.stop <= sentence.stop]
