@@ -75,7 +75,9 @@ class Settings(BaseSettings):
     nlp_queue_size: int = 8  # articles waiting for a worker; one more gets "busy"
     nlp_question_queue_size: int = 32  # questions waiting; they go before articles
     nlp_question_workers: int = 1  # threads for questions only, besides NLP_WORKERS
-    nlp_question_wait_seconds: float = 4.0  # a question not started by then gets "busy"
+    # a question whose model work has not started this long after its turn came (its article
+    # read) gets "busy" at once: waiting behind the chat's earlier questions counts
+    nlp_question_wait_seconds: float = 4.0
 
     # Users
     default_summary_length: Length = Length.SHORT

@@ -46,10 +46,11 @@ async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
 
 async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, *,
               reply_to: int | None = None) -> None:
-    async with qa.order.turn(message.chat.id, message.message_id):
+    async with qa.turn(message.chat.id, message.message_id,
+                       about_latest=reply_to is None) as deadline:
         result = await qa.ask(repo, message.chat.id, question,
                               user_id=message.from_user.id if message.from_user else None,
-                              replied_message_id=reply_to)
+                              replied_message_id=reply_to, deadline=deadline)
         # Name the article when the user did not point at one and there is a choice.
         show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
         await send_answer(message, repo, result, show_title=show_title)

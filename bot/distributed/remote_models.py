@@ -47,7 +47,10 @@ class RemoteModels:
         payload = await self._call("summarize", article_to_payload(article), length.value)
         return summary_from_payload(payload)
 
-    async def answer(self, article: Article, question: str) -> Answer:
+    async def answer(self, article: Article, question: str, *,
+                     start_by: float | None = None) -> Answer:
+        # `start_by` is not sent: a worker refuses questions by its own queue's wait, and
+        # NLP_TIMEOUT bounds the whole call
         return answer_from_payload(await self._call("answer", article_to_payload(article),
                                                     question))
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.errors import Busy
 from bot.inbox.runtime import answering_updates
 from bot.services.articles import ArticlesInProgress
 from bot.services.chat_order import ChatOrder
@@ -233,17 +234,19 @@ class RedisArticlesInProgress(ArticlesInProgress):
             await self.redis.zrem(f"{self.prefix}:{chat_id}", token)
         await super().end(chat_id)
 
-    async def settled(self, chat_id: int, timeout: float) -> None:
+    async def settled(self, chat_id: int, timeout: float) -> bool:
         give_up = time.monotonic() + timeout
         await super().settled(chat_id, timeout)
         await self._writes.settled()
         key = f"{self.prefix}:{chat_id}"
-        while time.monotonic() < give_up:
+        while True:
             if not await self.redis.zcount(key, time.time() - self.STALE, "+inf"):
-                return
+                return True
+            if time.monotonic() >= give_up:
+                logger.warning("chat=%s: article still not read after %.0fs", chat_id, timeout)
+                return False
             await release_connection()
             await asyncio.sleep(POLL * 2)
-        logger.warning("chat=%s: article still not read after %.0fs", chat_id, timeout)
 
 
 # KEYS: the user's hits. ARGV: now, window, limit, member. Returns 0 (counted) or the wait.
@@ -295,19 +298,21 @@ class RedisChatOrder(ChatOrder):
         self.prefix = prefix
 
     @contextlib.asynccontextmanager
-    async def turn(self, chat_id: int, message_id: int) -> AsyncIterator[None]:
+    async def turn(self, chat_id: int, message_id: int,
+                   deadline: float | None = None) -> AsyncIterator[None]:
         key = f"{self.prefix}:{chat_id}"
         member = f"{message_id}:{time.time():.3f}"
         async with self.redis.pipeline(transaction=True) as pipe:
             await pipe.zadd(key, {member: message_id}).expire(key, int(self.max_wait) * 2
                                                               ).execute()
         try:
-            await self._wait_turn(key, member, chat_id)
+            await self._wait_turn(key, member, chat_id, deadline)
             yield
         finally:
             await self.redis.zrem(key, member)
 
-    async def _wait_turn(self, key: str, member: str, chat_id: int) -> None:
+    async def _wait_turn(self, key: str, member: str, chat_id: int,
+                         deadline: float | None) -> None:
         released = False
         while True:
             first = await self.redis.zrange(key, 0, 0)
@@ -318,6 +323,9 @@ class RedisChatOrder(ChatOrder):
                 logger.warning("chat=%s: skipping a question that took too long", chat_id)
                 await self.redis.zrem(key, first[0])
                 continue
+            if deadline is not None and time.monotonic() >= deadline:
+                logger.warning("chat=%s: question out of time behind an earlier one", chat_id)
+                raise Busy("question")
             if not released:
                 await release_connection()
                 released = True

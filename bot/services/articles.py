@@ -77,10 +77,10 @@ class ArticlesInProgress:
     def reading(self, chat_id: int) -> bool:
         return self._reading.get(chat_id, 0) > 0
 
-    async def settled(self, chat_id: int, timeout: float) -> None:
-        """Return once no article of `chat_id` is on its way, or after `timeout` seconds."""
+    async def settled(self, chat_id: int, timeout: float) -> bool:
+        """Whether no article of `chat_id` is on its way, waiting up to `timeout` seconds."""
         if not self.reading(chat_id):
-            return
+            return True
         await release_connection()  # no connection is held while waiting
         async with self._changed:
             try:
@@ -88,6 +88,8 @@ class ArticlesInProgress:
                     self._changed.wait_for(lambda: not self.reading(chat_id)), timeout)
             except TimeoutError:
                 logger.warning("chat=%s: article still not read after %.0fs", chat_id, timeout)
+                return False
+        return True
 
 
 def clean_text(text: str) -> str:

@@ -74,7 +74,10 @@ class ModelCalls(Protocol):
 
     async def summarize(self, article: Article, length: Length) -> Summary: ...
 
-    async def answer(self, article: Article, question: str) -> Answer: ...
+    async def answer(self, article: Article, question: str, *,
+                     start_by: float | None = None) -> Answer:
+        """`start_by` (time.monotonic()): the asker's deadline for the work to start."""
+        ...
 
     async def prepare(self, article: Article) -> None: ...
 
@@ -98,9 +101,10 @@ class LocalModels:
     async def summarize(self, article: Article, length: Length) -> Summary:
         return await self.executor.run(self.engine.summarize, article, length=length)
 
-    async def answer(self, article: Article, question: str) -> Answer:
+    async def answer(self, article: Article, question: str, *,
+                     start_by: float | None = None) -> Answer:
         return await self.executor.run(self.engine.answer, article, question,
-                                       lane=Lane.QUESTION)
+                                       lane=Lane.QUESTION, start_by=start_by)
 
     async def prepare(self, article: Article) -> None:
         """Sentence vectors now; engines without `prepare` do the work at the first question."""
@@ -166,9 +170,10 @@ class NlpService:
                              summary_to_payload(summary))
         return summary
 
-    async def answer(self, article: Article, question: str) -> Answer:
+    async def answer(self, article: Article, question: str, *,
+                     start_by: float | None = None) -> Answer:
         started = time.perf_counter()
-        answer = await self.models.answer(article, question)
+        answer = await self.models.answer(article, question, start_by=start_by)
         logger.info("answered hash=%s found=%s score=%.3f in %.2fs", article.hash, answer.found,
                     answer.score, time.perf_counter() - started)
         return answer

@@ -94,8 +94,15 @@ class NlpExecutor:
         return sum(self._pending.values())
 
     async def run(self, fn: Callable[..., T], *args: Any, lane: Lane = Lane.ARTICLE,
-                  **kwargs: Any) -> T:
+                  start_by: float | None = None, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)` in a worker. A question not started within `question_wait`
+        seconds, or by `start_by` (time.monotonic(): the asker's own deadline, counted from
+        when the question arrived), is refused with `Busy`."""
         await release_connection()  # nothing waits for the model holding a database connection
+        wait = self._question_wait(start_by) if lane is Lane.QUESTION else None
+        if wait is not None and wait <= 0:
+            logger.warning("nlp question out of time before it was queued: refusing")
+            raise Busy("question")
         if self._pending[lane] >= self._capacity[lane]:
             logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
                            self._pending[lane])
@@ -109,13 +116,20 @@ class NlpExecutor:
             async with ready:
                 self._queues[lane].append(job)
                 ready.notify_all()
-            if lane is Lane.QUESTION and self.question_wait > 0:
-                return await self._within(job, self.question_wait)
+            if wait is not None:
+                return await self._within(job, wait)
             return await future
         finally:
             self._pending[lane] -= 1
             logger.debug("nlp %s (%s lane) took %.2fs", getattr(fn, "__name__", "job"),
                          lane.name.lower(), time.perf_counter() - started)
+
+    def _question_wait(self, start_by: float | None) -> float | None:
+        """Seconds a question may wait for a worker (None: no limit)."""
+        waits = [self.question_wait] if self.question_wait > 0 else []
+        if start_by is not None:
+            waits.append(start_by - time.monotonic())
+        return min(waits) if waits else None
 
     @staticmethod
     async def _within(job: _Job, wait: float) -> Any:
@@ -126,7 +140,7 @@ class NlpExecutor:
             if job.started:
                 return await job.future
             job.future.cancel()  # the worker that reaches it skips it
-            logger.warning("nlp question waited %.0fs: refusing", wait)
+            logger.warning("nlp question waited %.1fs: refusing", wait)
             raise Busy("question") from None
 
     def _start(self) -> asyncio.Condition:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from bot.errors import ArticleNotFound, NoArticleYet
+from bot.errors import ArticleNotFound, Busy, NoArticleYet
 from bot.services.articles import ArticlesInProgress, as_article
 from bot.services.chat_order import ChatOrder
 from bot.services.nlp import NlpService
@@ -43,12 +46,32 @@ def clean_question(text: str) -> str:
 
 
 class QuestionService:
+    """`answer_within`: seconds from a question's turn (its article read) to the start of its
+    model work, waiting behind the chat's earlier questions included; past it the asker hears
+    "busy, ask again" at once instead of an answer half a minute late (0: no limit)."""
+
     def __init__(self, nlp: NlpService, in_progress: ArticlesInProgress | None = None, *,
-                 wait_for_article: float = 60.0, order: ChatOrder | None = None) -> None:
+                 wait_for_article: float = 60.0, order: ChatOrder | None = None,
+                 answer_within: float = 0.0) -> None:
         self.nlp = nlp
         self.in_progress = in_progress or ArticlesInProgress()
         self.order = order or ChatOrder()  # the chat's questions answered in the order asked
         self.wait_for_article = wait_for_article
+        self.answer_within = answer_within
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int, message_id: int, *,
+                   about_latest: bool = True) -> AsyncIterator[float | None]:
+        """The question's turn in its chat; yields its deadline (time.monotonic()) for `ask`.
+
+        A question about the chat's latest article first waits for an article still on its
+        way (a forward and its question sent together), outside the turn, so the questions
+        after it wait for the article too and not for its turn with a clock running."""
+        if about_latest:
+            await self.in_progress.settled(chat_id, self.wait_for_article)
+        deadline = time.monotonic() + self.answer_within if self.answer_within > 0 else None
+        async with self.order.turn(chat_id, message_id, deadline):
+            yield deadline
 
     async def find_article(self, repo: Repo, chat_id: int, *,
                            replied_message_id: int | None = None,
@@ -74,22 +97,26 @@ class QuestionService:
         return found
 
     async def ask(self, repo: Repo, chat_id: int, question: str, *, user_id: int | None = None,
-                  replied_message_id: int | None = None,
-                  article_id: int | None = None) -> QuestionResult:
+                  replied_message_id: int | None = None, article_id: int | None = None,
+                  deadline: float | None = None) -> QuestionResult:
         question = clean_question(question)
         if replied_message_id is None and article_id is None:
             # "Что подписали?" sent right after a forward is about that forward
             await self.in_progress.settled(chat_id, self.wait_for_article)
         article = await self.find_article(repo, chat_id, replied_message_id=replied_message_id,
                                           article_id=article_id)
-        answer = await self.nlp.answer(as_article(article), question)
+        answer = await self.nlp.answer(as_article(article), question, start_by=deadline)
         searched = None
         if not answer.found and replied_message_id is None and article_id is None:
             # «Когда умер Лимонов?» after a newer article: the chat's other articles may know
             for other in await repo.articles.recent(chat_id, OTHER_ARTICLES + 1):
                 if other.id == article.id:
                     continue
-                other_answer = await self.nlp.answer(as_article(other), question)
+                try:
+                    other_answer = await self.nlp.answer(as_article(other), question,
+                                                         start_by=deadline)
+                except Busy:  # out of time: the current article's "not there" stands
+                    break
                 if other_answer.found:
                     searched, article, answer = article, other, other_answer
                     break

@@ -4,6 +4,7 @@ questions answered in the order asked."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from tests.support import updates as U
 from tests.support.routing_engine import BlockingEngine
@@ -52,3 +53,48 @@ async def test_a_chats_questions_are_answered_in_the_order_asked(harness_factory
                   for c in replies]
     assert len(replies) == 2 and replied_to == sorted(replied_to)  # the first question first
     assert [q for _, q in engine.questions] == ["Кто приехал?", "Что подписали?"]
+
+
+async def test_a_question_stuck_behind_its_chats_earlier_one_hears_busy_in_time(
+        harness_factory, embedded_engine, seed_text) -> None:
+    """The chat's first question is held up in the engine; the second waits for its turn only
+    NLP_QUESTION_WAIT_SECONDS and is told to ask again, not kept waiting with the first."""
+    engine = BlockingEngine(embedded_engine)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1,
+                                    nlp_question_wait_seconds=1.0)
+    chat = harness.new_chat()
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    await harness.feed(U.private_text(article, chat_id=chat))
+    mark = harness.api.mark()
+    first = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
+    await asyncio.to_thread(engine.started.wait, 10)
+    asked = time.monotonic()
+    await harness.feed(U.private_text("Что подписали?", chat_id=chat))
+    waited = time.monotonic() - asked
+    assert 0.9 <= waited < 3.0
+    assert "Спросите ещё раз через минуту" in harness.api.sent_texts(chat, since=mark)[-1]
+    engine.release.set()
+    await first
+    assert harness.api.sent_texts(chat, since=mark)[-1].startswith("<b>Ответ:</b>")
+    assert [q for _, q in engine.questions] == ["Кто приехал?"]  # the second never ran
+
+
+async def test_a_question_waits_for_its_article_before_its_clock_starts(
+        harness_factory, embedded_engine, seed_text) -> None:
+    """A question sent while its article is still being read waits for the article however
+    long that takes (here longer than NLP_QUESTION_WAIT_SECONDS), then is answered from it."""
+    engine = BlockingEngine(embedded_engine, block_summaries=True)
+    harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1,
+                                    nlp_question_wait_seconds=0.5)
+    chat = harness.new_chat()
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    reading = asyncio.create_task(harness.feed(U.private_text(article, chat_id=chat)))
+    await asyncio.to_thread(engine.started.wait, 10)
+    asking = asyncio.create_task(harness.feed(U.private_text("Что подписали?", chat_id=chat)))
+    await asyncio.sleep(1.5)
+    assert not asking.done()
+    engine.release.set()
+    await asyncio.gather(reading, asking)
+    replies = harness.api.sent_texts(chat)
+    assert len(replies) == 2 and replies[-1].startswith("<b>Ответ:</b>")
+    assert "Визит в Баку" in replies[-1]  # the engine names the article it was asked about

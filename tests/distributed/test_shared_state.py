@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from bot.errors import Busy
 from bot.distributed.redis_client import create_redis
 from bot.distributed.shared_state import (
     RedisArticlesInProgress,
@@ -117,3 +118,27 @@ async def test_a_question_waits_for_the_article_another_instance_reads(two_clien
     started = time.monotonic()
     await asking.settled(9, timeout=5)  # nothing on its way now
     assert time.monotonic() - started < 0.2
+
+
+async def test_a_question_out_of_time_behind_another_instances_is_refused(two_clients) -> None:
+    one, two, prefix = two_clients
+    first, second = (RedisChatOrder(one, 10, prefix=prefix),
+                     RedisChatOrder(two, 10, prefix=prefix))
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        async with first.turn(1, 20):
+            holding.set()
+            await release.wait()
+
+    task = asyncio.create_task(slow())
+    await holding.wait()
+    started = time.monotonic()
+    with pytest.raises(Busy):
+        async with second.turn(1, 21, deadline=time.monotonic() + 0.5):
+            pass
+    assert 0.45 <= time.monotonic() - started < 1.5
+    release.set()
+    await task
+    async with second.turn(1, 22, deadline=time.monotonic() + 0.5):  # its turn is free now
+        pass

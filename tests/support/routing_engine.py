@@ -43,12 +43,20 @@ class FailingEngine(TitleEchoEngine):
 
 
 class BlockingEngine(TitleEchoEngine):
-    """Answers only when `release` is set: holds the one worker, as a slow article would."""
+    """Answers only when `release` is set: holds the one worker, as a slow article would;
+    with `block_summaries`, summarises only then too."""
 
-    def __init__(self, real: Engine) -> None:
+    def __init__(self, real: Engine, *, block_summaries: bool = False) -> None:
         super().__init__(real)
         self.release = threading.Event()
         self.started = threading.Event()
+        self.block_summaries = block_summaries
+
+    def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
+        if self.block_summaries:
+            self.started.set()
+            self.release.wait(10)
+        return super().summarize(article, length=length)
 
     def answer(self, article: Article, question: str) -> Answer:
         self.started.set()
