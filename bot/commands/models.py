@@ -30,10 +30,13 @@ SKIPPED = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.onnx_data", "*.tflite", "*.
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=["download", "where", "train-reader", "calibrate-reader"],
+    parser.add_argument("action", choices=["download", "where", "train-reader", "calibrate-reader",
+                                           "nerel-dev"],
                         help="download: store the models in MODEL_DIR; where: show sources; "
                              "train-reader: fine-tune the embedded engine's QA reader; "
-                             "calibrate-reader: choose its windows and no-answer threshold")
+                             "calibrate-reader: choose its windows and no-answer threshold; "
+                             "nerel-dev: write the held-out NEREL questions with their whole "
+                             "texts to --out, for `python -m bot eval qa FILE`")
     parser.add_argument("--dir", default=None, help="folder to store them in (default MODEL_DIR)")
     parser.add_argument("--model", action="append", default=None,
                         help="hub id to download (repeatable; default SUMMARY_MODEL and QA_MODEL)")
@@ -165,6 +168,26 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
+def nerel_dev(args: argparse.Namespace) -> int:
+    """News questions about whole texts that no reader trained on (the NEREL texts held out
+    by `nerel_questions.is_dev`): where retrieval changes are measured before XQuAD."""
+    from natasha import MorphVocab
+
+    from models.reader.nerel_questions import whole_text_rows
+
+    nerel_file = SHARED_TRAIN / "nerel_train" / "nerel_v1.1_train.jsonl"
+    if not nerel_file.is_file():
+        print(f"error: no NEREL texts at {nerel_file}", file=sys.stderr)
+        return EXIT_FAILED
+    rows = whole_text_rows(str(nerel_file), MorphVocab(), args.seed)
+    out = Path(args.out or "data/nerel_dev_whole.jsonl")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                   encoding="utf-8")
+    print(f"{len(rows)} questions about {len({r['context'] for r in rows})} texts in {out}")
+    return EXIT_OK
+
+
 def _window_choice(text: str) -> tuple[int, int, float]:
     """«4:4:20» → (4, 4, 20.0); the weight may be left out (0)."""
     parts = text.split(":")
@@ -183,6 +206,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return train_reader(args, settings)
     if args.action == "calibrate-reader":
         return calibrate_reader(args, settings)
+    if args.action == "nerel-dev":
+        return nerel_dev(args)
     from models.engines.errors import ModelUnavailable
     from models.hf.loading import resolve_source
 

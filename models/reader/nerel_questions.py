@@ -265,3 +265,24 @@ def make_rows(path: str, morph: Any, seed: int = 13, dev: bool = False) -> list[
         chosen.extend(rng.sample(rows, limit) if len(rows) > limit else rows)
     rng.shuffle(chosen)
     return chosen
+
+
+def whole_text_rows(path: str, morph: Any, seed: int = 13) -> list[dict]:
+    """The held-out questions (`make_rows(dev=True)`) asked of their whole texts, as users ask
+    about a whole article: news to measure retrieval and the reader's windows on, instead of
+    ../shared/eval (which only measures). Answer offsets are into the whole text."""
+    texts: dict[str, str] = {}
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                if is_dev(str(row["id"])):
+                    texts[f"nerel-{row['id']}"] = row["text"]
+    whole = []
+    for row in make_rows(path, morph, seed, dev=True):
+        text = texts[row["id"].rsplit("-", 1)[0]]
+        offset = text.find(row["context"])  # the context is a cut of the text
+        answer = row["answers"][0]
+        whole.append({**row, "context": text, "answers": [
+            {"text": answer["text"], "answer_start": offset + answer["answer_start"]}]})
+    return whole

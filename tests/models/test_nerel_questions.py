@@ -80,3 +80,20 @@ def test_nerel_texts_give_well_formed_rows_and_dev_texts_stay_apart(morph) -> No
     assert not text_of(train) & text_of(dev)
     assert all(is_dev(t) for t in text_of(dev)) and not any(is_dev(t) for t in text_of(train))
     assert make_rows(str(NEREL), morph) == train  # the same seed, the same rows
+
+
+def test_held_out_questions_are_asked_of_their_whole_texts(morph) -> None:
+    """`python -m bot models nerel-dev`: the dev questions, each with its whole text and the
+    answer's offset moved into it."""
+    if not NEREL.is_file():
+        pytest.skip(f"no NEREL texts at {NEREL}")
+    dev = make_rows(str(NEREL), morph, dev=True)
+    whole = nerel_questions.whole_text_rows(str(NEREL), morph)
+    assert [r["question"] for r in whole] == [r["question"] for r in dev]
+    for cut, row in zip(dev, whole):
+        answer = row["answers"][0]
+        start = answer["answer_start"]
+        assert row["context"][start:start + len(answer["text"])] == answer["text"]
+        assert cut["context"] in row["context"] and len(row["context"]) >= len(cut["context"])
+    assert len({r["context"] for r in whole}) > 50  # articles, not one per question
+    assert sum(len(r["context"]) > nerel_questions.CONTEXT_CHARS for r in whole) > len(whole) / 2
