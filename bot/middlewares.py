@@ -248,8 +248,11 @@ class TypingMiddleware(BaseMiddleware):
     `ChatActionSender` ends its loop at the first failed call).
     """
 
-    def __init__(self, every: float = 4.5) -> None:
+    def __init__(self, every: float = 4.5, first_after: float = 0.5) -> None:
         self.every = every  # Telegram shows an action for about 5 s
+        # A reply sooner than this needs no "typing…" (most answers to questions): a call less
+        # for each, which the event loop feels under a burst (aiogram's `initial_sleep`).
+        self.first_after = first_after
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         action = get_flag(data, "chat_action")
@@ -267,6 +270,7 @@ class TypingMiddleware(BaseMiddleware):
 
     async def _keep_typing(self, bot: Bot, chat_id: int, action: str,
                            thread_id: int | None) -> None:
+        await asyncio.sleep(self.first_after)
         while True:
             try:
                 await bot.send_chat_action(chat_id, action, message_thread_id=thread_id)

@@ -174,6 +174,7 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
     silent = extra = 0
     examples: list[dict] = []
     question_latency: list[float] = []
+    latency: dict[str, list[float]] = {"command": [], "article": []}
     summary_times: list[float] = []
     for s in sent.values():
         got = replies(api, s.chat, since)
@@ -190,11 +191,21 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
         answered = sorted(c.at for c in got if kind_of(c.params.get("text", ""))
                           in ("answer", "no article", "busy question"))
         question_latency += [b - a for a, b in zip(asked, answered)]
+        # the same pairing for commands (no model work: the event loop's and the database's
+        # share of a reply's time) and for forwarded articles (a summary or "busy")
+        for kind, reply_kinds in (("command", ("greeting", "command")),
+                                  ("article", ("summary", "busy article"))):
+            sent_at = sorted(t for t, k in s.updates if k == kind)
+            replied_at = sorted(c.at for c in got
+                                if kind_of(c.params.get("text", "")) in reply_kinds)
+            latency[kind] += [b - a for a, b in zip(sent_at, replied_at)]
         summary_times += [c.at for c in got if kind_of(c.params.get("text", "")) == "summary"]
     return {"updates": sum(len(s.updates) for s in sent.values()), "replies": dict(kinds),
             "silent": silent, "answered_twice": extra,
             "question_p50_s": round(p(question_latency, 0.5), 2),
             "question_p95_s": round(p(question_latency, 0.95), 2),
+            **{f"{kind}_p{q}_s": round(p(values, q / 100), 2)
+               for kind, values in latency.items() for q in (50, 95)},
             "summaries": len(summary_times), "_summary_times": summary_times,
             **({"unlike_examples": examples} if examples else {})}
 

@@ -98,3 +98,27 @@ async def test_a_question_waits_for_its_article_before_its_clock_starts(
     replies = harness.api.sent_texts(chat)
     assert len(replies) == 2 and replies[-1].startswith("<b>Ответ:</b>")
     assert "Визит в Баку" in replies[-1]  # the engine names the article it was asked about
+
+
+async def test_typing_is_shown_only_while_the_reply_is_slow(harness_factory, embedded_engine,
+                                                            seed_text) -> None:
+    """A question held up in the engine shows "typing…"; one answered at once does not (no
+    call for the ~0.1 s answers, the most common reply)."""
+    engine = BlockingEngine(embedded_engine)
+    harness = await harness_factory(engine=engine)
+    chat = harness.new_chat()
+    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+    await harness.feed(U.private_text(article, chat_id=chat))
+    engine.release.set()  # answers come at once
+    mark = harness.api.mark()
+    await harness.feed(U.private_text("Кто приехал?", chat_id=chat))
+    assert harness.api.sent_texts(chat, since=mark)[-1].startswith("<b>Ответ:</b>")
+    assert not harness.api.calls_for("sendChatAction", since=mark)
+    engine.release.clear()  # now the engine holds the answer until released
+    mark = harness.api.mark()
+    asking = asyncio.create_task(harness.feed(U.private_text("Что подписали?", chat_id=chat)))
+    await asyncio.sleep(1.0)
+    engine.release.set()
+    await asking
+    typing = harness.api.calls_for("sendChatAction", since=mark)
+    assert typing and all(c.params["chat_id"] == chat for c in typing)
