@@ -70,12 +70,27 @@ _indexes: weakref.WeakKeyDictionary[AnalyzedArticle, LexicalIndex] = weakref.Wea
 _lock = threading.Lock()
 
 
+HYPHEN_PART_CHARS = 4  # a part of a hyphenated word this long is matched on its own
+
+
+def hyphen_parts(lemma: str) -> list[str]:
+    """The parts of a hyphenated lemma worth matching alone: «азербайджано-казахстанский» is
+    also «азербайджано» and «казахстанский» (pymorphy inflects only the last part, so each part
+    is as a dictionary writes it), which meet «Азербайджан», «Казахстана» through PREFIX;
+    «касым-жомарт» is also «жомарт»."""
+    if "-" not in lemma:
+        return []
+    return [part for part in lemma.split("-")
+            if len(part) >= HYPHEN_PART_CHARS and part.isalpha() and part not in STOP_LEMMAS]
+
+
 def content_lemmas(tokens) -> frozenset[str]:
-    """Lemmas worth matching: content parts of speech, no stop words, no one-letter tokens.
-    «57-летний» also counts as «год»: it is how news states an age, and «Сколько лет
-    президенту?» asks for «год» (natasha's lemma of «лет»)."""
+    """Lemmas worth matching: content parts of speech, no stop words, no one-letter tokens,
+    and the parts of hyphenated words. «57-летний» also counts as «год»: it is how news
+    states an age, and «Сколько лет президенту?» asks for «год» (natasha's lemma of «лет»)."""
     lemmas = {t.lemma for t in tokens
               if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS and len(t.lemma) > 1}
+    lemmas.update(part for lemma in list(lemmas) for part in hyphen_parts(lemma))
     if any(YEARS_OLD.match(t.lemma) for t in tokens):
         lemmas.add("год")
     return frozenset(lemmas)

@@ -88,3 +88,17 @@ def test_cues_never_raise_the_best_score(doc, embedded_engine) -> None:
         spread[:-1] = np.maximum(spread[:-1], lexical[1:])
         ceiling = dense + LEXICAL_WEIGHT * (lexical + NEIGHBOUR_WEIGHT * spread)
         assert combined.max() <= ceiling.max() + 1e-6
+
+
+
+def test_a_hyphenated_word_matches_through_its_parts(embedded_engine) -> None:
+    """«азербайджано-казахстанского» is about Kazakhstan: «Казахстане» in a question meets it
+    through the part «казахстанский» (the same stem), which the whole word never did."""
+    text = ("Стороны обсудили развитие азербайджано-казахстанского партнерства. "
+            "Погода в столице была тёплой.")
+    doc = embedded_engine.analyze(Article(text))
+    lemmas = lexical_index(doc).lemmas[0]
+    assert {"азербайджано-казахстанский", "казахстанский", "азербайджано"} <= lemmas
+    own, _, _ = lexical_parts(doc, parse_question("Что известно о Казахстане?",
+                                                  embedded_engine.toolkit))
+    assert own[0] > 0 and own[1] == 0
