@@ -24,6 +24,21 @@ NEREL_NOTE = """
   NEREL dev score ({news_dev} questions), which is reported, not used to choose."""
 
 
+def command(config: dict) -> str:
+    """The `train-reader` command line that trains with `config` (its flags, not the files)."""
+    from models.reader.training import TrainConfig
+
+    flags = [f"--epochs {config['epochs']}"]
+    if config["learning_rate"] != TrainConfig.learning_rate:
+        flags.append(f"--lr {config['learning_rate']:g}")
+    if config["seed"] != TrainConfig.seed:
+        flags.append(f"--seed {config['seed']}")
+    flags += ["--cased"] * bool(config.get("cased")) + ["--nerel"] * bool(config.get("nerel_file"))
+    if config.get("init_dir"):
+        flags.append(f"--init {config['init_dir']}")
+    return "python -m bot models train-reader " + " ".join(flags)
+
+
 def write_card(folder: Path, summary: dict) -> Path:
     config, best = summary["config"], summary["best"]
     news = config.get("nerel_file") and "news_f1" in best
@@ -70,7 +85,7 @@ load, so the file works only on top of that base.
 |---|---|---|---|{'---|' if news else ''}---|
 {rows}
 
-Total time: {summary['seconds'] / 60:.1f} minutes. Command: `python -m bot models train-reader{' --cased' if config.get('cased') else ''}{' --nerel' if news else ''}`.
+Total time: {summary['seconds'] / 60:.1f} minutes. Command: `{command(config)}`.
 """
     path = folder / CARD
     path.write_text(text, encoding="utf-8")

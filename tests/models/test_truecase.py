@@ -69,6 +69,8 @@ def test_a_cased_reader_trains_from_the_shipped_one_and_loads_cased(tmp_path) ->
     summary = train(config)
     card = write_card(tmp_path, summary).read_text(encoding="utf-8")
     assert "capitals restored" in card and str(WEIGHTS_DIR) in card
+    assert ("`python -m bot models train-reader --epochs 1 --lr 1e-05 --seed 3 --cased "
+            f"--init {WEIGHTS_DIR}`") in card  # the command that trains it again
     shipped = load_file(str(WEIGHTS_DIR / "reader.safetensors"))
     trained = load_file(str(tmp_path / "reader.safetensors"))
     head = "qa_outputs.weight"
