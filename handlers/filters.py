@@ -15,8 +15,8 @@ from aiogram.types import Message
 
 from bot.services.articles import MIN_ARTICLE_CHARS
 from bot.services.fetch import shared_link
-from bot.services.message_kind import reads_as_news, small_talk
 from bot.services.message_joiner import MessageJoiner
+from bot.services.message_kind import reads_as_news, small_talk
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _MENTIONS = re.compile(r"@\w+")

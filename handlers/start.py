@@ -8,7 +8,6 @@ from aiogram.types import BotCommand, Message
 
 from bot.rendering.html import esc
 
-
 HELP = (
     "Я пересказываю статьи и отвечаю на вопросы по ним. Всё работает на этом сервере, "
     "без внешних сервисов.\n\n"

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from bot.errors import Busy
 from bot.distributed.redis_client import create_redis
 from bot.distributed.shared_state import (
     RedisArticlesInProgress,
@@ -18,6 +17,7 @@ from bot.distributed.shared_state import (
     RedisMessageJoiner,
     RedisRateWindow,
 )
+from bot.errors import Busy
 from bot.services.message_joiner import Part
 from tests.support.redis_server import REDIS_URL, redis_prefix
 

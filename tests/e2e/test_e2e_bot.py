@@ -78,8 +78,8 @@ async def test_forwarded_post_then_seed_question(api: FakeBotAPI, bot: BotProces
     assert "<b>Ключевое:</b>" in text and "Асадов" in text
     assert '<a href="https://t.me/azertac/4512">АЗЕРТАДЖ</a>' in text
     assert set(buttons(summary)) == {"Подробнее", "Задать вопрос"}
-    assert any(c.params.get("chat_id") == chat and c.params["action"] == "typing"
-               for c in api.calls_for("sendChatAction", since=mark))
+    # ("typing…" only for a reply slower than half a second, which this one may not be:
+    # tests/bot/test_bot_model_queue.py holds an answer up to see it)
 
     mark = api.mark()
     api.push_update(U.private_text("Что подписали?", chat_id=chat))
