@@ -10,15 +10,25 @@ from tests.support import updates as U
 from tests.support.routing_engine import BlockingEngine
 
 
+def short_seed(seed_text: str) -> str:
+    """Four paragraphs of the seed under a headline: an article that reads in a moment."""
+    return "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
+
+
+async def chat_with_article(harness, seed_text: str) -> int:
+    """A new chat that has sent `short_seed` (its summary answered)."""
+    chat = harness.new_chat()
+    await harness.feed(U.private_text(short_seed(seed_text), chat_id=chat))
+    return chat
+
+
 async def test_full_queue_gets_a_polite_busy(harness_factory, embedded_engine,
                                              seed_text) -> None:
     engine = BlockingEngine(embedded_engine)
     harness = await harness_factory(engine=engine, nlp_workers=1, nlp_queue_size=0,
                                     nlp_question_workers=0, nlp_question_queue_size=0)
-    chat, other = harness.new_chat(), harness.new_chat()
-    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
-    await harness.feed(U.private_text(article, chat_id=chat))
-    await harness.feed(U.private_text(article, chat_id=other))
+    chat, other = (await chat_with_article(harness, seed_text),
+                   await chat_with_article(harness, seed_text))
     slow = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)  # the only worker is busy now
     await harness.feed(U.private_text("Что подписали?", chat_id=other))
@@ -35,9 +45,7 @@ async def test_a_chats_questions_are_answered_in_the_order_asked(harness_factory
     its turn instead of overtaking it (two threads serve questions)."""
     engine = BlockingEngine(embedded_engine)
     harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1)
-    chat = harness.new_chat()
-    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
-    await harness.feed(U.private_text(article, chat_id=chat))
+    chat = await chat_with_article(harness, seed_text)
     mark = harness.api.mark()
     first = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)
@@ -62,9 +70,7 @@ async def test_a_question_stuck_behind_its_chats_earlier_one_hears_busy_in_time(
     engine = BlockingEngine(embedded_engine)
     harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1,
                                     nlp_question_wait_seconds=1.0)
-    chat = harness.new_chat()
-    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
-    await harness.feed(U.private_text(article, chat_id=chat))
+    chat = await chat_with_article(harness, seed_text)
     mark = harness.api.mark()
     first = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)
@@ -87,8 +93,8 @@ async def test_a_question_waits_for_its_article_before_its_clock_starts(
     harness = await harness_factory(engine=engine, nlp_workers=1, nlp_question_workers=1,
                                     nlp_question_wait_seconds=0.5)
     chat = harness.new_chat()
-    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
-    reading = asyncio.create_task(harness.feed(U.private_text(article, chat_id=chat)))
+    reading = asyncio.create_task(harness.feed(U.private_text(short_seed(seed_text),
+                                                              chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)
     asking = asyncio.create_task(harness.feed(U.private_text("Что подписали?", chat_id=chat)))
     await asyncio.sleep(1.5)
@@ -106,9 +112,7 @@ async def test_typing_is_shown_only_while_the_reply_is_slow(harness_factory, emb
     call for the ~0.1 s answers, the most common reply)."""
     engine = BlockingEngine(embedded_engine)
     harness = await harness_factory(engine=engine)
-    chat = harness.new_chat()
-    article = "Визит в Баку\n\n" + "\n\n".join(seed_text.split("\n\n")[3:7])
-    await harness.feed(U.private_text(article, chat_id=chat))
+    chat = await chat_with_article(harness, seed_text)
     engine.release.set()  # answers come at once
     mark = harness.api.mark()
     await harness.feed(U.private_text("Кто приехал?", chat_id=chat))
