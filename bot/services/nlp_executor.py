@@ -96,8 +96,8 @@ class NlpExecutor:
     async def run(self, fn: Callable[..., T], *args: Any, lane: Lane = Lane.ARTICLE,
                   start_by: float | None = None, **kwargs: Any) -> T:
         """`fn(*args, **kwargs)` in a worker. A question not started within `question_wait`
-        seconds, or by `start_by` (time.monotonic(): the asker's own deadline, counted from
-        when the question arrived), is refused with `Busy`."""
+        seconds, or by `start_by` (time.monotonic(): the asker's own deadline, set when its
+        turn came, `QuestionService.turn`), is refused with `Busy`."""
         await release_connection()  # nothing waits for the model holding a database connection
         wait = self._question_wait(start_by) if lane is Lane.QUESTION else None
         if wait is not None and wait <= 0:
