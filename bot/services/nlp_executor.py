@@ -32,7 +32,10 @@ from models.hf.loading import use_threads
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-ARTICLE_PATIENCE = 1.0  # seconds an article waits behind questions at most (see `_next`)
+# seconds an article waits behind questions at most (see `_next`): with 1.0 a 199,000-character
+# article summarised in 4.9–5.2 s while 20 chats asked, with 0.3 in 3.6–4.0 s, their questions
+# p95 2.5–2.8 s and 2.3–2.7 s (two runs each, `scripts/loadtest.py long`, stop 22)
+ARTICLE_PATIENCE = 0.3
 # torch takes the GIL back between the operations of a forward pass, and a thread running
 # natasha (pure Python) keeps it for the whole 5 ms default switch interval each time: e5 over
 # the seed's sentences took 1.1 s instead of 0.34 beside a summarising thread, 0.8 s with
