@@ -168,42 +168,36 @@ def p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+# The replies that answer each kind of update. A chat's updates of a kind are answered about
+# in the order sent: the n-th such reply goes with the n-th update. Commands need no model: their
+# time is the event loop's and the database's share of a reply's.
+REPLY_KINDS = {"question": ("answer", "no article", "busy question"),
+               "command": ("greeting", "command"),
+               "article": ("summary", "busy article")}
+
+
 def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
-    """Replies by kind, silent and doubly answered updates, question latency."""
+    """Replies by kind, silent and doubly answered updates, latency by kind of update."""
     kinds: Counter[str] = Counter()
     silent = extra = 0
     examples: list[dict] = []
-    question_latency: list[float] = []
-    latency: dict[str, list[float]] = {"command": [], "article": []}
+    latency: dict[str, list[float]] = {kind: [] for kind in REPLY_KINDS}
     summary_times: list[float] = []
     for s in sent.values():
-        got = replies(api, s.chat, since)
+        got = [(c.at, kind_of(c.params.get("text", ""))) for c in replies(api, s.chat, since)]
         silent += max(0, len(s.updates) - len(got))
         if len(got) != len(s.updates) and len(examples) < 3:
             examples.append({"chat": s.chat, "sent": [k for _, k in s.updates],
-                             "got": [kind_of(c.params.get("text", "")) for c in got]})
+                             "got": [kind for _, kind in got]})
         extra += max(0, len(got) - len(s.updates))
-        for call in got:
-            kinds[kind_of(call.params.get("text", ""))] += 1
-        # A chat's questions are answered about in the order asked: the n-th reply to a
-        # question (an answer, "no article" or "busy") goes with the n-th question.
-        asked = sorted(t for t, k in s.updates if k == "question")
-        answered = sorted(c.at for c in got if kind_of(c.params.get("text", ""))
-                          in ("answer", "no article", "busy question"))
-        question_latency += [b - a for a, b in zip(asked, answered)]
-        # the same pairing for commands (no model work: the event loop's and the database's
-        # share of a reply's time) and for forwarded articles (a summary or "busy")
-        for kind, reply_kinds in (("command", ("greeting", "command")),
-                                  ("article", ("summary", "busy article"))):
+        kinds.update(kind for _, kind in got)
+        for kind, reply_kinds in REPLY_KINDS.items():
             sent_at = sorted(t for t, k in s.updates if k == kind)
-            replied_at = sorted(c.at for c in got
-                                if kind_of(c.params.get("text", "")) in reply_kinds)
+            replied_at = sorted(at for at, k in got if k in reply_kinds)
             latency[kind] += [b - a for a, b in zip(sent_at, replied_at)]
-        summary_times += [c.at for c in got if kind_of(c.params.get("text", "")) == "summary"]
+        summary_times += [at for at, k in got if k == "summary"]
     return {"updates": sum(len(s.updates) for s in sent.values()), "replies": dict(kinds),
             "silent": silent, "answered_twice": extra,
-            "question_p50_s": round(p(question_latency, 0.5), 2),
-            "question_p95_s": round(p(question_latency, 0.95), 2),
             **{f"{kind}_p{q}_s": round(p(values, q / 100), 2)
                for kind, values in latency.items() for q in (50, 95)},
             "summaries": len(summary_times), "_summary_times": summary_times,

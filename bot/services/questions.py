@@ -99,10 +99,9 @@ class QuestionService:
     async def ask(self, repo: Repo, chat_id: int, question: str, *, user_id: int | None = None,
                   replied_message_id: int | None = None, article_id: int | None = None,
                   deadline: float | None = None) -> QuestionResult:
+        """Answer inside the question's `turn`, which has already waited for an article on its
+        way ("Что подписали?" sent right after a forward is about that forward)."""
         question = clean_question(question)
-        if replied_message_id is None and article_id is None:
-            # "Что подписали?" sent right after a forward is about that forward
-            await self.in_progress.settled(chat_id, self.wait_for_article)
         article = await self.find_article(repo, chat_id, replied_message_id=replied_message_id,
                                           article_id=article_id)
         answer = await self.nlp.answer(as_article(article), question, start_by=deadline)

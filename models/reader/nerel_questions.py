@@ -18,6 +18,7 @@ import hashlib
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,20 +245,24 @@ def questions_of(row: dict, morph: Any, rng: random.Random) -> list[dict]:
     return made
 
 
+def _texts(path: str, dev: bool) -> Iterator[dict]:
+    """The NEREL rows of `path` on one side of the split: held out (`dev`) or trained on."""
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                row = json.loads(line)
+                if is_dev(str(row["id"])) == dev:
+                    yield row
+
+
 def make_rows(path: str, morph: Any, seed: int = 13, dev: bool = False) -> list[dict]:
     """Questions from the NEREL texts in `path` (train texts, or with `dev` the held-out
     ones), at most PER_RELATION of each relation, chosen with `seed`."""
     rng = random.Random(seed)
     by_relation: dict[str, list[dict]] = {}
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if is_dev(str(row["id"])) != dev:
-                continue
-            for made in questions_of(row, morph, rng):
-                by_relation.setdefault(made["relation"], []).append(made)
+    for row in _texts(path, dev):
+        for made in questions_of(row, morph, rng):
+            by_relation.setdefault(made["relation"], []).append(made)
     chosen = []
     for relation in sorted(by_relation):
         rows = by_relation[relation]
@@ -271,13 +276,7 @@ def whole_text_rows(path: str, morph: Any, seed: int = 13) -> list[dict]:
     """The held-out questions (`make_rows(dev=True)`) asked of their whole texts, as users ask
     about a whole article: news to measure retrieval and the reader's windows on, instead of
     ../shared/eval (which only measures). Answer offsets are into the whole text."""
-    texts: dict[str, str] = {}
-    with open(path, encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                row = json.loads(line)
-                if is_dev(str(row["id"])):
-                    texts[f"nerel-{row['id']}"] = row["text"]
+    texts = {f"nerel-{row['id']}": row["text"] for row in _texts(path, dev=True)}
     whole = []
     for row in make_rows(path, morph, seed, dev=True):
         text = texts[row["id"].rsplit("-", 1)[0]]
