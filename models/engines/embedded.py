@@ -34,6 +34,8 @@ from models.text.toolkit import NlpToolkit, load_toolkit
 logger = logging.getLogger(__name__)
 
 CACHE_SIZE = 64  # analysed articles kept; each is a few hundred KB at most
+# windows read, beyond the usual ones, when a кто-question's answer is a place (read_answer)
+PERSON_EXTRA_WINDOWS = 2
 # Question kinds the span rules answer (models/qa/rules/answer.py); the reader answers the rest.
 RULE_KINDS = frozenset({"time"})
 
@@ -207,7 +209,7 @@ class EmbeddedEngine:
                     parsed: Question | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences, the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
-        from models.qa.answer_shape import names_only
+        from models.qa.answer_shape import names_only, names_place_not_person
         from models.qa.question import parse_question
         from models.qa.retrieval import rank_evidence
         from models.reader.truecase import needs_truecase
@@ -225,8 +227,18 @@ class EmbeddedEngine:
                                sentence=doc.sentences[best].text, engine=self.name)
         if self.settings().cased and needs_truecase(question):
             question = self._truecaser()(question)  # «кто такой путин?» read as «Кто такой Путин?»
-        return names_only(doc, reader.answer(doc, question, ranked, engine=self.name),
-                          parsed.expect)
+        answer = reader.answer(doc, question, ranked, engine=self.name)
+        if (parsed.expect == Expect.PERSON and answer.found
+                and names_place_not_person(doc, answer.start, answer.stop)):
+            # a place for a кто-question: read further down the ranking, places ruled out
+            def not_a_place(start: int, stop: int) -> bool:
+                return not names_place_not_person(doc, start, stop)
+
+            again = reader.answer(doc, question, ranked, engine=self.name,
+                                  top_windows=self.settings().top_windows + PERSON_EXTRA_WINDOWS,
+                                  accept=not_a_place)
+            answer = again if again.found else answer
+        return names_only(doc, answer, parsed.expect)
 
     def _truecaser(self):
         from models.reader.truecase import Truecaser

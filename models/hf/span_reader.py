@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -78,17 +78,19 @@ class SpanQA:
         self.max_length = _window_limit(loaded, options.max_length)
 
     def preprocess(self, doc: AnalyzedArticle, question: str,
-                   ranked: Sequence[tuple[int, float]] | None = None) -> list[Window]:
-        """Windows over the whole text; when `top_windows` is set and a ranking is given, only
-        those around the best-ranked sentences."""
+                   ranked: Sequence[tuple[int, float]] | None = None,
+                   top_windows: int | None = None) -> list[Window]:
+        """Windows over the whole text; when `top_windows` (or the options') is set and a
+        ranking is given, only those around the best-ranked sentences."""
         text = doc.article.text
         windows = build_windows(self.loaded.tokenizer, question, text,
                                 max_length=self.max_length, stride=self.options.stride)
-        if self.options.top_windows and ranked:
+        limit = self.options.top_windows if top_windows is None else top_windows
+        if limit and ranked:
             ranges = [(doc.sentences[i].start, doc.sentences[i].stop) for i, _ in ranked
                       if 0 <= i < len(doc.sentences)]
             per_range = 1 if self.options.answer_sentences else 0
-            windows = select_windows(windows, ranges, self.options.top_windows, per_range)
+            windows = select_windows(windows, ranges, limit, per_range)
         return windows
 
     def infer(self, windows: Sequence[Window]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -122,10 +124,13 @@ class SpanQA:
 
     def postprocess(self, doc: AnalyzedArticle, windows: Sequence[Window],
                     logits: Sequence[tuple[np.ndarray, np.ndarray]],
-                    ranked: Sequence[tuple[int, float]] | None = None) -> Answer:
-        """The best span over all windows, trimmed of spaces and punctuation, or Answer.none."""
+                    ranked: Sequence[tuple[int, float]] | None = None,
+                    accept: Callable[[int, int], bool] | None = None) -> Answer:
+        """The best span over all windows, trimmed of spaces and punctuation, or Answer.none.
+        `accept` (start, stop -> bool), with a ranking and a retrieval weight: only spans it
+        accepts compete, each sentence offering its best accepted one."""
         if ranked and self.options.retrieval_weight:
-            return self._weighed(doc, windows, logits, ranked)
+            return self._weighed(doc, windows, logits, ranked, accept)
         if self.options.answer_sentences and ranked:
             best = [doc.sentences[i] for i, _ in ranked[:self.options.answer_sentences]]
             prose = sorted((s.start, s.stop) for s in best)
@@ -144,7 +149,8 @@ class SpanQA:
 
     def _weighed(self, doc: AnalyzedArticle, windows: Sequence[Window],
                  logits: Sequence[tuple[np.ndarray, np.ndarray]],
-                 ranked: Sequence[tuple[int, float]]) -> Answer:
+                 ranked: Sequence[tuple[int, float]],
+                 accept: Callable[[int, int], bool] | None = None) -> Answer:
         """The best of the sentences' spans, each scored by its logits plus the weighted
         retrieval score of its sentence (the ranked sentences in the windows read, or the
         `answer_sentences` best of them). A sentence read in two windows keeps its better span:
@@ -158,7 +164,8 @@ class SpanQA:
         per_sentence: dict[int, SpanCandidate] = {}
         for window, (starts, ends) in zip(windows, logits):
             spans = best_spans_by_segment(window, starts, ends, _segments(window, prose),
-                                          max_answer_tokens=self.options.max_answer_tokens)
+                                          max_answer_tokens=self.options.max_answer_tokens,
+                                          accept=accept)
             for k, candidate in spans.items():
                 held = per_sentence.get(k)
                 if held is None or candidate.score > held.score:
@@ -194,12 +201,15 @@ class SpanQA:
 
     def answer(self, doc: AnalyzedArticle, question: str,
                ranked: Sequence[tuple[int, float]] | None = None,
-               engine: str = "transformers") -> Answer:
-        windows = self.preprocess(doc, question, ranked)
+               engine: str = "transformers", *, top_windows: int | None = None,
+               accept: Callable[[int, int], bool] | None = None) -> Answer:
+        """The answer to `question` in `doc`; `top_windows` overrides the options' number of
+        windows read, `accept` narrows the spans that may answer (see `postprocess`)."""
+        windows = self.preprocess(doc, question, ranked, top_windows)
         if not windows:
             return Answer.none("the article has no text to read", engine=engine)
         logits = self.infer(windows)
-        answer = replace(self.postprocess(doc, windows, logits, ranked), engine=engine)
+        answer = replace(self.postprocess(doc, windows, logits, ranked, accept), engine=engine)
         logger.debug("qa over %s: %d windows, score %.3f", doc.article.hash, len(windows),
                      answer.score)
         return answer

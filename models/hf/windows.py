@@ -8,7 +8,7 @@ Nothing here imports torch: scores arrive as numpy arrays, so the merge logic is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,14 +164,16 @@ def best_span(window: Window, start_logits: np.ndarray, end_logits: np.ndarray, 
 
 
 def best_spans_by_segment(window: Window, start_logits: np.ndarray, end_logits: np.ndarray,
-                          segments: np.ndarray, *, max_answer_tokens: int = 30
-                          ) -> dict[int, SpanCandidate]:
+                          segments: np.ndarray, *, max_answer_tokens: int = 30,
+                          accept: Callable[[int, int], bool] | None = None,
+                          tries: int = 20) -> dict[int, SpanCandidate]:
     """The best span inside each segment (e.g. each sentence) of `window`, by segment id.
 
     What the reader's logits say about one sentence, so that a sentence can be weighed by how
     near retrieval found it to the question as well (`best_span` keeps only the window's best).
     One score matrix for all segments: a span never crosses segments, so each segment's best
-    is the best of the rows its tokens start."""
+    is the best of the rows its tokens start. With `accept` (character start, stop -> bool),
+    each segment's best accepted span among its `tries` best, and none where none is."""
     segments = np.asarray(segments)[:len(window.input_ids)]
     found = _span_scores(window, start_logits, end_logits, max_answer_tokens, segments)
     if found is None:
@@ -180,9 +182,17 @@ def best_spans_by_segment(window: Window, start_logits: np.ndarray, end_logits: 
     spans: dict[int, SpanCandidate] = {}
     for segment in sorted(set(segments[segments >= 0].tolist())):
         rows = np.flatnonzero(segments == segment)
-        r, j = np.unravel_index(int(np.argmax(scores[rows])), (len(rows), scores.shape[1]))
-        if np.isfinite(scores[rows[r], j]):
-            spans[int(segment)] = _candidate(window, scores, int(rows[r]), int(j), null_score)
+        block = scores[rows]
+        order = (np.argsort(block, axis=None, kind="stable")[::-1][:tries] if accept
+                 else [int(np.argmax(block))])
+        for flat in order:
+            r, j = np.unravel_index(int(flat), block.shape)
+            if not np.isfinite(block[r, j]):
+                break
+            candidate = _candidate(window, scores, int(rows[r]), int(j), null_score)
+            if accept is None or accept(candidate.start, candidate.stop):
+                spans[int(segment)] = candidate
+                break
     return spans
 
 

@@ -7,7 +7,9 @@ phrases («с находящимся по его приглашению … пр
 chat wants «Олжасом Бектеновым»; the quoted sentence carries the rest. So a long span answering a
 person question is cut to the people natasha names inside it; shorter spans, and spans naming
 nobody («боевики», «власти Бельгии»), are kept as the reader read them. A сколько answer with
-no number in it («женщины» for «Сколько женщин нашли?») is no answer to it (`holds_number`).
+no number in it («женщины» for «Сколько женщин нашли?») is no answer to it (`holds_number`), nor
+is a place to a кто-question: «Узбекистана» for «Кто президент Казахстана?», read in
+«президентами Азербайджана, Казахстана и Узбекистана» (`names_place_not_person`).
 """
 
 from __future__ import annotations
@@ -42,3 +44,16 @@ def holds_number(doc: AnalyzedArticle, answer: Answer) -> bool:
     tokens = [t for t in (sentence.tokens if sentence else ())
               if answer.start <= t.start and t.stop <= answer.stop]
     return bool(number_words(tokens)) or any(c.isdigit() for c in answer.text)
+
+
+def names_place_not_person(doc: AnalyzedArticle, start: int, stop: int) -> bool:
+    """Whether text[start:stop] is a place's name and nothing more: the reader took a country in
+    a list for the person a кто-question asks about. Organisations, plain nouns («боевики») and
+    phrases around a place («шерифа округа Харрис», «гражданка Германии») answer кто too."""
+    places = [e for e in doc.entities if e.type == "LOC" and e.start < stop and start < e.stop]
+    if not places or any(e.type == "PER" and e.start < stop and start < e.stop
+                         for e in doc.entities):
+        return False
+    words = doc.article.text[start:stop]
+    covered = "".join(doc.article.text[max(start, e.start):min(stop, e.stop)] for e in places)
+    return sum(c.isalnum() for c in covered) >= sum(c.isalnum() for c in words)

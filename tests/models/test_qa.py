@@ -59,6 +59,21 @@ def test_a_person_question_gets_the_name_not_the_clause_around_it(embedded_engin
     assert "по его приглашению" in answer.sentence
 
 
+def test_a_place_alone_is_no_answer_to_a_person_question(embedded_engine, seed_article) -> None:
+    from models.qa.answer_shape import names_place_not_person
+
+    doc = embedded_engine.analyze(seed_article)
+    text = seed_article.text
+
+    def span(words: str) -> tuple[int, int]:
+        start = text.index(words)
+        return start, start + len(words)
+
+    assert names_place_not_person(doc, *span("Узбекистана"))
+    assert not names_place_not_person(doc, *span("Касым-Жомарта Токаева"))
+    assert not names_place_not_person(doc, *span("президентами Азербайджана, Казахстана"))
+
+
 def test_when_question_gets_the_precise_date(embedded_engine, seed_article) -> None:
     # the dated sentence ranks below others about the meeting: a date question looks further
     answer = embedded_engine.answer(seed_article, "Когда состоялась встреча?")
