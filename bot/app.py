@@ -38,6 +38,13 @@ async def run_app(settings: Settings) -> None:
         await scale_out.start()
         logger.info("scale-out mode: model work goes to the workers; ready in %.1fs",
                     time.perf_counter() - started)
+    elif settings.nlp_process:
+        from bot.services.engine_process import EngineProcess
+
+        engine = await asyncio.to_thread(
+            EngineProcess.start, settings.engine_config(),
+            workers=settings.nlp_workers + settings.nlp_question_workers,
+            cores=settings.nlp_threads)
     else:
         from models import load_engine
 

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # a question whose model work has not started this long after its turn came (its article
     # read) gets "busy" at once: waiting behind the chat's earlier questions counts
     nlp_question_wait_seconds: float = 4.0
+    # the models in a child process (bot/services/engine_process.py): natasha's Python then
+    # no longer shares the event loop's GIL; false keeps them in the bot's own threads
+    nlp_process: bool = True
 
     # Users
     default_summary_length: Length = Length.SHORT

@@ -196,7 +196,11 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
             replied_at = sorted(at for at, k in got if k in reply_kinds)
             latency[kind] += [b - a for a, b in zip(sent_at, replied_at)]
         summary_times += [at for at, k in got if k == "summary"]
+    # how long updates waited in the test server for the bot's getUpdates (the bot's intake)
+    fetch_lag = [api.handed_at[u] - at for u, at in api.pushed_at.items() if u in api.handed_at]
     return {"updates": sum(len(s.updates) for s in sent.values()), "replies": dict(kinds),
+            "fetch_lag_p50_s": round(p(fetch_lag, 0.5), 2),
+            "fetch_lag_p95_s": round(p(fetch_lag, 0.95), 2),
             "silent": silent, "answered_twice": extra,
             **{f"{kind}_p{q}_s": round(p(values, q / 100), 2)
                for kind, values in latency.items() for q in (50, 95)},

@@ -117,6 +117,9 @@ class LocalModels:
 
     def close(self) -> None:
         self.executor.shutdown()
+        close = getattr(self.engine, "close", None)  # an EngineProcess: its child
+        if close is not None:
+            close()
 
 
 class NlpService:

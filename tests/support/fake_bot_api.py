@@ -104,6 +104,9 @@ class FakeBotAPI:
         self._outage: _Outage | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # update_id -> when it was pushed, when a getUpdates first handed it to the bot
+        self.pushed_at: dict[int, float] = {}
+        self.handed_at: dict[int, float] = {}
 
     # --- lifecycle -------------------------------------------------------------------------
     @property
@@ -137,6 +140,7 @@ class FakeBotAPI:
             if chat:
                 self._chats.setdefault(chat["id"], dict(chat))
         self._updates.append(update)
+        self.pushed_at[update["update_id"]] = time.monotonic()
         self._new_update.set()
         return update
 
@@ -286,7 +290,10 @@ class FakeBotAPI:
             except TimeoutError:
                 pass
         limit = int(params.get("limit") or 100)
-        return web.json_response({"ok": True, "result": self._updates[:limit]})
+        handed, now = self._updates[:limit], time.monotonic()
+        for update in handed:
+            self.handed_at.setdefault(update["update_id"], now)
+        return web.json_response({"ok": True, "result": handed})
 
     def _record(self, call: ApiCall) -> None:
         self.calls.append(call)
