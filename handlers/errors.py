@@ -106,8 +106,11 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
             return
         message = update.message or update.edited_message
         if message is not None:
+            # in a group: whose message; in a private chat, which of the questions in flight
+            # was refused (each answer quotes its question too)
+            about_question = getattr(event.exception, "lane", None) == "question"
             quote = (ReplyParameters(message_id=message.message_id)
-                     if message.chat.type != ChatType.PRIVATE else None)  # whose message
+                     if message.chat.type != ChatType.PRIVATE or about_question else None)
             await bot.send_message(message.chat.id, text, reply_parameters=quote)
             metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
     except TelegramForbiddenError:

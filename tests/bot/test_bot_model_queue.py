@@ -75,10 +75,14 @@ async def test_a_question_stuck_behind_its_chats_earlier_one_hears_busy_in_time(
     first = asyncio.create_task(harness.feed(U.private_text("Кто приехал?", chat_id=chat)))
     await asyncio.to_thread(engine.started.wait, 10)
     asked = time.monotonic()
-    await harness.feed(U.private_text("Что подписали?", chat_id=chat))
+    second = U.private_text("Что подписали?", chat_id=chat)
+    await harness.feed(second)
     waited = time.monotonic() - asked
     assert 0.9 <= waited < 3.0
-    assert "Спросите ещё раз через минуту" in harness.api.sent_texts(chat, since=mark)[-1]
+    busy = harness.api.calls_for("sendMessage", since=mark)[-1]
+    assert "Спросите ещё раз через минуту" in busy.params["text"]
+    # it quotes the question it refuses: the first one is still to be answered
+    assert busy.params["reply_parameters"]["message_id"] == second["message"]["message_id"]
     engine.release.set()
     await first
     assert harness.api.sent_texts(chat, since=mark)[-1].startswith("<b>Ответ:</b>")
