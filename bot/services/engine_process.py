@@ -37,9 +37,11 @@ logger = logging.getLogger(__name__)
 START_TIMEOUT = 300.0  # seconds the child may take to load its models (about 7 s here)
 
 
-def _serve(config: EngineConfig, conn: Connection, workers: int, cores: int) -> None:
+def _serve(config: EngineConfig, conn: Connection, workers: int, cores: int,
+           log_level: str) -> None:
     """The child: load the engine, then run each (call id, method, args, kwargs) that arrives
     in a worker thread and send back (call id, ok, result or exception)."""
+    from bot.logging_setup import setup_logging
     from bot.services.nlp_executor import GIL_SWITCH_SECONDS
     from models import load_engine
     from models.hf.loading import use_threads
@@ -47,6 +49,7 @@ def _serve(config: EngineConfig, conn: Connection, workers: int, cores: int) -> 
     # as in the bot's own process: torch's threads get the GIL back from natasha's Python
     # every 0.5 ms, not every 5 ms, so a question is read while an article is analysed
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    setup_logging(log_level)  # a spawned process starts with no logging set up: the bot's level
     try:
         engine = load_engine(config)
     except BaseException as exc:  # noqa: BLE001  the parent raises it
@@ -125,8 +128,9 @@ class EngineProcess:
     def _spawn(self) -> None:
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
+        level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
         process = context.Process(target=_serve, name="engine", daemon=True,
-                                  args=(self.config, theirs, self.workers, self.cores))
+                                  args=(self.config, theirs, self.workers, self.cores, level))
         process.start()
         theirs.close()
         if not ours.poll(START_TIMEOUT):

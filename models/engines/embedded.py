@@ -238,7 +238,41 @@ class EmbeddedEngine:
                                   top_windows=self.settings().top_windows + PERSON_EXTRA_WINDOWS,
                                   accept=not_a_place)
             answer = again if again.found else answer
-        return names_only(doc, answer, parsed.expect)
+        answer = names_only(doc, answer, parsed.expect)
+        if parsed.expect == Expect.PERSON and answer.found:
+            answer = self._one_of_listed(doc, question, parsed, answer)
+        return answer
+
+    def _one_of_listed(self, doc: AnalyzedArticle, question: str, parsed: Question,
+                       answer: Answer) -> Answer:
+        """Of the people listed together («президентов Ильхама Алиева и Касым-Жомарта
+        Токаева»), the one e5 finds nearest the question («Кто президент Казахстана?»): which of
+        them the question means the text often says only by their order, and the reader takes
+        the first; e5 learnt who holds which office from the web it was trained on. A person
+        the question names is what it asks about, never its answer."""
+        from models.qa.answer_shape import coordinated_people
+
+        def named_in_question(entity) -> bool:
+            sentence = doc.sentence_at(entity.start)
+            lemmas = {t.lemma for t in (sentence.tokens if sentence else ())
+                      if entity.start <= t.start and t.stop <= entity.stop and len(t.lemma) > 2}
+            return bool(lemmas & parsed.content)
+
+        listed = coordinated_people(doc, answer)
+        if not listed:
+            return answer
+        own = next(e for e in listed if e.start < answer.stop and answer.start < e.stop)
+        others = [e for e in listed if not named_in_question(e)]
+        if own not in others or len(others) < 2:
+            return answer
+        wanted = np.asarray(self.toolkit.e5.query([question]), dtype=np.float32).reshape(1, -1)
+        names = np.asarray(self.toolkit.e5.passage([e.normal or e.text for e in others]),
+                           dtype=np.float32).reshape(len(others), -1)
+        chosen = others[int(np.argmax(names @ wanted[0]))]
+        if chosen is own:
+            return answer
+        return replace(answer, text=doc.article.text[chosen.start:chosen.stop],
+                       start=chosen.start, stop=chosen.stop)
 
     def _truecaser(self):
         from models.reader.truecase import Truecaser

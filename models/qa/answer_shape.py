@@ -14,12 +14,13 @@ is a place to a кто-question: «Узбекистана» for «Кто пре�
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from models.engines.base import Answer
 from models.qa.cues import number_words
 from models.qa.question import Expect
-from models.text.analysis import AnalyzedArticle
+from models.text.analysis import AnalyzedArticle, Entity
 
 MAX_PERSON_WORDS = 4  # «президент Турции Реджеп Тайип Эрдоган» is 5: a longer span is a clause
 
@@ -57,3 +58,24 @@ def names_place_not_person(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     words = doc.article.text[start:stop]
     covered = "".join(doc.article.text[max(start, e.start):min(stop, e.stop)] for e in places)
     return sum(c.isalnum() for c in covered) >= sum(c.isalnum() for c in words)
+
+
+_LIST_GLUE = re.compile(r"^\s*(?:,|и|или|,\s*а также)\s*$")
+
+
+def coordinated_people(doc: AnalyzedArticle, answer: Answer) -> list[Entity]:
+    """The people listed together with the one `answer` names («президентов Ильхама Алиева и
+    Касым-Жомарта Токаева»), the answer's own among them, in order; [] when the answer names
+    no one person or the person stands alone. Only «,», «и», «или» between the names."""
+    people = [e for e in doc.entities if e.type == "PER"]
+    named = [k for k, e in enumerate(people) if e.start < answer.stop and answer.start < e.stop]
+    if len(named) != 1:
+        return []
+    text = doc.article.text
+    first = last = named[0]
+    while first > 0 and _LIST_GLUE.match(text[people[first - 1].stop:people[first].start]):
+        first -= 1
+    while (last + 1 < len(people)
+           and _LIST_GLUE.match(text[people[last].stop:people[last + 1].start])):
+        last += 1
+    return people[first:last + 1] if last > first else []

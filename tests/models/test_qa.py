@@ -74,6 +74,26 @@ def test_a_place_alone_is_no_answer_to_a_person_question(embedded_engine, seed_a
     assert not names_place_not_person(doc, *span("президентами Азербайджана, Казахстана"))
 
 
+def test_people_listed_together_are_found_around_the_one_answered(embedded_engine,
+                                                                  seed_article) -> None:
+    from dataclasses import replace
+
+    from models.engines.base import Answer
+    from models.qa.answer_shape import coordinated_people
+
+    doc = embedded_engine.analyze(seed_article)
+    text = seed_article.text
+
+    def answer(words: str) -> Answer:
+        start = text.index(words)
+        return replace(Answer.none("test"), text=words, start=start, stop=start + len(words))
+
+    listed = coordinated_people(doc, answer("Ильхама Алиева"))
+    assert [e.text for e in listed] == ["Ильхама Алиева", "Касым-Жомарта Токаева"]
+    assert coordinated_people(doc, answer("Касым-Жомарта Токаева")) == listed
+    assert coordinated_people(doc, answer("Олжасом Бектеновым")) == []  # named alone
+
+
 def test_when_question_gets_the_precise_date(embedded_engine, seed_article) -> None:
     # the dated sentence ranks below others about the meeting: a date question looks further
     answer = embedded_engine.answer(seed_article, "Когда состоялась встреча?")
