@@ -6,7 +6,8 @@ Weights load once per process (`load_toolkit`, `load_reader`). Each article is a
 vectors are computed when the first question needs them (or by `prepare`) and kept with it.
 A question is answered in two steps: retrieval ranks the article's sentences (e5 + lemmas,
 models/qa/retrieval.py), then the reader reads the token windows around the best of them and
-the best span across those windows is the answer, its sentence the evidence.
+the best span across those windows is the answer, its sentence the evidence; a кто-question's
+answer is then made a person's (`_person`).
 """
 
 from __future__ import annotations
@@ -209,7 +210,6 @@ class EmbeddedEngine:
                     parsed: Question | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences, the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json)."""
-        from models.qa.answer_shape import names_only, names_place_not_person
         from models.qa.question import parse_question
         from models.qa.retrieval import rank_evidence
         from models.reader.truecase import needs_truecase
@@ -228,20 +228,26 @@ class EmbeddedEngine:
         if self.settings().cased and needs_truecase(question):
             question = self._truecaser()(question)  # «кто такой путин?» read as «Кто такой Путин?»
         answer = reader.answer(doc, question, ranked, engine=self.name)
-        if (parsed.expect == Expect.PERSON and answer.found
-                and names_place_not_person(doc, answer.start, answer.stop)):
-            # a place for a кто-question: read further down the ranking, places ruled out
+        if parsed.expect == Expect.PERSON and answer.found:
+            answer = self._person(doc, question, parsed, ranked, answer)
+        return answer
+
+    def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
+                ranked: list[tuple[int, float]], answer: Answer) -> Answer:
+        """The reader's answer to a кто-question made a person's: not a place alone (read two
+        windows further down the ranking, places ruled out), the names rather than the clause
+        around them (`names_only`), the right one of people listed together."""
+        from models.qa.answer_shape import names_only, names_place_not_person
+
+        if names_place_not_person(doc, answer.start, answer.stop):
             def not_a_place(start: int, stop: int) -> bool:
                 return not names_place_not_person(doc, start, stop)
 
-            again = reader.answer(doc, question, ranked, engine=self.name,
-                                  top_windows=self.settings().top_windows + PERSON_EXTRA_WINDOWS,
-                                  accept=not_a_place)
+            again = self.reader().answer(
+                doc, question, ranked, engine=self.name, accept=not_a_place,
+                top_windows=self.settings().top_windows + PERSON_EXTRA_WINDOWS)
             answer = again if again.found else answer
-        answer = names_only(doc, answer, parsed.expect)
-        if parsed.expect == Expect.PERSON and answer.found:
-            answer = self._one_of_listed(doc, question, parsed, answer)
-        return answer
+        return self._one_of_listed(doc, question, parsed, names_only(doc, answer, parsed.expect))
 
     def _one_of_listed(self, doc: AnalyzedArticle, question: str, parsed: Question,
                        answer: Answer) -> Answer:
