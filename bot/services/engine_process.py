@@ -10,8 +10,8 @@ the event loop has its core to itself.
 
 The child runs each call in a thread of its own (as many as the executor runs at once), its
 torch threads the cores divided among the calls running, as the executor does in-process.
-A child that dies (killed, out of memory) fails the calls in flight with `EngineError` and is
-started again at the next call.
+A child that dies (killed, out of memory) is started again and the calls it held are made once
+more; one that dies again under them fails them with `ModelProcessLost`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,14 @@ import numpy as np
 
 from models.engines.base import Answer, Article, Length, Summary
 from models.engines.config import EngineConfig
-from models.engines.errors import EngineError
+from models.engines.errors import EngineError, ModelUnavailable
 
 logger = logging.getLogger(__name__)
+
+
+class ModelProcessLost(ModelUnavailable):
+    """The model process died under a call (killed, out of memory) and again on the retry:
+    the user hears that the model is unavailable for now, not an apology for a bug."""
 
 START_TIMEOUT = 300.0  # seconds the child may take to load its models (about 7 s here)
 
@@ -171,23 +176,37 @@ class EngineProcess:
             logger.error("model process %s exited (%s); %d calls failed", process.pid,
                          process.exitcode, len(lost))
         for future in lost:
-            future.set_exception(EngineError("the model process stopped"))
+            future.set_exception(ModelProcessLost("the model process stopped"))
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        """`engine.method(*args, **kwargs)` in the child; starts the child again if it died."""
+        """`engine.method(*args, **kwargs)` in the child. A child that dies under the call is
+        started again and the call made once more (the engine's calls have no side effects);
+        a second loss raises ModelProcessLost."""
+        for attempt in range(2):
+            try:
+                return self._send(method, args, kwargs).result()
+            except ModelProcessLost:
+                if attempt:
+                    raise
+                logger.warning("model process lost during %s: trying it once more", method)
+        raise AssertionError("unreachable")
+
+    def _send(self, method: str, args: tuple, kwargs: dict) -> Future[Any]:
         future: Future[Any] = Future()
         with self._lock:
             if self._conn is None:
                 logger.warning("model process gone: starting it again")
                 self._spawn()
+            assert self._conn is not None
             call_id = next(self._ids)
             self._calls[call_id] = future
             try:
                 self._conn.send((call_id, method, args, kwargs))
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError) as exc:  # it died before its receiver noticed
                 self._calls.pop(call_id, None)
-                raise EngineError("the model process stopped") from exc
-        return future.result()
+                self._conn = None
+                raise ModelProcessLost("the model process stopped") from exc
+        return future
 
     def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
         return self.call("summarize", article, length=length)

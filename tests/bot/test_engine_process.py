@@ -1,18 +1,20 @@
 """The engine in a child process (NLP_PROCESS=true): the same answers as in-process, errors of
-the engine's own kind, several calls at once, and a child that dies is started again."""
+the engine's own kind, several calls at once, and a child that dies is started again and the
+call made once more."""
 
 from __future__ import annotations
 
 import os
 import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.services.engine_process import EngineProcess
+from bot.services.engine_process import EngineProcess, ModelProcessLost
 from models.engines.base import Article, Length
 from models.engines.config import EngineConfig
-from models.engines.errors import EmptyQuestion, EngineError
+from models.engines.errors import EmptyQuestion
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +44,43 @@ def test_engine_errors_keep_their_type(engine_process, seed_text):
         engine_process.answer(Article(seed_text), "?!")
 
 
-def test_a_killed_child_fails_its_calls_and_is_started_again(engine_process, seed_text):
+def test_a_killed_child_is_started_again_and_the_call_made_once_more(engine_process,
+                                                                      seed_text, caplog):
     article = Article(seed_text)
+    long = Article("\n\n".join(f"{k}. {seed_text}" for k in range(15)))  # ~1 s to analyse
     first = engine_process.pid
-    os.kill(first, signal.SIGKILL)
-    outcomes = []
-    for _ in range(3):  # the call in flight fails (not hangs); a later one starts a new child
-        try:
-            outcomes.append(engine_process.answer(article, "Где прошла встреча?").text)
-        except EngineError:
-            outcomes.append(None)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        in_flight = pool.submit(engine_process.summarize, long, length=Length.LONG)
+        time.sleep(0.3)  # the child is analysing it now
+        os.kill(first, signal.SIGKILL)
+        summary = in_flight.result(timeout=120)
+    assert summary.text  # computed again by the new child, not an error
+    assert "model process lost during summarize" in caplog.text
+    answer = engine_process.answer(article, "Где прошла встреча?")
     assert engine_process.pid not in (None, first)
-    assert outcomes[-1] is not None and "Баку" in outcomes[-1]
+    assert "Баку" in answer.text
+
+
+def test_a_child_that_dies_under_every_try_raises_model_process_lost(engine_process,
+                                                                      seed_text):
+    """Each new child is killed as soon as the call reaches it: the caller gets an error the
+    bot words as "the model is unavailable", after one retry, not a hang."""
+    article = Article(seed_text)
+    killed: list[int] = []
+
+    def kill_each_new_child() -> None:
+        deadline = time.monotonic() + 60
+        while len(killed) < 2 and time.monotonic() < deadline:
+            pid = engine_process.pid
+            if pid is not None and pid not in killed and engine_process._calls:
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+            time.sleep(0.001)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        killer = pool.submit(kill_each_new_child)
+        with pytest.raises(ModelProcessLost):
+            engine_process.summarize(article, length=Length.LONG)
+        killer.result(timeout=90)
+    assert len(killed) == 2
+    assert "Баку" in engine_process.answer(article, "Где прошла встреча?").text  # a third child
