@@ -32,7 +32,7 @@ import random
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +182,7 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
     silent = extra = 0
     examples: list[dict] = []
     latency: dict[str, list[float]] = {kind: [] for kind in REPLY_KINDS}
+    by_reply: dict[str, list[float]] = defaultdict(list)  # the same latencies by reply kind
     summary_times: list[float] = []
     for s in sent.values():
         got = [(c.at, kind_of(c.params.get("text", ""))) for c in replies(api, s.chat, since)]
@@ -193,8 +194,10 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
         kinds.update(kind for _, kind in got)
         for kind, reply_kinds in REPLY_KINDS.items():
             sent_at = sorted(t for t, k in s.updates if k == kind)
-            replied_at = sorted(at for at, k in got if k in reply_kinds)
-            latency[kind] += [b - a for a, b in zip(sent_at, replied_at)]
+            replied = sorted((at, k) for at, k in got if k in reply_kinds)
+            latency[kind] += [b - a for a, (b, _) in zip(sent_at, replied)]
+            for a, (b, reply_kind) in zip(sent_at, replied):
+                by_reply[reply_kind].append(b - a)
         summary_times += [at for at, k in got if k == "summary"]
     # how long updates waited in the test server for the bot's getUpdates (the bot's intake)
     fetch_lag = [api.handed_at[u] - at for u, at in api.pushed_at.items() if u in api.handed_at]
@@ -204,6 +207,9 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
             "silent": silent, "answered_twice": extra,
             **{f"{kind}_p{q}_s": round(p(values, q / 100), 2)
                for kind, values in latency.items() for q in (50, 95)},
+            "question_replies_p50_p95_s": {
+                kind: [round(p(by_reply[kind], 0.5), 2), round(p(by_reply[kind], 0.95), 2)]
+                for kind in REPLY_KINDS["question"] if by_reply[kind]},
             "summaries": len(summary_times), "_summary_times": summary_times,
             **({"unlike_examples": examples} if examples else {})}
 
