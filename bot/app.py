@@ -44,7 +44,7 @@ async def run_app(settings: Settings) -> None:
         engine = await asyncio.to_thread(
             EngineProcess.start, settings.engine_config(),
             workers=settings.nlp_workers + settings.nlp_question_workers,
-            cores=settings.nlp_threads)
+            cores=settings.nlp_threads, nice=settings.nlp_nice)
     else:
         from models import load_engine
 

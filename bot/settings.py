@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     # the models in a child process (bot/services/engine_process.py): natasha's Python then
     # no longer shares the event loop's GIL; false keeps them in the bot's own threads
     nlp_process: bool = True
+    # the model process's CPU priority below the bot's (0: the same; see engine_process.py)
+    nlp_nice: int = Field(default=10, ge=0, le=19)
 
     # Users
     default_summary_length: Length = Length.SHORT
