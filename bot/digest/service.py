@@ -165,15 +165,23 @@ class DigestService:
                               timezone=zone_info.key, next_due_at=due)
         return Schedule(format_time_of_day(at), zone_info.key, due)
 
-    async def resume_if_paused(self, repo: Repo, chat_id: int) -> bool:
-        """The user wrote again after blocking the bot: resume, next due at the usual time."""
-        subs = repo.subscriptions
-        current = await subs.get(chat_id)
+    async def paused(self, repo: Repo, chat_id: int) -> Subscription | None:
+        """The chat's subscription when it is paused and would resume; a read only."""
+        current = await repo.subscriptions.get(chat_id)
         if current is None or current.paused_reason is None or not current.active:
+            return None
+        return current
+
+    async def resume_if_paused(self, repo: Repo, chat_id: int,
+                               current: Subscription | None = None) -> bool:
+        """The user wrote again after blocking the bot: resume, next due at the usual time.
+        `current`: the paused subscription when the caller has just read it (`paused`)."""
+        current = current or await self.paused(repo, chat_id)
+        if current is None:
             return False
         due = next_due(self.clock(), parse_time_of_day(current.time_of_day),
                        parse_zone(current.timezone))
-        resumed = await subs.resume(chat_id, due)
+        resumed = await repo.subscriptions.resume(chat_id, due)
         if resumed:
             logger.info("digest resumed chat=%s next=%s", chat_id, due.isoformat())
         return resumed
