@@ -16,6 +16,7 @@ on 2 cores (scripts/loadtest.py): commands p50 2.2–2.5 s and questions p95 8.6
 10, against 3.1–4.5 s and 10–14 s without; summaries 141–149 of 200 (141–175), questions
 answered 32–33 (42–59): replies, "busy" included, come sooner and fewer questions are read.
 Nice 19 cut further (2.0 s, 8.2 s) but left 77 articles unread ("busy").
+
 A child that dies (killed, out of memory) is started again and the calls it held are made once
 more; one that dies again under them fails them with `ModelProcessLost`.
 """
@@ -44,6 +45,7 @@ logger = logging.getLogger(__name__)
 class ModelProcessLost(ModelUnavailable):
     """The model process died under a call (killed, out of memory) and again on the retry:
     the user hears that the model is unavailable for now, not an apology for a bug."""
+
 
 START_TIMEOUT = 300.0  # seconds the child may take to load its models (about 7 s here)
 
