@@ -195,8 +195,8 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
         for kind, reply_kinds in REPLY_KINDS.items():
             sent_at = sorted(t for t, k in s.updates if k == kind)
             replied = sorted((at, k) for at, k in got if k in reply_kinds)
-            latency[kind] += [b - a for a, (b, _) in zip(sent_at, replied)]
             for a, (b, reply_kind) in zip(sent_at, replied):
+                latency[kind].append(b - a)
                 by_reply[reply_kind].append(b - a)
         summary_times += [at for at, k in got if k == "summary"]
     # how long updates waited in the test server for the bot's getUpdates (the bot's intake)

@@ -185,7 +185,7 @@ class EngineProcess:
         with self._lock:
             if self._conn is conn:
                 self._conn = None
-            lost = [f for f in self._calls.values()]
+            lost = list(self._calls.values())
             self._calls.clear()
         if lost:
             logger.error("model process %s exited (%s); %d calls failed", process.pid,
@@ -197,14 +197,11 @@ class EngineProcess:
         """`engine.method(*args, **kwargs)` in the child. A child that dies under the call is
         started again and the call made once more (the engine's calls have no side effects);
         a second loss raises ModelProcessLost."""
-        for attempt in range(2):
-            try:
-                return self._send(method, args, kwargs).result()
-            except ModelProcessLost:
-                if attempt:
-                    raise
-                logger.warning("model process lost during %s: trying it once more", method)
-        raise AssertionError("unreachable")
+        try:
+            return self._send(method, args, kwargs).result()
+        except ModelProcessLost:
+            logger.warning("model process lost during %s: trying it once more", method)
+        return self._send(method, args, kwargs).result()
 
     def _send(self, method: str, args: tuple, kwargs: dict) -> Future[Any]:
         future: Future[Any] = Future()

@@ -256,7 +256,8 @@ class EmbeddedEngine:
         them the question means the text often says only by their order, and the reader takes
         the first; e5 learnt who holds which office from the web it was trained on. A person
         the question names is what it asks about, never its answer."""
-        from models.qa.answer_shape import coordinated_people
+        from models.qa.answer_shape import coordinated_people, entities_over
+        from models.qa.retrieval import query_vector
 
         def named_in_question(entity) -> bool:
             sentence = doc.sentence_at(entity.start)
@@ -267,14 +268,12 @@ class EmbeddedEngine:
         listed = coordinated_people(doc, answer)
         if not listed:
             return answer
-        own = next(e for e in listed if e.start < answer.stop and answer.start < e.stop)
+        [own] = entities_over(doc, answer.start, answer.stop, "PER")
         others = [e for e in listed if not named_in_question(e)]
         if own not in others or len(others) < 2:
             return answer
-        wanted = np.asarray(self.toolkit.e5.query([question]), dtype=np.float32).reshape(1, -1)
-        names = np.asarray(self.toolkit.e5.passage([e.normal or e.text for e in others]),
-                           dtype=np.float32).reshape(len(others), -1)
-        chosen = others[int(np.argmax(names @ wanted[0]))]
+        names = self.embed([e.normal or e.text for e in others])
+        chosen = others[int(np.argmax(names @ query_vector(question, self.toolkit)))]
         if chosen is own:
             return answer
         return replace(answer, text=doc.article.text[chosen.start:chosen.stop],

@@ -47,13 +47,17 @@ def holds_number(doc: AnalyzedArticle, answer: Answer) -> bool:
     return bool(number_words(tokens)) or any(c.isdigit() for c in answer.text)
 
 
+def entities_over(doc: AnalyzedArticle, start: int, stop: int, kind: str) -> list[Entity]:
+    """The entities of type `kind` (PER, LOC, ORG) that overlap text[start:stop], in order."""
+    return [e for e in doc.entities if e.type == kind and e.start < stop and start < e.stop]
+
+
 def names_place_not_person(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     """Whether text[start:stop] is a place's name and nothing more: the reader took a country in
     a list for the person a кто-question asks about. Organisations, plain nouns («боевики») and
     phrases around a place («шерифа округа Харрис», «гражданка Германии») answer кто too."""
-    places = [e for e in doc.entities if e.type == "LOC" and e.start < stop and start < e.stop]
-    if not places or any(e.type == "PER" and e.start < stop and start < e.stop
-                         for e in doc.entities):
+    places = entities_over(doc, start, stop, "LOC")
+    if not places or entities_over(doc, start, stop, "PER"):
         return False
     words = doc.article.text[start:stop]
     covered = "".join(doc.article.text[max(start, e.start):min(stop, e.stop)] for e in places)
@@ -67,12 +71,12 @@ def coordinated_people(doc: AnalyzedArticle, answer: Answer) -> list[Entity]:
     """The people listed together with the one `answer` names («президентов Ильхама Алиева и
     Касым-Жомарта Токаева»), the answer's own among them, in order; [] when the answer names
     no one person or the person stands alone. Only «,», «и», «или» between the names."""
-    people = [e for e in doc.entities if e.type == "PER"]
-    named = [k for k, e in enumerate(people) if e.start < answer.stop and answer.start < e.stop]
+    named = entities_over(doc, answer.start, answer.stop, "PER")
     if len(named) != 1:
         return []
+    people = [e for e in doc.entities if e.type == "PER"]
     text = doc.article.text
-    first = last = named[0]
+    first = last = people.index(named[0])
     while first > 0 and _LIST_GLUE.match(text[people[first - 1].stop:people[first].start]):
         first -= 1
     while (last + 1 < len(people)

@@ -234,13 +234,14 @@ def combined_scores(doc: AnalyzedArticle, question: Question,
     return combined, dense, lexical
 
 
-def _query_vector(question: str, toolkit: NlpToolkit) -> np.ndarray:
+def query_vector(question: str, toolkit: NlpToolkit) -> np.ndarray:
+    """The e5 "query:" vector of `question`, L2-normalised, as one float32 row."""
     return np.asarray(toolkit.e5.query(question), dtype=np.float32).reshape(-1)
 
 
 def sentence_scores(doc: AnalyzedArticle, question: Question, toolkit: NlpToolkit) -> np.ndarray:
     """Each sentence's retrieval score for `question` (e5 similarity plus lemma overlap)."""
-    combined, _, _ = combined_scores(doc, question, _query_vector(question.text, toolkit))
+    combined, _, _ = combined_scores(doc, question, query_vector(question.text, toolkit))
     return combined
 
 
