@@ -14,11 +14,12 @@ Scenarios, each on a fresh bot and database:
   faults  10 s of 429s, 10 s of 500s, 10 s of 5-second delays on every method while updates
           arrive: every update answered once when the faults end.
   long    a 199,000-character .txt while 20 other chats ask questions: summary time and the
-          others' question latency meanwhile. Each of them asks, waits for the answer, reads it
-          for THINK s and asks again (--asking closed); --asking open keeps the earlier load
-          of 40 questions a second whatever the answers, ten times what two cores answer
-          (a question costs ~0.25 s of both cores), which measures the backlog, not the
-          long article.
+          others' question latency meanwhile, and in the BEFORE s before it came (the same
+          askers without it: what their own load costs). Each of them asks, waits for the
+          answer, reads it for THINK s and asks again (--asking closed); --asking open keeps
+          the earlier load of 40 questions a second whatever the answers, ten times what two
+          cores answer (a question costs ~0.25 s of both cores), which measures the backlog,
+          not the long article.
 It exits non-zero when an update went unanswered or was answered twice.
 """
 
@@ -332,9 +333,9 @@ def long_article() -> str:
 
 
 async def keep_asking(api: FakeBotAPI, chat: int, done: asyncio.Event, mark: int,
-                      latency: list[float], think: float, timeout: float) -> None:
+                      latency: list[tuple[float, float]], think: float, timeout: float) -> None:
     """One person in a chat: asks, waits for the answer, reads it for `think` seconds, asks
-    again, until `done`."""
+    again, until `done`. Each answer adds (when asked, how long it took) to `latency`."""
     while not done.is_set():
         before = len(replies(api, chat, mark))
         asked = time.monotonic()
@@ -343,7 +344,7 @@ async def keep_asking(api: FakeBotAPI, chat: int, done: asyncio.Event, mark: int
             if time.monotonic() - asked > timeout:
                 return
             await asyncio.sleep(0.02)
-        latency.append(got[before].at - asked)
+        latency.append((asked, got[before].at - asked))
         await asyncio.sleep(think)
 
 
@@ -359,13 +360,15 @@ async def scenario_long(args: argparse.Namespace, tmp: Path) -> dict:
         api.add_file("long", text.encode("utf-8"), "documents/long.txt")
         chat = 80_100
         mark = api.mark()
-        latency: list[float] = []
+        latency: list[tuple[float, float]] = []
         done = asyncio.Event()
         if args.asking == "closed":
             askers = [asyncio.create_task(keep_asking(api, other, done, mark, latency,
                                                       args.think, args.timeout))
                       for other in others]
-            await asyncio.sleep(2.0)  # the others are asking before the article comes
+            # the others ask this long before the article comes: the same questions without
+            # it, to tell what the long article costs them from what their own load does
+            await asyncio.sleep(args.before)
         started = time.monotonic()
         api.push_update(U.document("long", "long.txt", size=len(text.encode()), chat_id=chat))
         asked: list[tuple[float, int]] = []
@@ -388,13 +391,21 @@ async def scenario_long(args: argparse.Namespace, tmp: Path) -> dict:
             for other in others:
                 times = [t for t, c in asked if c == other]
                 answers = [c.at for c in replies(api, other, mark)]
-                latency += [b - a for a, b in zip(times, answers)]
+                latency += [(a, b - a) for a, b in zip(times, answers)]
+        ended = summary.at if summary else time.monotonic()
+        during = [took for at, took in latency if started <= at <= ended]
+        before = [took for at, took in latency if at < started - 1.0]  # past the first asks
         return {"chars": len(text), "asking": args.asking,
                 "summary_s": round(summary.at - started, 2) if summary else None,
                 "summary_kind": kind_of(summary.params["text"]) if summary else None,
                 "questions_answered": len(latency),
-                "question_p50_s": round(p(latency, 0.5), 2),
-                "question_p95_s": round(p(latency, 0.95), 2)}
+                "question_p50_s": round(p([t for _, t in latency], 0.5), 2),
+                "question_p95_s": round(p([t for _, t in latency], 0.95), 2),
+                # asked while the article was being read, and before it came
+                "asked_during_p50_p95_s": [round(p(during, 0.5), 2), round(p(during, 0.95), 2),
+                                           len(during)],
+                "asked_before_p50_p95_s": [round(p(before, 0.5), 2), round(p(before, 0.95), 2),
+                                           len(before)]}
 
 
 SCENARIOS = {"burst": scenario_burst, "kill": scenario_kill, "faults": scenario_faults,
@@ -434,6 +445,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="long: each other chat asks, waits for its answer and --think "
                              "seconds, then asks again (closed, default); or all of them ask "
                              "40 questions a second between them whatever the answers (open)")
+    parser.add_argument("--before", type=float, default=8.0,
+                        help="long, closed asking: seconds the others ask before the article")
     parser.add_argument("--think", type=float, default=1.0,
                         help="long, closed asking: seconds a person reads an answer")
     parser.add_argument("--logs", type=Path, default=ROOT / "data" / "loadtest",
