@@ -1,8 +1,9 @@
-"""`python -m bot models download|where|train-reader`: model folders, and the reader's training.
+"""`python -m bot models download|where|train-reader|…`: model folders, and the reader's training.
 
 `train-reader` fine-tunes the embedded engine's QA reader (models/reader/training.py) on the
 SberQuAD rows in ../shared/train and writes its weights, log and model card to `--out`
-(default: models/reader/weights, where the engine loads them from).
+(default: models/reader/weights, where the engine loads them from). `average-readers` writes
+the mean of two or more trained readers' weights (models/reader/averaging.py): the shipped one.
 
 `download` stores each configured hub model (SUMMARY_MODEL, QA_MODEL, or `--model` ids) in
 `MODEL_DIR/<owner--name>` with huggingface_hub's `snapshot_download`; the transformers engine
@@ -31,10 +32,12 @@ SKIPPED = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.onnx_data", "*.tflite", "*.
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["download", "where", "train-reader", "calibrate-reader",
-                                           "nerel-dev"],
+                                           "average-readers", "nerel-dev"],
                         help="download: store the models in MODEL_DIR; where: show sources; "
                              "train-reader: fine-tune the embedded engine's QA reader; "
                              "calibrate-reader: choose its windows and no-answer threshold; "
+                             "average-readers: the mean of the --average readers' weights, "
+                             "written to --out; "
                              "nerel-dev: write the held-out NEREL questions with their whole "
                              "texts to --out, for `python -m bot eval qa FILE`")
     parser.add_argument("--dir", default=None, help="folder to store them in (default MODEL_DIR)")
@@ -56,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     reader.add_argument("--nerel", action="store_true",
                         help="also train on questions made from NEREL's relations (news; "
                              "models/reader/nerel_questions.py), scored on held-out texts")
+    reader.add_argument("--average", action="append", default=None, metavar="FOLDER",
+                        help="average-readers: a trained reader's folder (twice or more)")
     reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
     reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
     reader.add_argument("--saved", action="store_true",
@@ -168,6 +173,24 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     return _print_report(report)
 
 
+def average_readers(args: argparse.Namespace) -> int:
+    """Write the mean of trained readers' weights (models/reader/averaging.py) to --out."""
+    from models.engines.errors import ModelUnavailable
+    from models.reader.averaging import write_average
+
+    folders = [Path(folder) for folder in args.average or []]
+    if len(folders) < 2 or not args.out:
+        print("error: give two or more --average FOLDER and an --out folder", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        written = write_average(folders, Path(args.out))
+    except ModelUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"the mean of {len(folders)} readers in {written}")
+    return EXIT_OK
+
+
 def nerel_dev(args: argparse.Namespace) -> int:
     """News questions about whole texts that no reader trained on (the NEREL texts held out
     by `nerel_questions.is_dev`): where retrieval changes are measured before XQuAD."""
@@ -206,6 +229,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return train_reader(args, settings)
     if args.action == "calibrate-reader":
         return calibrate_reader(args, settings)
+    if args.action == "average-readers":
+        return average_readers(args)
     if args.action == "nerel-dev":
         return nerel_dev(args)
     from models.engines.errors import ModelUnavailable
