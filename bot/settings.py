@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.event_loop import EventLoopKind
 from bot.storage.db import create_db_engine
 from models.engines.base import Length
 from models.engines.config import EngineConfig, QaOptions, SummaryOptions
@@ -83,6 +84,8 @@ class Settings(BaseSettings):
     nlp_process: bool = True
     # the model process's CPU priority below the bot's (0: the same; see engine_process.py)
     nlp_nice: int = Field(default=10, ge=0, le=19)
+    # uvloop (default; bot/event_loop.py) or asyncio's own loop
+    event_loop: EventLoopKind = "uvloop"
 
     # Users
     default_summary_length: Length = Length.SHORT

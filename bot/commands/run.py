@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
+from bot import event_loop
 from bot.settings import Settings
 
 NO_TOKEN = """\
@@ -31,5 +31,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.app import run_app  # aiogram, SQLAlchemy and the engine load only for `run`
 
-    asyncio.run(run_app(settings))
+    event_loop.run(run_app(settings), settings.event_loop)
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
+from bot import event_loop
 from bot.settings import Settings
 
 NO_REDIS = """\
@@ -27,5 +27,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     from bot.distributed.worker import run_worker  # the engine loads only here
 
-    asyncio.run(run_worker(settings))
+    event_loop.run(run_worker(settings), settings.event_loop)
     return 0
