@@ -41,6 +41,8 @@ ARTICLE_PATIENCE = 0.3
 # the seed's sentences took 1.1 s instead of 0.34 beside a summarising thread, 0.8 s with
 # 0.5 ms, while summaries kept their pace (measured on two cores, stop 19).
 GIL_SWITCH_SECONDS = 0.0005
+# how quickly the running mean of a question's model time follows the latest ones
+QUESTION_SECONDS_WEIGHT = 0.2
 
 
 class Lane(enum.IntEnum):
@@ -55,6 +57,7 @@ class Lane(enum.IntEnum):
 class _Job:
     call: Callable[[], Any]
     future: asyncio.Future[Any]
+    lane: Lane = Lane.ARTICLE
     started: bool = False
     queued_at: float = field(default_factory=time.monotonic)
 
@@ -90,6 +93,9 @@ class NlpExecutor:
         self._queues: dict[Lane, deque[_Job]] = {lane: deque() for lane in Lane}
         self._ready: asyncio.Condition | None = None
         self._runners: list[asyncio.Task[None]] = []
+        # running mean of a question's model time (None until one has run): how long the
+        # questions already waiting will keep the workers
+        self.question_seconds: float | None = None
 
     @property
     def in_flight(self) -> int:
@@ -106,6 +112,12 @@ class NlpExecutor:
         if wait is not None and wait <= 0:
             logger.warning("nlp question out of time before it was queued: refusing")
             raise Busy("question")
+        if wait is not None and self.expected_question_start() > wait:
+            # it would only be refused `wait` seconds later: say "busy" now, not after
+            logger.warning("nlp question lane: %d waiting, a start in ~%.1fs, past its %.1fs: "
+                           "refusing", self._waiting(Lane.QUESTION),
+                           self.expected_question_start(), wait)
+            raise Busy("question")
         if self._pending[lane] >= self._capacity[lane]:
             logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
                            self._pending[lane])
@@ -114,7 +126,7 @@ class NlpExecutor:
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._pending[lane] += 1
         started = time.perf_counter()
-        job = _Job(functools.partial(fn, *args, **kwargs), future)
+        job = _Job(functools.partial(fn, *args, **kwargs), future, lane)
         try:
             async with ready:
                 self._queues[lane].append(job)
@@ -126,6 +138,20 @@ class NlpExecutor:
             self._pending[lane] -= 1
             logger.debug("nlp %s (%s lane) took %.2fs", getattr(fn, "__name__", "job"),
                          lane.name.lower(), time.perf_counter() - started)
+
+    def expected_question_start(self) -> float:
+        """Seconds until a question asked now would start, from the questions already waiting
+        and the running mean of their model time, all workers taking questions first (0 before
+        any question has run). Under a burst on two cores most questions cannot start within
+        their wait; this tells them so when they come rather than when the wait is over."""
+        if self.question_seconds is None:
+            return 0.0
+        servers = self.workers + self.question_workers
+        return self._waiting(Lane.QUESTION) * self.question_seconds / servers
+
+    def _waiting(self, lane: Lane) -> int:
+        """Jobs of `lane` queued and not started, those whose callers gave up left out."""
+        return sum(1 for job in self._queues[lane] if not job.future.done())
 
     def _question_wait(self, start_by: float | None) -> float | None:
         """Seconds a question may wait for a worker (None: no limit)."""
@@ -167,6 +193,7 @@ class NlpExecutor:
             job.started = True
             self._running += 1
             threads = max(1, self.cores // self._running)
+            began = time.monotonic()
             try:
                 result = await loop.run_in_executor(self._pool, _with_threads, threads, job.call)
             except Exception as exc:  # noqa: BLE001  (the caller sees it)
@@ -177,6 +204,13 @@ class NlpExecutor:
                     job.future.set_result(result)
             finally:
                 self._running -= 1
+                if job.lane is Lane.QUESTION:
+                    self._count_question(time.monotonic() - began)
+
+    def _count_question(self, seconds: float) -> None:
+        previous = self.question_seconds
+        self.question_seconds = seconds if previous is None else (
+            previous + QUESTION_SECONDS_WEIGHT * (seconds - previous))
 
     def _next(self, lanes: tuple[Lane, ...]) -> _Job:
         """The next job for a worker serving `lanes`: by priority, except that an article kept

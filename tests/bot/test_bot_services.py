@@ -154,6 +154,34 @@ async def test_a_question_not_taken_up_in_time_is_refused_not_left_waiting() -> 
     executor.shutdown()
 
 
+async def test_a_question_that_could_not_start_in_time_hears_busy_at_once() -> None:
+    """With questions queued that keep the workers past its wait (by the running mean of a
+    question's time), a question is refused when it comes, not when its wait is over; one with
+    room in the queue waits and is answered."""
+    executor = NlpExecutor(workers=1, question_workers=1, question_wait=2.0)
+    assert await executor.run(time.sleep, 0.4, lane=Lane.QUESTION) is None
+    assert executor.question_seconds == pytest.approx(0.4, abs=0.1)
+    release = threading.Event()
+    busy = [asyncio.create_task(executor.run(release.wait, 5, lane=Lane.QUESTION))
+            for _ in range(2)]  # both workers held
+    await asyncio.sleep(0.05)
+    # each waiting question keeps the two workers ~0.2 s: ten of them, past a 2 s wait
+    queued = [asyncio.create_task(executor.run(lambda: "answered", lane=Lane.QUESTION))
+              for _ in range(10)]
+    await asyncio.sleep(0.05)
+    assert executor.expected_question_start() > 1.9
+    started = time.monotonic()
+    with pytest.raises(Busy):
+        await executor.run(lambda: "late", lane=Lane.QUESTION)
+    assert time.monotonic() - started < 0.5  # at once, not after the 2 s wait
+    release.set()
+    assert await asyncio.gather(*queued) == ["answered"] * 10
+    await asyncio.gather(*busy)
+    assert executor.expected_question_start() == 0.0  # nothing waits now
+    assert await executor.run(lambda: "now", lane=Lane.QUESTION) == "now"
+    executor.shutdown()
+
+
 async def test_a_stream_of_questions_does_not_starve_an_article() -> None:
     """Questions go first, but an article kept waiting a second takes the shared worker."""
     executor = NlpExecutor(workers=1, question_workers=1)
