@@ -77,7 +77,8 @@ class Settings(BaseSettings):
     nlp_question_queue_size: int = 32  # questions waiting; they go before articles
     nlp_question_workers: int = 1  # threads for questions only, besides NLP_WORKERS
     # a question whose model work has not started this long after its turn came (its article
-    # read) gets "busy" at once: waiting behind the chat's earlier questions counts
+    # read) gets "busy": waiting behind the chat's earlier questions counts; it hears so when it
+    # comes if the questions already waiting would keep the workers longer (NlpExecutor)
     nlp_question_wait_seconds: float = 4.0
     # the models in a child process (bot/services/engine_process.py): natasha's Python then
     # no longer shares the event loop's GIL; false keeps them in the bot's own threads
