@@ -57,7 +57,7 @@ class Lane(enum.IntEnum):
 class _Job:
     call: Callable[[], Any]
     future: asyncio.Future[Any]
-    lane: Lane = Lane.ARTICLE
+    lane: Lane
     started: bool = False
     queued_at: float = field(default_factory=time.monotonic)
 
@@ -112,11 +112,10 @@ class NlpExecutor:
         if wait is not None and wait <= 0:
             logger.warning("nlp question out of time before it was queued: refusing")
             raise Busy("question")
-        if wait is not None and self.expected_question_start() > wait:
+        if wait is not None and (expected := self.expected_question_start()) > wait:
             # it would only be refused `wait` seconds later: say "busy" now, not after
-            logger.warning("nlp question lane: %d waiting, a start in ~%.1fs, past its %.1fs: "
-                           "refusing", self._waiting(Lane.QUESTION),
-                           self.expected_question_start(), wait)
+            logger.warning("nlp question lane: a start in ~%.1fs, past its %.1fs: refusing",
+                           expected, wait)
             raise Busy("question")
         if self._pending[lane] >= self._capacity[lane]:
             logger.warning("nlp %s lane full (%d jobs): refusing", lane.name.lower(),
