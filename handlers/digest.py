@@ -10,7 +10,7 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
-from aiogram.types import ChatMemberUpdated, Message
+from aiogram.types import ChatFullInfo, ChatMemberUpdated, Message
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.digest.delivery import DigestSender
@@ -23,19 +23,37 @@ from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.storage.db import release_connection
 from bot.storage.repo import Repo
+from handlers.rights import (
+    ADMIN_STATUSES,
+    ADMINS_ONLY,
+    is_chat_admin,
+    may_change_chat,
+    sent_by_anonymous_admin,
+)
 from models.text.lexicon import MONTHS_GENITIVE
 
 logger = logging.getLogger(__name__)
 
-_ADMINS = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR)
+SOURCE_USAGE = ("Добавьте канал как источник дайджеста: сделайте меня администратором канала "
+                "и напишите, например, <code>/source @my_channel</code>")
+CHANNEL_ADMINS_ONLY = "Добавить канал может только его администратор."
+BOTH_ADMINS_ONLY = ("Извините, добавить канал в группу может только тот, кто администратор "
+                    "и этого канала, и группы.")
+ANONYMOUS_SOURCE = ("Вы пишете анонимно, от имени группы, и я не могу проверить, что вы "
+                    "администратор канала: отправьте /source от своего имени.")
+
+
 def describe_schedule(schedule: Schedule) -> str:
     local = schedule.next_local
     return (f"Дайджест: каждый день в <b>{schedule.time_of_day}</b> ({esc(schedule.zone)}). "
             f"Следующий — {local.day} {MONTHS_GENITIVE[local.month - 1]} в {local:%H:%M}.")
 
 
-async def on_subscribe(message: Message, command: CommandObject, repo: Repo,
+async def on_subscribe(message: Message, command: CommandObject, bot: Bot, repo: Repo,
                        digest: DigestService) -> None:
+    if not await may_change_chat(message, bot):
+        await message.answer(ADMINS_ONLY)
+        return
     try:
         schedule = await digest.subscribe(repo, message.chat.id, command.args or "")
     except ScheduleInputError as error:
@@ -45,7 +63,11 @@ async def on_subscribe(message: Message, command: CommandObject, repo: Repo,
                          "прислать сейчас: /digest")
 
 
-async def on_unsubscribe(message: Message, repo: Repo, digest: DigestService) -> None:
+async def on_unsubscribe(message: Message, bot: Bot, repo: Repo,
+                         digest: DigestService) -> None:
+    if not await may_change_chat(message, bot):
+        await message.answer(ADMINS_ONLY)
+        return
     if await digest.unsubscribe(repo, message.chat.id):
         await message.answer("Дайджест отключён. Включить снова: /subscribe")
     else:
@@ -60,43 +82,57 @@ async def on_digest(message: Message, repo: Repo, digest: DigestService) -> None
 
 # --- sources -------------------------------------------------------------------------------
 
+async def _channel_with_bot(bot: Bot, name: str) -> ChatFullInfo | str:
+    """The channel `name` (@username or -100… id) names, if the bot administers it; else what
+    to tell the user."""
+    try:
+        channel = await bot.get_chat(name)
+    except TelegramAPIError:
+        return (f"Не нашёл канал {esc(name)}. Проверьте имя, например: "
+                "<code>/source @my_channel</code>")
+    if channel.type != ChatType.CHANNEL:
+        return f"{esc(name)} — не канал. Пример: <code>/source @my_channel</code>"
+    if not await is_chat_admin(bot, channel.id, (await bot.me()).id):
+        return (f"Я не администратор в {esc(name)}. Добавьте меня в администраторы канала "
+                "и повторите команду.")
+    return channel
+
+
 async def on_source(message: Message, command: CommandObject, bot: Bot, repo: Repo,
                     digest: DigestService) -> None:
+    """Add a channel where the bot is an administrator as a digest source of this chat.
+
+    Its posts become articles every member of the chat can read, so the sender must be an
+    administrator of the channel (a private channel must not leak into a group through a
+    member who merely knows its id) and, in a group, of the group as well.
+    """
     name = (command.args or "").strip().split()[0] if command.args else ""
     if not name:
-        await message.answer("Добавьте канал как источник дайджеста: сделайте меня "
-                             "администратором канала и напишите, например, "
-                             "<code>/source @my_channel</code>")
+        await message.answer(SOURCE_USAGE)
+        return
+    if not await may_change_chat(message, bot):
+        await message.answer(ADMINS_ONLY)
+        return
+    if sent_by_anonymous_admin(message):  # no user whose channel rights could be checked
+        await message.answer(ANONYMOUS_SOURCE)
         return
     if not name.startswith("@") and not name.lstrip("-").isdigit():
         name = "@" + name.removeprefix("https://t.me/").removeprefix("t.me/")
-    try:
-        channel = await bot.get_chat(name)
-        me = await bot.get_chat_member(channel.id, (await bot.me()).id)
-    except TelegramAPIError:
-        await message.answer(f"Не нашёл канал {esc(name)}. Проверьте имя, например: "
-                             "<code>/source @my_channel</code>")
+    channel = await _channel_with_bot(bot, name)
+    if isinstance(channel, str):
+        await message.answer(channel)
         return
-    if channel.type != ChatType.CHANNEL:
-        await message.answer(f"{esc(name)} — не канал. Пример: <code>/source @my_channel</code>")
+    if message.from_user is None or not await is_chat_admin(bot, channel.id,
+                                                            message.from_user.id):
+        await message.answer(CHANNEL_ADMINS_ONLY if message.chat.type == ChatType.PRIVATE
+                             else BOTH_ADMINS_ONLY)
         return
-    if me.status not in _ADMINS:
-        await message.answer(f"Я не администратор в {esc(name)}. Добавьте меня в "
-                             "администраторы канала и повторите команду.")
-        return
-    if message.from_user is not None and message.chat.type == ChatType.PRIVATE:
-        try:
-            member = await bot.get_chat_member(channel.id, message.from_user.id)
-        except TelegramAPIError:
-            member = None
-        if member is None or member.status not in _ADMINS:
-            await message.answer("Добавить канал может только его администратор.")
-            return
     added = await digest.add_source(repo, message.chat.id, channel.id,
                                     username=channel.username or "", title=channel.title or "")
     title = esc(channel.title or name)
-    await message.answer(f"Канал «{title}» {'добавлен в' if added else 'уже среди'} "
-                         "источников дайджеста.")
+    await message.answer(f"Канал «{title}» "
+                         f"{'добавлен в источники' if added else 'уже среди источников'} "
+                         "дайджеста.")
 
 
 async def on_channel_post(message: Message, repo: Repo, digest: DigestService,
@@ -136,7 +172,7 @@ async def on_membership(event: ChatMemberUpdated, repo: Repo, digest: DigestServ
     if status in (ChatMemberStatus.KICKED, ChatMemberStatus.LEFT):
         if await digest.subscription(repo, event.chat.id) is not None:
             await digest.pause(repo, event.chat.id)
-    elif status in (ChatMemberStatus.MEMBER, *_ADMINS):
+    elif status in (ChatMemberStatus.MEMBER, *ADMIN_STATUSES):
         await digest.resume_if_paused(repo, event.chat.id)
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
-from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.storage.repo import Repo
 from handlers.keyboards import ForgetCb, forget_keyboard
+from handlers.rights import may_change_chat
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +38,10 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
     if not callback_data.confirm:
         await message.edit_text("Ничего не удалено.")
         return
-    if message.chat.type != ChatType.PRIVATE:
-        member = await bot.get_chat_member(message.chat.id, query.from_user.id)
-        if member.status not in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.CREATOR):
-            callback_answer.text = "Удалить может только администратор группы."
-            callback_answer.show_alert = True
-            return
+    if not await may_change_chat(query, bot):
+        callback_answer.text = "Удалить может только администратор группы."
+        callback_answer.show_alert = True
+        return
     deleted = await repo.articles.delete_chat(message.chat.id)
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
     callback_answer.text = "Удалено"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -22,6 +22,7 @@ from bot.digest.service import DigestService
 from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
+from handlers.rights import ADMINS_ONLY, may_change_chat
 from models.engines.base import Length
 
 Rows = list[list[InlineKeyboardButton]]
@@ -124,10 +125,14 @@ async def refresh_settings(message: Message, repo: Repo, chat_id: int) -> None:
             raise
 
 
-async def on_settings(message: Message, command: CommandObject, repo: Repo,
+async def on_settings(message: Message, command: CommandObject, bot: Bot, repo: Repo,
                       chat_settings: ChatSettings, digest: DigestService) -> None:
+    """Anyone may see the settings; in a group only an administrator may change them."""
     args = (command.args or "").split()
     if len(args) >= 2 and args[0].lower() in ("tz", "timezone"):
+        if not await may_change_chat(message, bot):
+            await message.answer(ADMINS_ONLY)
+            return
         raw = " ".join(args[1:])
         try:
             zone = parse_zone(raw).key
@@ -142,33 +147,49 @@ async def on_settings(message: Message, command: CommandObject, repo: Repo,
     await message.answer(text, reply_markup=keyboard)
 
 
-async def on_length(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                    callback_answer: CallbackAnswer) -> None:
+async def changeable(query: CallbackQuery, bot: Bot,
+                     callback_answer: CallbackAnswer) -> Message | None:
+    """The settings message a button press may change, or None. The keyboard is shown to
+    everyone who sends /settings, so a group member who is not an administrator gets a
+    toast saying why nothing changed."""
     if not isinstance(query.message, Message):
+        return None
+    if not await may_change_chat(query, bot):
+        callback_answer.text = ADMINS_ONLY
+        return None
+    return query.message
+
+
+async def on_length(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, repo: Repo,
+                    callback_answer: CallbackAnswer) -> None:
+    if (message := await changeable(query, bot, callback_answer)) is None:
         return
     try:
         length = Length(callback_data.value)
     except ValueError:
         return
-    await repo.chats.set_summary_length(query.message.chat.id, length)
+    await repo.chats.set_summary_length(message.chat.id, length)
     callback_answer.text = f"Пересказ: {LENGTH_NAMES[length]}"
-    await refresh_settings(query.message, repo, query.message.chat.id)
+    await refresh_settings(message, repo, message.chat.id)
 
 
-async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
+async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, repo: Repo,
                       digest: DigestService, callback_answer: CallbackAnswer) -> None:
-    if not isinstance(query.message, Message) or callback_data.value not in TIMEZONES:
+    if callback_data.value not in TIMEZONES:
         return
-    await digest.change_schedule(repo, query.message.chat.id, zone=callback_data.value)
+    if (message := await changeable(query, bot, callback_answer)) is None:
+        return
+    await digest.change_schedule(repo, message.chat.id, zone=callback_data.value)
     callback_answer.text = f"Часовой пояс: {TIMEZONES[callback_data.value]}"
-    await refresh_settings(query.message, repo, query.message.chat.id)
+    await refresh_settings(message, repo, message.chat.id)
 
 
-async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, repo: Repo,
-                            digest: DigestService, callback_answer: CallbackAnswer) -> None:
-    if not isinstance(query.message, Message):
+async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, bot: Bot,
+                            repo: Repo, digest: DigestService,
+                            callback_answer: CallbackAnswer) -> None:
+    if (message := await changeable(query, bot, callback_answer)) is None:
         return
-    chat_id = query.message.chat.id
+    chat_id = message.chat.id
     if callback_data.value == "off":
         await digest.unsubscribe(repo, chat_id)
         callback_answer.text = "Дайджест выключен"
@@ -177,7 +198,7 @@ async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, rep
         callback_answer.text = f"Дайджест в {schedule.time_of_day}"
     else:
         return
-    await refresh_settings(query.message, repo, chat_id)
+    await refresh_settings(message, repo, chat_id)
 
 
 def build_router() -> Router:

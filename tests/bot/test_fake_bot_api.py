@@ -8,9 +8,16 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.types import (
+    ChatMemberAdministrator,
+    ChatMemberBanned,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
+)
 
-from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI
+from tests.support.fake_bot_api import BOT_USER_ID, BOT_USERNAME, FakeBotAPI
 from tests.support.updates import private_text
 
 
@@ -76,3 +83,24 @@ async def test_html_is_checked_like_telegram(api_and_bot) -> None:
         with pytest.raises(TelegramBadRequest, match="can't parse entities"):
             await bot.send_message(1, bad, parse_mode="HTML")
     await bot.send_message(1, "<b>x</i> & 1 < 2", parse_mode=None)
+
+
+async def test_chat_members_come_in_the_shapes_telegram_sends(api_and_bot) -> None:
+    api, bot = api_and_bot
+    channel, group = -1009001, -1009002
+    api.set_chat(channel, {"id": channel, "type": "channel", "title": "Канал", "username": "kan"})
+    # A channel hides its members from a bot that does not administer it.
+    with pytest.raises(TelegramBadRequest, match="member list is inaccessible"):
+        await bot.get_chat_member(channel, 1)
+    api.set_member(channel, BOT_USER_ID, "administrator")
+    api.set_member(channel, 2, "creator", anonymous=True)
+    api.set_member(group, 3, "kicked")
+    assert isinstance(await bot.get_chat_member("@kan", BOT_USER_ID), ChatMemberAdministrator)
+    owner = await bot.get_chat_member(channel, 2)
+    assert isinstance(owner, ChatMemberOwner) and owner.is_anonymous
+    assert isinstance(await bot.get_chat_member(channel, 1), ChatMemberLeft)  # not subscribed
+    assert isinstance(await bot.get_chat_member(group, 1), ChatMemberMember)  # wrote there
+    assert isinstance(await bot.get_chat_member(group, 3), ChatMemberBanned)
+    assert (await bot.get_chat("@kan")).id == channel
+    with pytest.raises(TelegramBadRequest, match="chat not found"):
+        await bot.get_chat("@nobody")

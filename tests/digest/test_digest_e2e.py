@@ -21,34 +21,12 @@ from bot.settings import Settings
 from bot.storage.db import create_db_engine, create_schema, create_sessionmaker
 from bot.storage.repo import Repo
 from bot.storage.subscriptions import SubscriptionRepo
-from tests.support.fake_bot_api import BOT_USER_ID, FakeBotAPI, _ApiError
+from tests.support.fake_bot_api import BOT_USER_ID, FakeBotAPI
 from tests.support.updates import callback_query, channel_post, command, private_text
 
 STORIES = json.loads((Path(__file__).with_name("stories.json")).read_text(encoding="utf-8"))
 CHANNEL = -1009876
 USER = 6001
-
-
-class ChannelAwareAPI(FakeBotAPI):
-    """The test server, plus what `/source @name` needs: getChat by @username."""
-
-    def _resolve(self, params: dict[str, Any]) -> dict[str, Any]:
-        chat_id = str(params["chat_id"])
-        if chat_id.startswith("@"):
-            for known in self._chats.values():
-                if known.get("username") == chat_id[1:]:
-                    return {**params, "chat_id": known["id"]}
-            raise _ApiError(400, "Bad Request: chat not found")
-        return params
-
-    def _m_getChat(self, params: dict[str, Any]) -> Any:
-        return super()._m_getChat(self._resolve(params))
-
-    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
-        member = super()._member(chat_id, user_id)
-        if member["status"] == "creator":  # Telegram always sends this field for owners
-            member.setdefault("is_anonymous", False)
-        return member
 
 
 def story(name: str) -> str:
@@ -58,7 +36,7 @@ def story(name: str) -> str:
 
 @pytest.fixture
 async def running_bot(tmp_path: Path, embedded_engine):
-    api = ChannelAwareAPI()
+    api = FakeBotAPI()  # resolves @username as Telegram does
     await api.start()
     settings = Settings(bot_token=api.token, telegram_api_url=api.base_url,
                         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}",

@@ -28,6 +28,12 @@ so `reply_to_message` in a later pushed update can point at one. The `pending_up
 `get_updates_calls` let a test see that the bot is polling. Failures injected with `fail_next`
 are answered exactly like Telegram does (`ok: false`, `error_code`, `parameters.retry_after`);
 the failed call is recorded with `failed=True`, so a test can assert the retry happened.
+
+getChat and getChatMember answer as Telegram does: a chat may be named by @username (a chat
+registered with `set_chat`; unknown names get 400 "chat not found"); a member is one of the
+shapes aiogram parses (`creator` with `is_anonymous`, `administrator` with its rights, `member`,
+`left`, `kicked`); a user nobody set is a `member` of a group but has `left` a channel; and a
+channel's members are hidden (400 "member list is inaccessible") unless the bot administers it.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from aiohttp import web
 
 BOT_USER_ID = 4242
 BOT_USERNAME = "newsbot_test_bot"
+_MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "left", "kicked"})
 
 # Form fields that are plain text even when they look like JSON ("123" as a message text).
 _TEXT_FIELDS = frozenset(
@@ -100,6 +107,7 @@ class FakeBotAPI:
         self._files: dict[str, tuple[bytes, str]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._members: dict[tuple[int, int], str] = {}
+        self._anonymous: set[tuple[int, int]] = set()
         self._failures: dict[str, list[_Failure]] = {}
         self._outage: _Outage | None = None
         self._runner: web.AppRunner | None = None
@@ -159,8 +167,17 @@ class FakeBotAPI:
     def set_chat(self, chat_id: int, info: dict[str, Any]) -> None:
         self._chats[chat_id] = {**self._chats.get(chat_id, {"id": chat_id}), **info}
 
-    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+    def set_member(self, chat_id: int, user_id: int, status: str, *,
+                   anonymous: bool = False) -> None:
+        """`status`: creator, administrator, member, left or kicked; `anonymous`: an owner or
+        administrator who posts as the group."""
+        if status not in _MEMBER_STATUSES:
+            raise ValueError(f"unsupported member status {status!r}")
         self._members[(chat_id, user_id)] = status
+        if anonymous:
+            self._anonymous.add((chat_id, user_id))
+        else:
+            self._anonymous.discard((chat_id, user_id))
 
     def fail_next(self, method: str, *, status: int = 429, retry_after: int | None = 1,
                   description: str = "") -> None:
@@ -350,33 +367,55 @@ class FakeBotAPI:
             found["file_size"] = len(content)
         return found
 
+    def _chat_id(self, chat_id: Any) -> int:
+        """A chat id, or a @username of a chat registered with `set_chat`."""
+        name = str(chat_id)
+        if not name.startswith("@"):
+            return int(name)
+        for known in self._chats.values():
+            if str(known.get("username", "")).lower() == name[1:].lower():
+                return int(known["id"])
+        raise _ApiError(400, "Bad Request: chat not found")
+
     def _m_getChat(self, params: dict[str, Any]) -> Any:
-        chat = self._chats.get(int(params["chat_id"])) or self._chat(params["chat_id"])
+        chat_id = self._chat_id(params["chat_id"])
+        chat = self._chats.get(chat_id) or self._chat(chat_id)
         return {"accent_color_id": 0, "max_reaction_count": 11,
                 "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
                                         "unique_gifts": False, "premium_subscription": False,
                                         "gifts_from_channels": False},
                 **chat}
 
+    def _is_channel(self, chat_id: int) -> bool:
+        return self._chats.get(chat_id, {}).get("type") == "channel"
+
     def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
-        status = self._members.get((chat_id, user_id), "member")
+        default = "left" if self._is_channel(chat_id) else "member"
+        status = self._members.get((chat_id, user_id), default)
         user = self.bot_user if user_id == BOT_USER_ID else {
             "id": user_id, "is_bot": False, "first_name": "User"}
         member: dict[str, Any] = {"status": status, "user": user}
+        if status in ("creator", "administrator"):
+            member["is_anonymous"] = (chat_id, user_id) in self._anonymous
         if status == "administrator":
             member.update({key: True for key in (
                 "can_be_edited", "can_manage_chat", "can_delete_messages",
                 "can_manage_video_chats", "can_restrict_members", "can_promote_members",
                 "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
                 "can_delete_stories", "can_send_welcome_messages", "can_post_messages")})
-            member["is_anonymous"] = False
+        elif status == "kicked":
+            member["until_date"] = 0  # banned for ever
         return member
 
     def _m_getChatMember(self, params: dict[str, Any]) -> Any:
-        return self._member(int(params["chat_id"]), int(params["user_id"]))
+        chat_id, user_id = self._chat_id(params["chat_id"]), int(params["user_id"])
+        bot_admin = self._members.get((chat_id, BOT_USER_ID)) in ("administrator", "creator")
+        if self._is_channel(chat_id) and user_id != BOT_USER_ID and not bot_admin:
+            raise _ApiError(400, "Bad Request: member list is inaccessible")
+        return self._member(chat_id, user_id)
 
     def _m_getChatAdministrators(self, params: dict[str, Any]) -> Any:
-        chat_id = int(params["chat_id"])
+        chat_id = self._chat_id(params["chat_id"])
         return [self._member(chat_id, user_id) for (chat, user_id), status in self._members.items()
                 if chat == chat_id and status in ("administrator", "creator")]
 

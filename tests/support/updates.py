@@ -20,6 +20,9 @@ from tests.support.fake_bot_api import BOT_USER_ID, BOT_USERNAME
 USER_ID = 5001
 USER = {"id": USER_ID, "is_bot": False, "first_name": "Анна", "username": "anna",
         "language_code": "ru"}
+# Telegram's sender of messages that anonymous group administrators write as the group.
+GROUP_ANONYMOUS_BOT = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                       "username": "GroupAnonymousBot"}
 _message_ids = itertools.count(1)
 _update_ids = itertools.count(1)
 
@@ -64,11 +67,15 @@ def private_text(text: str, *, chat_id: int = USER_ID, user_id: int | None = Non
     return {"message": message}
 
 
-def command(text: str, *, chat_id: int = USER_ID, user_id: int | None = None) -> dict[str, Any]:
-    """`/cmd args` with the bot_command entity Telegram attaches."""
+def command(text: str, *, chat_id: int = USER_ID, user_id: int | None = None,
+            anonymous: bool = False) -> dict[str, Any]:
+    """`/cmd args` with the bot_command entity Telegram attaches; `anonymous`: written by an
+    anonymous administrator of the group, as the group itself (`sender_chat`)."""
     length = len(text.split()[0])
     chat = private_chat(chat_id) if chat_id > 0 else group_chat(chat_id)
-    message = _message(chat, user(user_id or (chat_id if chat_id > 0 else USER_ID)), text=text,
+    sender = (GROUP_ANONYMOUS_BOT if anonymous
+              else user(user_id or (chat_id if chat_id > 0 else USER_ID)))
+    message = _message(chat, sender, text=text, sender_chat=chat if anonymous else None,
                        entities=[{"type": "bot_command", "offset": 0, "length": length}])
     return {"message": message}
 
