@@ -1,5 +1,7 @@
-"""`python -m bot eval qa|summary [FILE]`: score the configured engine on ../shared/eval data.
+"""`python -m bot eval qa|summary|natural [FILE]`: score the configured engine.
 
+`qa` and `summary` read ../shared/eval data; `natural` the project's own questions typed as
+users type them (bot.evaluation.natural: right / answerable right / unanswerable rejected).
 `qa` reports SQuAD exact match / token F1 (bot.evaluation.qa); `summary` reports headline-lemma
 coverage and length against lead-2/lead-3 (bot.evaluation.summary). Both report latency.
 FILE defaults to the shared data set for the task; `--limit N` scores the first N rows only.
@@ -20,6 +22,9 @@ EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 DEFAULT_FILES = {
     "qa": EVAL_DIR / "xquad_ru" / "xquad_ru_dev.article.jsonl",
     "summary": EVAL_DIR / "nerel_wikinews_ru" / "nerel_news.wikinews_only.jsonl",
+    # the project's own questions, typed as users type them, on NEREL *train* texts
+    "natural": Path(__file__).resolve().parents[1] / "evaluation" / "data"
+    / "natural_questions.jsonl",
 }
 
 
@@ -28,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="JSON-lines data (default: the shared set)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N rows")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--part", choices=("dev", "test", "all"), default="all",
+                        help="natural: the part to score (test: the part nothing is chosen on)")
+    parser.add_argument("--table", action="store_true",
+                        help="natural: also print one line per question with its verdict")
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -60,6 +69,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             from bot.evaluation.qa import run_qa_eval
 
             report = run_qa_eval(path, engine, limit=args.limit)
+        elif args.task == "natural":
+            from bot.evaluation.natural import PARTS, run_natural_eval, table
+
+            parts = PARTS if args.part == "all" else (args.part,)
+            report, judged = run_natural_eval(path, engine, parts)
+            if args.table:
+                print(table(judged))
         else:
             from bot.evaluation.summary import run_summary_eval
 

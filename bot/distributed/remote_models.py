@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 from bot import metrics
 from bot.distributed.tasks import Brokers, article_to_payload, done_key
 from bot.errors import Busy, ModelTimeout
-from bot.services.nlp import answer_from_payload, summary_from_payload
+from bot.services.nlp import answer_from_payload, summary_from_payload, turn_to_payload
 from bot.storage.db import release_connection
 from models.engines import errors as engine_errors
-from models.engines.base import Answer, Article, Length, Summary
+from models.engines.base import Answer, Article, Length, Summary, Turn
 
 logger = logging.getLogger(__name__)
 ENGINE_ERRORS = {cls.__name__: cls for cls in (
@@ -48,11 +48,11 @@ class RemoteModels:
         return summary_from_payload(payload)
 
     async def answer(self, article: Article, question: str, *,
-                     start_by: float | None = None) -> Answer:
+                     start_by: float | None = None, previous: Turn | None = None) -> Answer:
         # `start_by` is not sent: a worker refuses questions by its own queue's wait, and
         # NLP_TIMEOUT bounds the whole call
         return answer_from_payload(await self._call("answer", article_to_payload(article),
-                                                    question))
+                                                    question, turn_to_payload(previous)))
 
     async def prepare(self, article: Article) -> None:
         await self._call("prepare", article_to_payload(article))

@@ -188,9 +188,9 @@ async def summarize(article: dict[str, Any], length: str, deadline: float,
     return await _run(context, "summarize", deadline, article, length)
 
 
-async def answer(article: dict[str, Any], question: str, deadline: float,
-                 context: Context = TaskiqDepends()) -> dict[str, Any]:
-    return await _run(context, "answer", deadline, article, question)
+async def answer(article: dict[str, Any], question: str, previous: dict[str, Any] | None,
+                 deadline: float, context: Context = TaskiqDepends()) -> dict[str, Any]:
+    return await _run(context, "answer", deadline, article, question, previous)
 
 
 async def prepare(article: dict[str, Any], deadline: float,

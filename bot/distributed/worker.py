@@ -23,7 +23,12 @@ from bot import metrics
 from bot.distributed.redis_client import create_redis
 from bot.distributed.tasks import Brokers, article_from_payload, build_brokers
 from bot.errors import Busy
-from bot.services.nlp import LocalModels, answer_to_payload, summary_to_payload
+from bot.services.nlp import (
+    LocalModels,
+    answer_to_payload,
+    summary_to_payload,
+    turn_from_payload,
+)
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.settings import Settings
 from models.engines.base import Article, Engine, Length
@@ -75,7 +80,8 @@ class WorkerPool:
         if name == "answer":
             article = article_from_payload(args[0])
             await self._load_shared(article, Lane.QUESTION)
-            answer = await self.models.answer(article, str(args[1]))
+            previous = turn_from_payload(args[2] if len(args) > 2 else None)
+            answer = await self.models.answer(article, str(args[1]), previous=previous)
             await self._share(article)
             return answer_to_payload(answer)
         if name == "prepare":

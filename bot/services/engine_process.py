@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Length, Summary
+from models.engines.base import Answer, Article, Length, Summary, Turn
 from models.engines.config import EngineConfig
 from models.engines.errors import EngineError, ModelUnavailable
 
@@ -223,8 +223,8 @@ class EngineProcess:
     def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
         return self.call("summarize", article, length=length)
 
-    def answer(self, article: Article, question: str) -> Answer:
-        return self.call("answer", article, question)
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
+        return self.call("answer", article, question, previous=previous)
 
     def prepare(self, article: Article) -> None:
         self.call("prepare", article)

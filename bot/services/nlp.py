@@ -20,7 +20,7 @@ import numpy as np
 
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
-from models.engines.base import Answer, Article, Engine, Length, Span, Summary
+from models.engines.base import Answer, Article, Engine, Length, Span, Summary, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +55,19 @@ def answer_to_payload(answer: Answer) -> dict[str, Any]:
             "engine": answer.engine}
 
 
+def turn_to_payload(turn: Turn | None) -> dict[str, str] | None:
+    if turn is None:
+        return None
+    return {"question": turn.question, "answer": turn.answer, "sentence": turn.sentence}
+
+
+def turn_from_payload(payload: dict[str, Any] | None) -> Turn | None:
+    if not payload:
+        return None
+    return Turn(str(payload.get("question", "")), str(payload.get("answer", "")),
+                str(payload.get("sentence", "")))
+
+
 def answer_from_payload(payload: dict[str, Any]) -> Answer:
     return Answer(text=str(payload.get("text", "")), sentence=str(payload.get("sentence", "")),
                   start=int(payload.get("start", 0)), stop=int(payload.get("stop", 0)),
@@ -75,8 +88,9 @@ class ModelCalls(Protocol):
     async def summarize(self, article: Article, length: Length) -> Summary: ...
 
     async def answer(self, article: Article, question: str, *,
-                     start_by: float | None = None) -> Answer:
-        """`start_by` (time.monotonic()): the asker's deadline for the work to start."""
+                     start_by: float | None = None, previous: Turn | None = None) -> Answer:
+        """`start_by` (time.monotonic()): the asker's deadline for the work to start;
+        `previous`: the chat's last question about the article (follow-ups lean on it)."""
         ...
 
     async def prepare(self, article: Article) -> None: ...
@@ -102,9 +116,10 @@ class LocalModels:
         return await self.executor.run(self.engine.summarize, article, length=length)
 
     async def answer(self, article: Article, question: str, *,
-                     start_by: float | None = None) -> Answer:
+                     start_by: float | None = None, previous: Turn | None = None) -> Answer:
         return await self.executor.run(self.engine.answer, article, question,
-                                       lane=Lane.QUESTION, start_by=start_by)
+                                       previous=previous, lane=Lane.QUESTION,
+                                       start_by=start_by)
 
     async def prepare(self, article: Article) -> None:
         """Sentence vectors now; engines without `prepare` do the work at the first question."""
@@ -174,9 +189,10 @@ class NlpService:
         return summary
 
     async def answer(self, article: Article, question: str, *,
-                     start_by: float | None = None) -> Answer:
+                     start_by: float | None = None, previous: Turn | None = None) -> Answer:
         started = time.perf_counter()
-        answer = await self.models.answer(article, question, start_by=start_by)
+        answer = await self.models.answer(article, question, start_by=start_by,
+                                          previous=previous)
         logger.info("answered hash=%s found=%s score=%.3f in %.2fs", article.hash, answer.found,
                     answer.score, time.perf_counter() - started)
         return answer

@@ -8,13 +8,14 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from bot.errors import ArticleNotFound, Busy, NoArticleYet
 from bot.services.articles import ArticlesInProgress, as_article
 from bot.services.chat_order import ChatOrder
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
-from models.engines.base import Answer
+from models.engines.base import Answer, Turn
 from models.engines.errors import EmptyQuestion
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ class QuestionResult:
 
 
 OTHER_ARTICLES = 3  # recent articles also asked when the current one has no answer
+# A question asked this soon after the chat's last one, about the same article, is read with it
+# (the engine decides whether it leans on it: «а когда это было?»); later it stands alone.
+FOLLOW_UP_WINDOW = timedelta(minutes=30)
 
 
 def clean_question(text: str) -> str:
@@ -96,6 +100,17 @@ class QuestionService:
             raise NoArticleYet()
         return found
 
+    @staticmethod
+    async def previous_turn(repo: Repo, chat_id: int, article: StoredArticle) -> Turn | None:
+        """The chat's last question and answer when it was about `article`, recently."""
+        last = await repo.questions.last(chat_id)
+        if last is None or last.article_id != article.id:
+            return None
+        asked = last.created_at if last.created_at.tzinfo else last.created_at.replace(tzinfo=UTC)
+        if datetime.now(UTC) - asked > FOLLOW_UP_WINDOW:
+            return None
+        return Turn(last.question, last.answer, last.evidence)
+
     async def ask(self, repo: Repo, chat_id: int, question: str, *, user_id: int | None = None,
                   replied_message_id: int | None = None, article_id: int | None = None,
                   deadline: float | None = None) -> QuestionResult:
@@ -104,7 +119,9 @@ class QuestionService:
         question = clean_question(question)
         article = await self.find_article(repo, chat_id, replied_message_id=replied_message_id,
                                           article_id=article_id)
-        answer = await self.nlp.answer(as_article(article), question, start_by=deadline)
+        previous = await self.previous_turn(repo, chat_id, article)
+        answer = await self.nlp.answer(as_article(article), question, start_by=deadline,
+                                       previous=previous)
         searched = None
         if not answer.found and replied_message_id is None and article_id is None:
             # «Когда умер Лимонов?» after a newer article: the chat's other articles may know

@@ -237,6 +237,14 @@ class QuestionRepo:
         await self.session.flush()
         return _question(row)
 
+    async def last(self, chat_id: int) -> StoredQuestion | None:
+        """The chat's latest question: a follow-up («а когда это было?») leans on it."""
+        row = await self.session.scalar(
+            select(QuestionRow).where(QuestionRow.chat_id == chat_id)
+            .order_by(QuestionRow.id.desc()).limit(1)
+        )
+        return _question(row) if row is not None else None
+
     async def for_article(self, chat_id: int, article_id: int) -> list[StoredQuestion]:
         rows = await self.session.scalars(
             select(QuestionRow).where(QuestionRow.chat_id == chat_id,

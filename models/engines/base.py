@@ -97,6 +97,16 @@ class Answer:
                    engine=engine)
 
 
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """The chat's previous question about the same article and what the bot answered: a
+    follow-up («а когда это было?», «а в питере?») is read with it."""
+
+    question: str
+    answer: str = ""
+    sentence: str = ""
+
+
 @runtime_checkable
 class Engine(Protocol):
     """A summariser and question answerer over one article at a time.
@@ -111,8 +121,9 @@ class Engine(Protocol):
         """Summarise `article`; SHORT is at most 3 sentences and 450 characters."""
         ...
 
-    def answer(self, article: Article, question: str) -> Answer:
-        """Answer `question` from `article`: the shortest span that answers, or `Answer.none`."""
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
+        """Answer `question` from `article`: the shortest span that answers, or `Answer.none`.
+        `previous` is the chat's last question about it, for follow-ups that lean on it."""
         ...
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Length, Summary
+from models.engines.base import Answer, Article, Length, Summary, Turn
 from models.engines.config import EngineConfig
 from models.engines.embedded import EmbeddedEngine
 from models.engines.errors import EmptyQuestion
@@ -102,7 +102,7 @@ class TransformersEngine:
         self._count("summary", time.perf_counter() - started)
         return summary
 
-    def answer(self, article: Article, question: str) -> Answer:
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
         """The best span of `article` for `question` across all windows, or `Answer.none`."""
         if not _WORD.search(question or ""):
             raise EmptyQuestion("The question has no words.")

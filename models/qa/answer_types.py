@@ -1,0 +1,202 @@
+"""The answer a когда- or сколько-question wants, found and made whole in its sentence.
+
+The reader was trained on SberQuAD, whose annotators often cut a date to its year, and it
+reads one window at a time: for «кагда была коронация» it could answer «в Вестминстерском
+аббатстве», for «скока ему лет» a club's name, for «когда дума его приняла» «26 ноября» where
+the sentence says «26 ноября 2010 года». So the spans that may answer these questions are the
+ones that touch a time expression (a date, a month, a weekday, «вчера», «в 10:35») or a
+number; the winning span is then widened to the whole expression: the full date as written,
+the number with its multiplier and unit («девять миллионов шведских крон», «3 кг»). A sentence
+with none of them cannot answer: that is «этого нет», not the nearest noun.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Callable
+
+from models.qa.cues import number_words
+from models.text.analysis import AnalyzedArticle, Sentence, Token
+
+Span = tuple[int, int]
+
+_MONTHS = (r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе]|июн\w*|июл\w*|август\w*|сентябр\w*"
+           r"|октябр\w*|ноябр\w*|декабр\w*")
+_WEEKDAYS = r"понедельник\w*|вторник\w*|сред[уаеы]|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*"
+_PART = r"(?:(?:в\s+)?(?:начале|конце|середине|первой\s+половине|второй\s+половине)\s+)?"
+_YEAR = r"(?:\d{4}|\d{2})(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|гг?\.?))?"
+# time expressions the date extractor of natasha does not give: whole dates with a weekday,
+# months alone, years alone, seasons, relative days, clock times, centuries and decades
+_TIME = re.compile(
+    r"(?<!\w)(?:"
+    rf"(?:(?:{_WEEKDAYS}),?\s+)?\d{{1,2}}(?:\s*[-–—]\s*\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+{_YEAR})?"
+    rf"|{_PART}(?:{_MONTHS})(?:\s+{_YEAR})?"
+    rf"|(?:{_WEEKDAYS})"
+    r"|(?:весн|лет|осен|зим)(?:ой|ом|ою)(?:\s+\d{4}(?:\s+года)?)?"
+    r"|(?:позавчера|вчера|сегодня|завтра|послезавтра|накануне|ночью|утром|вечером|днём|днем)"
+    r"|\d{1,2}[:.]\d{2}(?:\s+по\s+(?:московскому|местному)\s+времени)?"
+    r"|(?:[IVXLC]+|\d{1,2})(?:-?м|-?го)?\s+(?:век[еау]?|столети[еия])(?:\s+до\s+н\.\s*э\.)?"
+    r"|(?:19|20)?\d0-(?:х|е)(?:\s+годах|\s+годы|\s+гг\.)?"
+    r"|(?:1\d|20)\d{2}(?:\s*[-–—]\s*(?:1\d|20)\d{2})?(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|годах|гг?\.))?"
+    r")(?!\w)",
+    re.IGNORECASE)
+# words that scale a number: «девять миллионов», «3,5 млрд»
+MULTIPLIERS = frozenset({"тысяча", "тыс", "миллион", "млн", "миллиард", "млрд", "триллион",
+                         "трлн", "сотня", "десяток", "половина", "процент", "%"})
+# words before a number that belong to it: «более 26», «около тысячи», «не менее 15»
+APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно",
+                           "приблизительно", "до", "не", "уже", "лишь", "всего", "только",
+                           "целых", "ещё", "еще"})
+MAX_UNIT_GAP = 2  # adjectives allowed between a number and its unit noun («шведских крон»)
+# an age as news write it: «90-летняя», «81 год», «в возрасте 76 лет»
+_AGE = re.compile(r"(?<!\w)(?:в\s+возрасте\s+)?\d{1,3}(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)(?!\w)",
+                  re.IGNORECASE)
+AGE_WORDS = frozenset({"возраст", "стукнуть", "исполниться"})
+
+_cache: weakref.WeakKeyDictionary[AnalyzedArticle, dict[int, list[Span]]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, stop in sorted(spans):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def time_expressions(doc: AnalyzedArticle, sentence: Sentence, dates: Callable | None = None
+                     ) -> list[Span]:
+    """The time expressions of `sentence` as article offsets, overlapping ones merged:
+    natasha's DatesExtractor («2 июня 1953 года») and the patterns above («в конце января»,
+    «в среду», «вчера», «в 10:35»). Computed once per sentence and kept beside the analysis."""
+    with _lock:
+        known = _cache.setdefault(doc, {}).get(sentence.index)
+    if known is not None:
+        return known
+    spans = [(sentence.start + m.start(), sentence.start + m.end())
+             for m in _TIME.finditer(sentence.text)]
+    if dates is not None:
+        spans += [(sentence.start + m.start, sentence.start + m.stop)
+                  for m in dates(sentence.text)]
+    text = doc.article.text
+    spans = [(a, b) for a, b in _merge(spans) if text[a:b].strip()]
+    with _lock:
+        _cache[doc][sentence.index] = spans
+    return spans
+
+
+def overlapping(spans: list[Span], start: int, stop: int) -> list[Span]:
+    return [(a, b) for a, b in spans if a < stop and start < b]
+
+
+def whole_time(doc: AnalyzedArticle, start: int, stop: int, dates: Callable | None = None
+               ) -> Span | None:
+    """The time expressions a span touches, as one span from the first to the last (the
+    span's other words dropped: «2 июня 1953 года в Вестминстерском аббатстве» -> the date);
+    None when it touches none."""
+    sentence = doc.sentence_at(start)
+    if sentence is None:
+        return None
+    touched = overlapping(time_expressions(doc, sentence, dates), start, stop)
+    if not touched:
+        return None
+    return touched[0][0], touched[-1][1]
+
+
+def _is_number(token: Token) -> bool:
+    return bool(number_words([token])) and token.pos != "ADJ"
+
+
+def _tokens(doc: AnalyzedArticle, start: int) -> tuple[Sentence | None, list[Token]]:
+    sentence = doc.sentence_at(start)
+    return sentence, list(sentence.tokens) if sentence else []
+
+
+def holds_number(doc: AnalyzedArticle, start: int, stop: int) -> bool:
+    """Whether text[start:stop] holds a figure or a cardinal numeral («26», «девять»,
+    «51-летняя»); an ordinal («восьмого сезона») counts no amount."""
+    _, tokens = _tokens(doc, start)
+    return any(_is_number(t) for t in tokens if start < t.stop and t.start < stop)
+
+
+def counts(doc: AnalyzedArticle, start: int, stop: int) -> bool:
+    """Whether text[start:stop] holds a number or is what the number just before it counts
+    («женщины» in «Три женщины»: the reader often leaves the numeral out)."""
+    if holds_number(doc, start, stop):
+        return True
+    _, tokens = _tokens(doc, start)
+    before = [t for t in tokens if t.stop <= start]
+    return bool(before) and _is_number(before[-1])
+
+
+def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
+    """A number span made whole: the words before it that qualify it («более», «около»), its
+    multiplier and its unit after it («миллионов шведских крон», «кг»), and, when the span is
+    only the unit, the number before it. Offsets stay inside the sentence."""
+    _, tokens = _tokens(doc, start)
+    inside = [k for k, t in enumerate(tokens) if start < t.stop and t.start < stop]
+    if inside and inside[0] > 0 and _is_number(tokens[inside[0] - 1]):
+        inside.insert(0, inside[0] - 1)  # the unit alone: its number too
+    numbers = [k for k in inside if _is_number(tokens[k])]
+    if not inside or not numbers:
+        return start, stop
+    first, last = min(inside), max(inside)
+    k = numbers[0]
+    while k > 0 and (tokens[k - 1].lemma in APPROXIMATORS or _is_number(tokens[k - 1])):
+        k -= 1
+    first = min(first, k)
+    k = numbers[-1]
+    while k + 1 < len(tokens) and (tokens[k + 1].lemma in MULTIPLIERS
+                                   or _is_number(tokens[k + 1])
+                                   or tokens[k + 1].text in {",", "."} and k + 2 < len(tokens)
+                                   and tokens[k + 2].text.isdigit()):
+        k += 1
+    if last <= k:  # the span ends inside the number: take its unit, the first noun after it
+        for gap in range(1, MAX_UNIT_GAP + 2):
+            if k + gap >= len(tokens):
+                break
+            following = tokens[k + gap]
+            if following.pos in {"NOUN", "PROPN"} or following.text in {"%", "$", "€"}:
+                k += gap
+                break
+            if following.pos not in {"ADJ", "NUM"} and following.lemma not in MULTIPLIERS:
+                break
+    last = max(last, k)
+    for cut in range(k + 1, last + 1):  # «81 год, но он продолжает…»: the number's clause only
+        if tokens[cut].text in {",", ";", "—", "–", "(", ":"} and not (
+                cut + 1 <= last and _is_number(tokens[cut + 1])):
+            last = cut - 1
+            break
+    return tokens[first].start, tokens[last].stop
+
+
+def asks_age(question) -> bool:
+    """«скока ей лет», «сколько лет мэйсону», «какой возраст»: a сколько-question about years
+    with no verb or one that names whose (a dative: «ей», «мэйсону») or says «возраст» /
+    «стукнуло», not a duration («сколько лет он сидел»)."""
+    lemmas = {w.lemma for w in question.words}
+    if lemmas & AGE_WORDS:
+        return True
+    if "год" not in lemmas:
+        return False
+    verbs = [w for w in question.words if w.pos == "VERB" and w.lemma != "быть"]
+    return not verbs or any(w.feats.get("Case") == "Dat" for w in question.words
+                            if w.pos in {"PRON", "PROPN", "NOUN"})
+
+
+def whole_age(doc: AnalyzedArticle, start: int, stop: int) -> Span | None:
+    """The age expression a span touches («90-летняя», «71 год»), None when it touches none."""
+    sentence = doc.sentence_at(start)
+    if sentence is None:
+        return None
+    for match in _AGE.finditer(sentence.text):
+        a, b = sentence.start + match.start(), sentence.start + match.end()
+        if a < stop and start < b:
+            return a, b
+    return None
