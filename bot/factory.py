@@ -39,12 +39,11 @@ from bot.middlewares import (
     ArrivalMiddleware,
     CallbackAnswers,
     DbSessionMiddleware,
-    RateLimitMiddleware,
-    RateWindow,
     TelegramRetryMiddleware,
     TypingMiddleware,
 )
-from bot.rendering.replies import tell_to_wait
+from bot.rate_limit import AtUpdateEnd, RateLimitMiddleware, RateWindow
+from bot.rendering.replies import tell_skipped, tell_skipped_now, tell_to_wait
 from bot.services.articles import (
     MIN_ARTICLE_CHARS,
     ArticleIntake,
@@ -57,6 +56,7 @@ from bot.services.fetch import PageFetcher, fetch_settings
 from bot.services.message_joiner import MessageJoiner
 from bot.services.nlp import LocalModels, ModelCalls, NlpService
 from bot.services.nlp_executor import NlpExecutor
+from bot.services.paste_pieces import PastePieces
 from bot.services.questions import QuestionService
 from bot.settings import Settings
 from bot.storage.repo import Repo
@@ -132,18 +132,21 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
     services = services or build_services(settings, engine, sessionmaker)
     dp = Dispatcher(settings=settings, engine=engine, sessionmaker=sessionmaker, **services)
     inbox: Inbox = services["inbox"]
+    run_outermost(dp, AtUpdateEnd())  # a flood's closing notice after the update's replies
     run_outermost(dp, inbox)  # settles each stored update after its error handlers ran
     dp.startup.register(inbox.start)
     dp.shutdown.register(inbox.stop)
-    dp.update.outer_middleware(ArrivalMiddleware(services["joiner"], MIN_ARTICLE_CHARS,
-                                                 services["in_progress"]))
+    dp.update.outer_middleware(ArrivalMiddleware(
+        services["joiner"], MIN_ARTICLE_CHARS, services["in_progress"],
+        PastePieces(settings.album_window_seconds, settings.max_article_chars)))
     dp.update.outer_middleware(DbSessionMiddleware(
         sessionmaker, default_length=settings.default_summary_length,
         default_timezone=settings.default_timezone,
     ))
     # Inner middlewares run only when a handler matched: group chatter the bot ignores
     # neither counts towards the rate limit nor gets a "too many messages" reply.
-    rate_limit = RateLimitMiddleware(services["rate_window"], tell_to_wait=tell_to_wait)
+    rate_limit = RateLimitMiddleware(services["rate_window"], tell_to_wait=tell_to_wait,
+                                     tell_skipped=tell_skipped, tell_skipped_now=tell_skipped_now)
     dp.message.outer_middleware(DigestResumeMiddleware())
     typing = TypingMiddleware()
     dp.callback_query.middleware(CallbackAnswers())  # first: a held press is answered as well

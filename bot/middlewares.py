@@ -1,5 +1,5 @@
-"""Middlewares: a DB session per update, a per-user rate limit, typing, button answers, and
-Bot API retries.
+"""Middlewares: arrival order, a DB session per update, typing, button answers, and Bot API
+retries (the per-user rate limit is `bot.rate_limit`).
 
 Order (outer middlewares on the update observer run after aiogram's own error and user-context
 middlewares): the error handlers see every exception raised here or in a handler, and the
@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -36,11 +35,11 @@ from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddlewa
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot import metrics
-from bot.errors import RateLimited
 from bot.services.articles import ArticlesInProgress
 from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
 from bot.services.message_kind import reads_as_news
+from bot.services.paste_pieces import PastePieces
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
 from models.engines.base import Length
@@ -60,14 +59,18 @@ class ArrivalMiddleware(BaseMiddleware):
     runs before anything in the update awaits, that is in arrival order, and tells the joiner
     what to expect: a long text or a forward will open a buffer; "@bot" alone in a group arms
     the forward that follows it. It also counts the chat's articles on their way until their
-    update is over, so that a question sent right after one waits for it.
+    update is over, so that a question sent right after one waits for it, and tells which typed
+    messages continue a paste (`paste_piece` in the handler data: joined, and not counted by
+    the rate limit), which only the arrival order can tell.
     """
 
     def __init__(self, joiner: MessageJoiner, min_article_chars: int,
-                 in_progress: ArticlesInProgress | None = None) -> None:
+                 in_progress: ArticlesInProgress | None = None,
+                 pieces: PastePieces | None = None) -> None:
         self.joiner = joiner
         self.min_article_chars = min_article_chars
         self.in_progress = in_progress or ArticlesInProgress()
+        self.pieces = pieces or PastePieces(joiner.window, max_chars=200_000)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         message = event.message if isinstance(event, Update) else None
@@ -75,6 +78,8 @@ class ArrivalMiddleware(BaseMiddleware):
             return await handler(event, data)
         key = (message.chat.id, message.from_user.id)  # as handlers.filters.joiner_key
         text = (message.text or message.caption or "").strip()
+        if message.text is not None and message.forward_origin is None:
+            data["paste_piece"] = self.pieces.arrived(key, message.text)
         article = True
         if message.forward_origin is not None:
             self.joiner.expect((*key, "forward"))
@@ -155,87 +160,6 @@ class DbSessionMiddleware(BaseMiddleware):
                 update_session.reset(token)
             await session.commit()  # the unit of work ends with the update
             return result
-
-
-class RateWindow:
-    """A sliding window of hits per user in this process (`RedisRateWindow` across many)."""
-
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit = limit
-        self.window = window
-        self._hits: dict[int, deque[float]] = {}
-        self._held: dict[int, int] = {}
-
-    async def take(self, user_id: int) -> float:
-        """Count a hit and return 0 if the window has room; else how long until it has."""
-        now = time.monotonic()
-        hits = self._hits.setdefault(user_id, deque())
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) >= self.limit:
-            return self.window - (now - hits[0])
-        hits.append(now)
-        if len(self._hits) > 10_000:  # forget idle users
-            self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
-        return 0.0
-
-    async def hold(self, user_id: int) -> int:
-        """One more message of this user waits; returns how many waited before it."""
-        held = self._held.get(user_id, 0)
-        self._held[user_id] = held + 1
-        return held
-
-    async def release(self, user_id: int) -> None:
-        self._held[user_id] -= 1
-        if not self._held[user_id]:
-            del self._held[user_id]
-
-
-class RateLimitMiddleware(BaseMiddleware):
-    """At most `limit` messages and button presses per user per `window` (sliding).
-
-    One more is not refused: it is held until the window lets it through and then handled, and
-    the user is told once to wait (`tell_to_wait`), so a question sent during the wait is
-    answered when it ends instead of lost. Past `max_held` held messages a user is flooding:
-    the rest are dropped, deliberately and silently (an answer per flood message would be a
-    flood of our own). The counts live in `counter` (this process, or Redis for several).
-    """
-
-    def __init__(self, counter: RateWindow | Any, *, max_held: int = 10,
-                 tell_to_wait: Callable[[float], str] | None = None) -> None:
-        self.counter = counter  # `RateWindow`, or `RedisRateWindow` for several instances
-        self.max_held = max_held
-        self.tell_to_wait = tell_to_wait
-
-    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        if user is None or self.counter.limit <= 0:
-            return await handler(event, data)
-        wait = await self.counter.take(user.id)
-        if wait > 0:
-            await release_connection()  # held up to a minute: not with a pooled connection
-            held = await self.counter.hold(user.id)
-            try:
-                if held >= self.max_held:
-                    logger.info("rate limited user=%s: flood, dropped", user.id)
-                    raise RateLimited(wait, notify=False)
-                if held == 0:
-                    await self._say_wait(data, wait)
-                logger.info("rate limited user=%s: held for %.0fs", user.id, wait)
-                while (wait := await self.counter.take(user.id)) > 0:
-                    await asyncio.sleep(wait)
-            finally:
-                await self.counter.release(user.id)
-        return await handler(event, data)
-
-    async def _say_wait(self, data: dict[str, Any], wait: float) -> None:
-        chat: Chat | None = data.get("event_chat")
-        if self.tell_to_wait is None or chat is None:
-            return
-        try:
-            await data["bot"].send_message(chat.id, self.tell_to_wait(wait))
-        except (TelegramAPIError, TelegramNetworkError):
-            logger.warning("could not tell chat=%s to wait", chat.id)
 
 
 class TypingMiddleware(BaseMiddleware):

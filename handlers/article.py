@@ -32,7 +32,7 @@ from bot.errors import (
     UnsupportedFile,
 )
 from bot.inbox.runtime import answering
-from bot.rendering.replies import render_summary
+from bot.rendering.replies import render_summary, tell_paste_cut
 from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.documents import document_to_text, download_capped, extension
@@ -40,6 +40,7 @@ from bot.services.fetch import PageFetcher
 from bot.services.message_joiner import (
     MessageJoiner,
     Part,
+    fit_within,
     join_parts,
     split_forwards,
     updates_of,
@@ -224,10 +225,14 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
     async with joiner.collect(key, Part(text, message.message_id)) as parts:
         if parts is None:  # a later piece of a paste: answered with the first one
             return
-        incoming = IncomingArticle(text=join_parts(parts), source_kind="text",
+        text = join_parts(parts)
+        kept = fit_within(text, intake.max_chars)
+        incoming = IncomingArticle(text=kept, source_kind="text",
                                    message_ids=tuple(p.message_id for p in parts))
         with answering(updates_of(parts)):
             await take_article(message, repo, intake, chat_settings, incoming)
+            if len(kept) < len(text):
+                await message.answer(tell_paste_cut(kept, len(text), intake.max_chars))
 
 
 async def on_nothing_to_read(message: Message) -> None:

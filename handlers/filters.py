@@ -17,6 +17,7 @@ from bot.services.articles import MIN_ARTICLE_CHARS
 from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
 from bot.services.message_kind import reads_as_news, small_talk
+from bot.services.paste_pieces import question_shaped
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 _MENTIONS = re.compile(r"@\w+")
@@ -72,13 +73,22 @@ class Addressed(Filter):
 
 class ArticleText(Filter):
     """Text long enough to be an article, a short news item typed or pasted (a sentence that
-    is not a question), or the next piece of a paste being joined."""
+    is not a question), or the next piece of a paste being joined.
 
-    async def __call__(self, message: Message, joiner: MessageJoiner) -> bool:
+    A short text joins a paste only as its tail: `paste_piece` (from `ArrivalMiddleware`, in
+    arrival order) says it came right after a piece the client may have cut. Without that
+    (the piece reached another bot instance) an open paste takes it unless it reads as a
+    question: questions sent just before a paste were glued in as its first lines.
+    """
+
+    async def __call__(self, message: Message, joiner: MessageJoiner,
+                       paste_piece: bool = False) -> bool:
         text = message_text(message)
         if not _MENTIONS.sub("", text).strip() or text.startswith("/"):
             return False
-        if message.reply_to_message is None and await joiner.is_open(joiner_key(message, "text")):
+        if message.reply_to_message is None and (paste_piece or (
+                not question_shaped(text)
+                and await joiner.is_open(joiner_key(message, "text")))):
             return True
         return len(text.strip()) >= MIN_ARTICLE_CHARS or reads_as_news(_MENTIONS.sub("", text))
 

@@ -15,10 +15,52 @@ from bot.storage.repo import StoredArticle
 from models.engines.base import Summary
 
 
-def tell_to_wait(seconds: float) -> str:
-    """The one notice a user over the rate limit gets: the held messages will be answered."""
-    return (f"Слишком много сообщений. Подождите {max(1, round(seconds))} с.: я отвечу на них, "
-            "когда пройдёт это время.")
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The noun form for `count`: 1 сообщение, 2 сообщения, 5 сообщений, 21 сообщение."""
+    if count % 10 == 1 and count % 100 != 11:
+        return one
+    if 2 <= count % 10 <= 4 and not 12 <= count % 100 <= 14:
+        return few
+    return many
+
+
+def _messages(count: int) -> str:
+    return f"{count} {plural(count, 'сообщение', 'сообщения', 'сообщений')}"
+
+
+def tell_to_wait(seconds: float, held: int | None = None) -> str:
+    """The one notice a user over the rate limit gets. It promises only what is kept: the next
+    `held` messages are answered when the wait is over; any past them are skipped and the user
+    hears so (`tell_skipped`)."""
+    wait = f"Слишком много сообщений. Подождите {max(1, round(seconds))} с."
+    if held is None:
+        return f"{wait} и отправьте сообщение ещё раз."
+    return (f"{wait}: следующие {_messages(held)} я прочитаю, когда пройдёт это время, "
+            "а остальные пропущу и скажу об этом.")
+
+
+def tell_skipped(answered: int) -> str:
+    """After a flood: what was answered, and that the rest were not."""
+    first = "первое сообщение" if answered == 1 else f"первые {_messages(answered)}"
+    return f"Я ответил на {first}; остальные пропущены — задайте их ещё раз."
+
+
+def tell_skipped_now(seconds: float) -> str:
+    """A message skipped while the held ones wait elsewhere (another bot instance)."""
+    return (f"Слишком много сообщений: то, что придёт в ближайшие {max(1, round(seconds))} с., "
+            "я пропущу — отправьте это ещё раз позже.")
+
+
+def _chars(count: int) -> str:
+    return f"{count:,}".replace(",", " ")
+
+
+def tell_paste_cut(kept: str, total: int, limit: int) -> str:
+    """A paste past the limit: exactly what was read (up to which words) and how much was not."""
+    last_words = " ".join(kept.split()[-6:])
+    return (f"Текст длиннее, чем я читаю за раз ({_chars(limit)} символов): я прочитал первые "
+            f"{_chars(len(kept))} из {_chars(total)}, до слов «{esc(last_words)}». Остальные "
+            f"{_chars(total - len(kept))} символов не вошли в статью: пришлите их отдельно.")
 
 
 def source_line(article: StoredArticle) -> str:
@@ -94,7 +136,7 @@ def render_answer(result: QuestionResult, *, show_title: bool = False) -> str:
     answer = result.answer
     lines: list[str] = []
     if answer.found:
-        lines.append(f"<b>Ответ:</b> {esc(answer.text)}")
+        lines.append(f"<b>Ответ:</b> {esc(answer.shown)}")
         if answer.sentence:
             quote = quote_around(answer.sentence.strip(), answer.text)
             lines.append(f"<i>Из статьи:</i> «{esc(quote)}»")

@@ -212,3 +212,17 @@ def join_parts(parts: list[Part]) -> str:
             text += "\n" if text.endswith((".", "!", "?", "»", ":")) else " "
         text += part.text
     return text
+
+
+def fit_within(text: str, limit: int) -> str:
+    """The head of a paste that fits `limit` characters, cut at the last paragraph, sentence or
+    word break before it (the caller says what was left out: a long paste is read in part,
+    not refused whole)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for mark in ("\n", ". ", " "):
+        at = head.rfind(mark)
+        if at > limit // 2:
+            return head[:at + 1].rstrip()
+    return head
