@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         answer = engine.answer(Article(text), args.question)
     except (BadInput, EngineError) as error:
         return fail(str(error))
-    print(answer.text if answer.found else NOT_IN_ARTICLE)
+    print(answer.shown if answer.found else NOT_IN_ARTICLE)
     if answer.sentence:
         print(answer.sentence)
     return EXIT_OK

@@ -15,6 +15,7 @@ part nothing is ever chosen on: report it, do not tune on it.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -31,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "natural_questions.jsonl"
 PARTS = ("dev", "test")
-STEM = 5  # Russian words compared by their first letters: case endings do not matter
+STEM = 5  # Russian words compared by their lemmas' first letters: case endings do not matter
 MIN_RECALL = 0.75  # share of an accepted answer's words the answer must hold
 MIN_PRECISION = 0.5  # share of the answer's words that must belong to that accepted answer
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,10 +42,19 @@ _FUNCTION_WORDS = frozenset(
     "что как это".split())
 
 
+@functools.cache
+def _lemma(word: str) -> str:
+    """pymorphy's lemma («павла» -> «павел»), cut to its stem: a case ending never decides."""
+    from models.text.toolkit import load_toolkit
+
+    parses = load_toolkit().morph_vocab.parse(word)
+    return (parses[0].normal_form if parses else word).replace("ё", "е")[:STEM]
+
+
 def answer_words(text: str) -> list[str]:
-    """The answer's content words, lower-cased, «ё» as «е», cut to their stems."""
+    """The answer's content words, lower-cased, «ё» as «е», as their lemmas' stems."""
     words = _WORD.findall(text.lower().replace("ё", "е"))
-    return [w[:STEM] for w in words if w not in _FUNCTION_WORDS]
+    return [_lemma(w) for w in words if w not in _FUNCTION_WORDS]
 
 
 def matches(answer: str, accepted: str) -> bool:
@@ -93,7 +103,7 @@ class Judged:
 def judge(row: dict[str, Any], part: str, question: dict[str, Any], answer: Answer | None,
           seconds: float) -> Judged:
     accepted = [str(a) for a in question.get("answers") or []]
-    text = answer.text if answer is not None else ""
+    text = answer.shown if answer is not None else ""  # what the user reads
     if accepted:
         right = any(matches(text, a) for a in accepted)
     else:

@@ -60,11 +60,41 @@ def shared_link(text: str, extra_urls: tuple[str, ...] = ()) -> str | None:
     return urls[0]
 
 
-def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries to a host: IPv4-mapped (::ffff:a.b.c.d) and
+    IPv4-compatible (::a.b.c.d), 6to4 (2002::/16), Teredo (2001::/32, server and client) and
+    NAT64 (64:ff9b::/96, 64:ff9b:1::/48). `http://[2002:7f00:1::]/` is 127.0.0.1 to a host
+    with a 6to4 relay: each must be public too."""
+    found: list[ipaddress.IPv4Address] = []
+    if ip.ipv4_mapped is not None:
+        found.append(ip.ipv4_mapped)
+    if ip.sixtofour is not None:
+        found.append(ip.sixtofour)
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    if any(ip in net for net in _NAT64) or (int(ip) >> 32 == 0 and int(ip) > 1):
+        found.append(low)
+    return found
+
+
+def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def is_public(address: str) -> bool:
+    """Every address the connection could reach is public: an IPv6 address and the IPv4
+    addresses embedded in it (a mapped or compatible one is judged by its IPv4 alone)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv4Address):
+        return _public(ip)
+    inner = embedded_ipv4(ip)
+    if ip.ipv4_mapped is not None or (int(ip) >> 32 == 0 and int(ip) > 1):
+        return all(_public(v4) for v4 in inner)
+    return _public(ip) and all(_public(v4) for v4 in inner)
 
 
 class _GuardedResolver(AbstractResolver):

@@ -52,7 +52,7 @@ def summary_from_payload(payload: dict[str, Any]) -> Summary:
 def answer_to_payload(answer: Answer) -> dict[str, Any]:
     return {"text": answer.text, "sentence": answer.sentence, "start": answer.start,
             "stop": answer.stop, "score": answer.score, "reason": answer.reason,
-            "engine": answer.engine}
+            "engine": answer.engine, "form": answer.form}
 
 
 def turn_to_payload(turn: Turn | None) -> dict[str, str] | None:
@@ -72,7 +72,7 @@ def answer_from_payload(payload: dict[str, Any]) -> Answer:
     return Answer(text=str(payload.get("text", "")), sentence=str(payload.get("sentence", "")),
                   start=int(payload.get("start", 0)), stop=int(payload.get("stop", 0)),
                   score=float(payload.get("score", 0.0)), reason=str(payload.get("reason", "")),
-                  engine=str(payload.get("engine", "")))
+                  engine=str(payload.get("engine", "")), form=str(payload.get("form", "")))
 
 
 class ModelCalls(Protocol):

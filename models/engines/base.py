@@ -77,6 +77,9 @@ class Answer:
     `text` is "" when the article does not answer the question; `reason` then says why
     (for logs and the CLI, not for users). `start`/`stop` are character offsets of `text`
     in `Article.text` (both 0 when there is no answer); `sentence` is the evidence sentence.
+    `form` is the answer in the form the question asks for when it differs from the article's
+    words («Денис Муквеге» for «кто получил премию?» where the text says «Денису Муквеге»);
+    `shown` is what a reader is told, the quote below it keeps the article's own words.
     """
 
     text: str
@@ -86,6 +89,11 @@ class Answer:
     score: float
     reason: str = ""
     engine: str = ""
+    form: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.form or self.text
 
     @property
     def found(self) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 import time
 import weakref
@@ -43,7 +44,10 @@ PERSON_EXTRA_WINDOWS = 2
 
 # kinds whose answer may be a list: «что подписали?», «какие организации участвовали?»
 LIST_KINDS = frozenset({Expect.THING, Expect.QUALITY})
-PRIOR_BONUS = 0.05  # retrieval score added to the sentence a follow-up's previous answer came from
+# kinds answered in the nominative when the answer is names («кто получил премию?»)
+NOMINATIVE_KINDS = frozenset({Expect.PERSON, Expect.THING, Expect.NAME})
+PRIOR_BONUS = 0.05
+REASON_SENTENCES = 3  # best-ranked sentences searched for a stated reason (почему, за что)  # retrieval score added to the sentence a follow-up's previous answer came from
 _words: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
@@ -55,6 +59,26 @@ def article_words(doc: AnalyzedArticle) -> frozenset[str]:
                           if t.text.isalpha())
         _words[doc] = words
     return words
+
+
+_UNKNOWN = re.compile(r"^(?:пока\s+)?(?:не\s+(?:сообщается|сообщили|уточняется|уточнили|называется"
+                      r"|раскрывается|известн\w*)|неизвестн\w*)$", re.IGNORECASE)
+
+
+def says_unknown(text: str) -> bool:
+    """«О причинах его увольнения не сообщается»: the article says it does not answer."""
+    return bool(_UNKNOWN.match(text.strip()))
+
+
+MAX_NAME_WORDS = 6
+
+
+def looks_like_name(text: str) -> bool:
+    """A name is short and capitalised or quoted («Кармен», «Фрутвейл»); «грузовика с
+    бомбами» is not."""
+    words = text.split()
+    return (0 < len(words) <= MAX_NAME_WORDS
+            and (words[0][:1].isupper() or words[0][:1] in "«\"„“"))
 
 
 def with_prior(doc: AnalyzedArticle, ranked: list[tuple[int, float]], prior: str
@@ -233,10 +257,11 @@ class EmbeddedEngine:
         if meant.leans:
             question, parsed = meant.text, parse_question(meant.text, self.toolkit)
         if parsed.expect == Expect.TIME:
-            return self._rules_time(doc, question, parsed)
+            return self._rules_time(doc, question, parsed, meant.prior)
         return self.read_answer(doc, question, parsed, prior=meant.prior)
 
-    def _rules_time(self, doc: AnalyzedArticle, question: str, parsed: Question) -> Answer:
+    def _rules_time(self, doc: AnalyzedArticle, question: str, parsed: Question,
+                    prior: str = "") -> Answer:
         """A когда-question's answer from the span rules, which look past the best sentences
         for one with a date (XQuAD когда: 0.64 against the reader's 0.53; the natural dev
         set: 24 of 39 against the date-bound reader's 25), made the whole time expression
@@ -247,10 +272,12 @@ class EmbeddedEngine:
         floor = self.settings().floor_for(len(parsed.content))
         answer = replace(answer_question(doc, question, self.toolkit, parsed, floor=floor),
                          engine=self.name)
-        whole = answer.found and answer_types.whole_time(doc, answer.start, answer.stop,
-                                                         self.toolkit.extractors.dates)
-        if not whole:
+        if not answer.found:
             return answer
+        whole = answer_types.whole_time(doc, answer.start, answer.stop,
+                                        self.toolkit.extractors.dates)
+        if not whole:  # «Байденом», «Мемориальный парк»: the reader, bound to times, reads
+            return self.read_answer(doc, question, parsed, prior=prior)
         start, stop = whole
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
 
@@ -299,16 +326,67 @@ class EmbeddedEngine:
                 return answer
             start, stop = widen(answer.start, answer.stop)
             return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
-        answer = reader.answer(doc, question, ranked, engine=self.name)
+        if parsed.expect == Expect.REASON:
+            reasoned = self._reason_answer(doc, question, ranked)
+            if reasoned is not None:
+                return reasoned
+        accept = None
+        if parsed.expect == Expect.NAME:  # «как звали смертника»: a name, not «грузовика»
+            def accept(start: int, stop: int) -> bool:
+                return looks_like_name(doc.article.text[start:stop])
+        answer = reader.answer(doc, question, ranked, engine=self.name, accept=accept)
+        if answer.found and says_unknown(answer.text):
+            return Answer.none("the article says it is not known", score=answer.score,
+                               sentence=answer.sentence, engine=self.name)
         if parsed.expect == Expect.PERSON and answer.found:
             answer = self._person(doc, question, parsed, ranked, answer)
         return self._shaped(doc, parsed, answer)
+
+    def _reason_answer(self, doc: AnalyzedArticle, question: str,
+                       ranked: list[tuple[int, float]]) -> Answer | None:
+        """A почему/за что answer from the best-ranked sentences that state a reason («так
+        как …», «из-за …», «Причиной стало …»): the reader reads only those, only spans that
+        touch a reason win, and the answer is that reason. None when none of them gives one
+        (the reader then answers as for any question)."""
+        from models.qa import span_shape
+        from models.qa.rules.parse import parse_sentences
+
+        near = [i for i, _ in ranked[:REASON_SENTENCES]]
+        trees = parse_sentences(doc, near, self.toolkit)
+        reasons: dict[int, list[tuple[int, int]]] = {}
+        for i in near:
+            tree = trees[i]
+            found = [(tree.words[a].start, tree.words[b].stop)
+                     for a, b in span_shape._reasons(tree)]
+            stated = span_shape.stated_reason(tree)
+            reasons[i] = found + ([stated] if stated else [])
+        candidates = [(i, score) for i, score in ranked[:REASON_SENTENCES] if reasons[i]]
+        if not candidates:
+            return None
+
+        def touches_reason(start: int, stop: int) -> bool:
+            sentence = doc.sentence_at(start)
+            return sentence is not None and any(
+                a < stop and start < b for a, b in reasons.get(sentence.index, ()))
+
+        answer = self.reader().answer(doc, question, candidates, engine=self.name,
+                                      accept=touches_reason)
+        sentence = doc.sentence_at(answer.start) if answer.found else None
+        if sentence is None:
+            return None
+        start, stop = min(((a, b) for a, b in reasons[sentence.index]),
+                          key=lambda r: (-(min(r[1], answer.stop) - max(r[0], answer.start)),
+                                         r[0]))
+        start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
+                                          sentence.stop)
+        return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
 
     def _shaped(self, doc: AnalyzedArticle, parsed: Question, answer: Answer) -> Answer:
         """The reader's span made a whole answer (models/qa/span_shape.py): the reason clause
         for почему/за что, whole phrases, the whole list for что/какие («документы о …, … и
         …»), quotes and brackets closed. Offsets stay in the article."""
         from models.qa import span_shape
+        from models.qa.answer_shape import nominative
         from models.qa.rules.parse import parse_sentences
 
         sentence = doc.sentence_at(answer.start) if answer.found else None
@@ -318,15 +396,23 @@ class EmbeddedEngine:
         start, stop = answer.start, answer.stop
         if parsed.expect == Expect.REASON:
             start, stop = span_shape.reason_clause(tree, start, stop) or (start, stop)
+        elif parsed.expect == Expect.PLACE:
+            start, stop = span_shape.place_phrase(tree, start, stop)
+            start, stop = span_shape.whole_coordination(tree, start, stop)
         else:
             start, stop = span_shape.whole_phrase(tree, start, stop)
             if parsed.expect in LIST_KINDS:
                 start, stop = span_shape.whole_coordination(tree, start, stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
-        if (start, stop) == (answer.start, answer.stop) or start >= stop:
-            return answer
-        return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
+        if start >= stop:
+            start, stop = answer.start, answer.stop
+        form = ""
+        if (parsed.expect in NOMINATIVE_KINDS and parsed.wh_case in {"", "Nom"}
+                and parsed.wh != "чей"):  # «чей револьвер»: the owner, in the genitive
+            form = nominative(doc, start, stop)
+        return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop,
+                       form=form)
 
     def _typed(self, doc: AnalyzedArticle, parsed: Question):
         """(holds, widen) for the kinds whose answer has a form: a когда answer is a whole time
@@ -342,12 +428,21 @@ class EmbeddedEngine:
 
             return widen_time
         if parsed.expect == Expect.NUMBER and answer_types.asks_age(parsed):
-            return lambda start, stop: answer_types.whole_age(doc, start, stop)
+            def widen_age(start: int, stop: int) -> tuple[int, int] | None:
+                age = answer_types.whole_age(doc, start, stop)
+                if age is None or not answer_types.age_of_named(doc, *age, parsed):
+                    return None
+                return age
+
+            return widen_age
         if parsed.expect == Expect.NUMBER:
             def widen_number(start: int, stop: int) -> tuple[int, int] | None:
                 if not answer_types.counts(doc, start, stop):
                     return None
-                return answer_types.whole_number(doc, start, stop)
+                whole = answer_types.whole_number(doc, start, stop)
+                if not answer_types.fits_count(doc, *whole, parsed, self.toolkit.morph_vocab):
+                    return None
+                return whole
 
             return widen_number
         return None

@@ -83,3 +83,29 @@ def coordinated_people(doc: AnalyzedArticle, answer: Answer) -> list[Entity]:
            and _LIST_GLUE.match(text[people[last].stop:people[last + 1].start])):
         last += 1
     return people[first:last + 1] if last > first else []
+
+
+_GLUE = re.compile(r"^[\s,]*(?:и|или)?[\s,]*$")
+
+
+def nominative(doc: AnalyzedArticle, start: int, stop: int) -> str:
+    """text[start:stop] in the nominative when it is people's names and nothing more («Денису
+    Муквеге» -> «Денис Муквеге», «Максима Поздоровкина и Майка Лернера» -> «Максим
+    Поздоровкин и Майк Лернер»), from natasha's normal forms; "" when it is anything else
+    (a phrase around a name is not inflected: that is not safe)."""
+    text = doc.article.text
+    names = [e for e in doc.entities if start <= e.start and e.stop <= stop and e.normal
+             and e.type == "PER"]  # organisations' names in quotes do not inflect («Юнкера»)
+    if not names:
+        return ""
+    pieces, at = [], start
+    for entity in names:
+        if not _GLUE.match(text[at:entity.start]):
+            return ""
+        pieces.append(text[at:entity.start])
+        pieces.append(entity.normal)
+        at = entity.stop
+    if text[at:stop].strip(" .,;:»«\"()"):
+        return ""
+    form = "".join(pieces).strip()
+    return "" if form == text[start:stop].strip() else form

@@ -26,7 +26,7 @@ _MONTHS = (r"январ\w*|феврал\w*|март\w*|апрел\w*|ма[йяе
            r"|октябр\w*|ноябр\w*|декабр\w*")
 _WEEKDAYS = r"понедельник\w*|вторник\w*|сред[уаеы]|четверг\w*|пятниц\w*|суббот\w*|воскресень\w*"
 _PART = r"(?:(?:в\s+)?(?:начале|конце|середине|первой\s+половине|второй\s+половине)\s+)?"
-_YEAR = r"(?:\d{4}|\d{2})(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|гг?\.?))?"
+_YEAR = r"(?:\d{4}(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|гг?\.?))?|\d{2}\s*(?:год[ауе]?м?|гг?\.))"
 # time expressions the date extractor of natasha does not give: whole dates with a weekday,
 # months alone, years alone, seasons, relative days, clock times, centuries and decades
 _TIME = re.compile(
@@ -35,6 +35,9 @@ _TIME = re.compile(
     rf"|{_PART}(?:{_MONTHS})(?:\s+{_YEAR})?"
     rf"|(?:{_WEEKDAYS})"
     r"|(?:весн|лет|осен|зим)(?:ой|ом|ою)(?:\s+\d{4}(?:\s+года)?)?"
+    r"|(?:через|спустя|в\s+течение)\s+(?:\d+|одн\w+|дв[ае]|тр[иое]\w*|четыр\w+|пят\w*|шест\w*|"
+    r"сем\w*|восем\w*|девят\w*|десят\w*|нескольк\w+|пар\w+|полтор\w+)?\s*"
+    r"(?:секунд\w*|минут\w*|час\w*|дн\w+|день|сут\w+|недел\w+|месяц\w*|год\w*|лет)"
     r"|(?:позавчера|вчера|сегодня|завтра|послезавтра|накануне|ночью|утром|вечером|днём|днем)"
     r"|\d{1,2}[:.]\d{2}(?:\s+по\s+(?:московскому|местному)\s+времени)?"
     r"|(?:[IVXLC]+|\d{1,2})(?:-?м|-?го)?\s+(?:век[еау]?|столети[еия])(?:\s+до\s+н\.\s*э\.)?"
@@ -154,6 +157,7 @@ def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
     k = numbers[-1]
     while k + 1 < len(tokens) and (tokens[k + 1].lemma in MULTIPLIERS
                                    or _is_number(tokens[k + 1])
+                                   or tokens[k + 1].text == "." and tokens[k].lemma in MULTIPLIERS
                                    or tokens[k + 1].text in {",", "."} and k + 2 < len(tokens)
                                    and tokens[k + 2].text.isdigit()):
         k += 1
@@ -200,3 +204,75 @@ def whole_age(doc: AnalyzedArticle, start: int, stop: int) -> Span | None:
         if a < stop and start < b:
             return a, b
     return None
+
+
+MONEY_WORDS = frozenset({"платить", "заплатить", "выплатить", "стоить", "стоимость", "цена",
+                         "зарплата", "заработать", "зарабатывать", "продать", "купить",
+                         "штраф", "выплата", "компенсация", "доход", "прибыль", "деньга",
+                         "бюджет", "гонорар", "премия", "оценить", "обойтись"})
+_CURRENCY = re.compile(r"руб|долл|евро|\$|€|£|франк|крон|юан|иен|фунт|гривн|гривен|тенге|манат"
+                       r"|лари|песо|рупи|злот|шекел|лир", re.IGNORECASE)
+DURATION_WORDS = frozenset({"длиться", "продлиться", "продолжаться", "продолжиться", "долго"})
+TIME_UNITS = frozenset({"секунда", "минута", "час", "день", "сутки", "неделя", "месяц", "год",
+                        "век", "лет"})
+PEOPLE = "человек"
+# «сколько X»: X counts people when it is one of these, and any animate noun answers it
+PEOPLE_NOUNS = frozenset({"человек", "люди", "житель", "участник", "пострадавший", "погибший"})
+_ANIMATE = re.compile(r"\banim\b")
+
+
+def counted_noun(question) -> str:
+    """The noun a сколько-question counts («скока деревьев вырубят» -> дерево), "" when none."""
+    if question.wh_index < 0:
+        return ""
+    for word in question.words[question.wh_index + 1:question.wh_index + 3]:
+        if word.pos in {"NOUN", "PROPN"}:
+            return "" if word.lemma in TIME_UNITS | {"раз"} else word.lemma
+    return ""
+
+
+def _animate(morph, word: str) -> bool:
+    return any(_ANIMATE.search(str(p.tag)) for p in morph.parse(word)[:2])
+
+
+def fits_count(doc: AnalyzedArticle, start: int, stop: int, question, morph) -> bool:
+    """Whether a number span answers what the question counts: money for «скока ему будут
+    платить», a time for «скока длился разговор», the counted noun for «сколько серий» (any
+    person for «сколько человек»). A question that names none of these takes any number."""
+    text = doc.article.text[start:stop]
+    lemmas = {w.lemma for w in question.words}
+    if lemmas & MONEY_WORDS:
+        return bool(_CURRENCY.search(text))
+    _, tokens = _tokens(doc, start)
+    inside = [t for t in tokens if start < t.stop and t.start < stop]
+    if lemmas & DURATION_WORDS:
+        return any(t.lemma in TIME_UNITS for t in inside)
+    noun = counted_noun(question)
+    if not noun:
+        return True
+    nouns = [t for t in inside if t.pos in {"NOUN", "PROPN"}]
+    if not nouns:
+        return True  # «погибли 8» — the number alone, its noun elsewhere in the sentence
+    if any(t.lemma == noun or t.lemma[:5] == noun[:5] for t in nouns):
+        return True
+    return noun in PEOPLE_NOUNS and any(_animate(morph, t.text) for t in nouns)
+
+
+def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
+    """Whether an age belongs to someone, and to the one the question names if it names
+    anyone: «23-летним стажем» is no one's age; «14 лет» of Рэпп does not answer «скока лет
+    щас спейси»."""
+    sentence = doc.sentence_at(start)
+    if sentence is None:
+        return False
+    people = [e for e in doc.entities if e.type == "PER"
+              and sentence.start <= e.start and e.stop <= sentence.stop]
+    named = {w.lemma[:4] for w in question.words
+             if w.pos in {"PROPN", "NOUN"} and w.lemma not in TIME_UNITS | AGE_WORDS}
+    after = [t for t in sentence.tokens if t.start >= stop][:2]
+    if after and after[0].pos == "NOUN" and after[0].lemma in TIME_UNITS | {"стаж", "срок"}:
+        return False  # «с 23-летним стажем», «20-летний срок»
+    if not named:
+        return True
+    nearest = sorted(people, key=lambda e: min(abs(e.start - stop), abs(start - e.stop)))[:1]
+    return any(n in (e.normal or e.text).lower() for e in nearest for n in named)

@@ -455,3 +455,98 @@ def whole_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, in
         return start, stop
     return (parsed.words[first].start if first != inside[0] else lo,
             parsed.words[last].stop if last != inside[-1] else hi)
+
+
+# --- 5. a place with its preposition and its whole noun phrase -------------------------------
+
+PLACE_PREPOSITIONS = frozenset({"в", "во", "на", "у", "из", "изо", "под", "над", "возле",
+                                "около", "близ", "недалеко", "вблизи", "рядом", "при", "до",
+                                "к", "ко", "от", "с", "со", "через", "за", "перед", "между"})
+MAX_PLACE_WORDS = 12
+
+
+def _phrase_head(parsed: ParsedSentence, inside: list[int]) -> int | None:
+    """The word of the span whose head lies outside it (the top of its phrase)."""
+    tops = [i for i in inside if parsed.words[i].head not in inside
+            and not _is_punct(parsed.words[i])]
+    return tops[0] if tops else None
+
+
+def place_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, int]:
+    """A где/откуда answer as a reader wants it: «в детском доме в Гватемале» for
+    «Гватемале», «у храма Всех Святых во Всехсвятском» for «во Всехсвятском»: the span's noun
+    climbs to the noun phrase it modifies (nmod), then takes that phrase's preposition and its
+    modifiers, never a clause. Kept as is when the phrase would run past MAX_PLACE_WORDS."""
+    lo, hi = _clamped(parsed, start, stop)
+    inside = _words_in(parsed, lo, hi)
+    head = _phrase_head(parsed, inside) if inside else None
+    if head is None or parsed.words[head].pos not in {"NOUN", "PROPN"}:
+        return start, stop
+    words = parsed.words
+    while (words[head].rel in {"nmod", "flat", "flat:name", "appos"} and words[head].head >= 0
+           and words[words[head].head].pos in {"NOUN", "PROPN"} and words[head].head < head
+           and _place_preposition(parsed, words[head].head)):
+        head = words[head].head  # «в детском доме в Гватемале», not «Уроженец Калининграда»
+    members = _subtree_words(parsed, head) - {
+        c for c in parsed.children[head] if words[c].rel == "conj"}
+    members = {m for m in members if not any(
+        words[a].rel == "conj" for a in _ancestors(parsed, m, head))}
+    first, last = min(members | set(inside)), max(members | set(inside))
+    while last > first and _is_punct(words[last]):
+        last -= 1
+    if words[first].rel == "case" and words[first].text.lower() not in PLACE_PREPOSITIONS:
+        first += 1
+    if last - first + 1 > MAX_PLACE_WORDS:
+        return start, stop
+    return min(words[first].start, lo), max(words[last].stop, hi)
+
+
+def _place_preposition(parsed: ParsedSentence, i: int) -> bool:
+    """Whether word i has a preposition of place of its own («в доме», «у храма»)."""
+    return any(parsed.words[c].rel == "case" and parsed.words[c].text.lower()
+               in PLACE_PREPOSITIONS for c in parsed.children[i])
+
+
+def _ancestors(parsed: ParsedSentence, i: int, top: int) -> list[int]:
+    """The words from i up to (not including) `top`."""
+    chain, seen = [], {i}
+    while i != top and i >= 0:
+        chain.append(i)
+        i = parsed.words[i].head
+        if i in seen:
+            break
+        seen.add(i)
+    return chain
+
+
+def gives_reason(parsed: ParsedSentence) -> bool:
+    """Whether the sentence states a reason at all (a marker, or «причиной стало …»)."""
+    return bool(_reasons(parsed)) or stated_reason(parsed) is not None
+
+
+_CAUSE_NOUNS = frozenset({"причина", "повод", "основание"})
+_CAUSE_VERBS = frozenset({"стать", "послужить", "явиться", "быть"})
+
+
+def stated_reason(parsed: ParsedSentence) -> tuple[int, int] | None:
+    """«Причиной послужила нормализация ситуации в регионе», «Поводом для этого стало
+    решение ЕСПЧ»: the subject of стать/послужить/явиться whose complement is причина/повод,
+    as character offsets."""
+    words = parsed.words
+    for i, word in enumerate(words):
+        if word.lemma not in _CAUSE_NOUNS or word.head < 0:
+            continue
+        verb = word.head if words[word.head].lemma in _CAUSE_VERBS else (
+            i if word.rel == "root" else -1)
+        if verb < 0:
+            continue
+        subjects = [c for c in parsed.children[verb] if words[c].rel.startswith("nsubj")
+                    and c != i and words[c].lemma not in _CAUSE_NOUNS]
+        if not subjects:
+            continue
+        members = _subtree_words(parsed, subjects[0])
+        first, last = min(members), max(members)
+        while last > first and _is_punct(words[last]):
+            last -= 1
+        return words[first].start, words[last].stop
+    return None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Engine, Length, Summary
+from models.engines.base import Answer, Article, Engine, Length, Summary, Turn
 
 
 class TitleEchoEngine:
@@ -21,12 +21,14 @@ class TitleEchoEngine:
         self.real = real
         self.name = real.name  # its summaries are the real engine's: share their cache
         self.questions: list[tuple[str, str]] = []  # (article title, question)
+        self.previous: list[Turn | None] = []  # the turn each question was asked with
 
     def summarize(self, article: Article, *, length: Length = Length.SHORT) -> Summary:
         return self.real.summarize(article, length=length)
 
-    def answer(self, article: Article, question: str) -> Answer:
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
         self.questions.append((article.title, question))
+        self.previous.append(previous)
         sentence = article.text.split("\n", 1)[0]
         return Answer(text=f"статья {article.title}", sentence=sentence, start=0,
                       stop=len(sentence), score=1.0, engine=self.name)
@@ -38,7 +40,7 @@ class TitleEchoEngine:
 class FailingEngine(TitleEchoEngine):
     """Fails the way a bug would (not an EngineError): the user must still get an apology."""
 
-    def answer(self, article: Article, question: str) -> Answer:
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
         raise RuntimeError("boom")
 
 
@@ -58,7 +60,7 @@ class BlockingEngine(TitleEchoEngine):
             self.release.wait(10)
         return super().summarize(article, length=length)
 
-    def answer(self, article: Article, question: str) -> Answer:
+    def answer(self, article: Article, question: str, *, previous: Turn | None = None) -> Answer:
         self.started.set()
         self.release.wait(10)
-        return super().answer(article, question)
+        return super().answer(article, question, previous=previous)
