@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import ForceReply, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from pydantic import Field
 
 from models.engines.base import Length
 
+# A stored row's id: what SQLite (and PostgreSQL's bigint) can hold. Button data is user input (a
+# client can send any), and a larger id raised OverflowError inside the query; out of range, the
+# data does not parse and the press is answered as a stale button.
+ArticleId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 LENGTH_ORDER = (Length.SHORT, Length.MEDIUM, Length.LONG)
 # "Пересказ" is masculine: «Пересказ: короткий».
 LENGTH_NAMES = {Length.SHORT: "короткий", Length.MEDIUM: "средний", Length.LONG: "подробный"}
@@ -16,14 +23,14 @@ LENGTH_NAMES = {Length.SHORT: "короткий", Length.MEDIUM: "средний
 class SummaryCb(CallbackData, prefix="sum"):
     """Re-render an article's summary at another length (edits the message)."""
 
-    article_id: int
+    article_id: ArticleId
     length: Length
 
 
 class AskCb(CallbackData, prefix="ask"):
     """"Задать вопрос" under a summary, or a pick in /articles: questions go to this article."""
 
-    article_id: int
+    article_id: ArticleId
 
 
 class ForgetCb(CallbackData, prefix="forget"):

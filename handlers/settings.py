@@ -21,6 +21,7 @@ from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
 from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
+from handlers.buttons import STALE
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
 from handlers.rights import ADMINS_ONLY, may_change_chat
 from models.engines.base import Length
@@ -167,6 +168,7 @@ async def on_length(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, r
     try:
         length = Length(callback_data.value)
     except ValueError:
+        callback_answer.text, callback_answer.show_alert = STALE, True
         return
     await repo.chats.set_summary_length(message.chat.id, length)
     callback_answer.text = f"Пересказ: {LENGTH_NAMES[length]}"
@@ -176,6 +178,7 @@ async def on_length(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, r
 async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, repo: Repo,
                       digest: DigestService, callback_answer: CallbackAnswer) -> None:
     if callback_data.value not in TIMEZONES:
+        callback_answer.text, callback_answer.show_alert = STALE, True
         return
     if (message := await changeable(query, bot, callback_answer)) is None:
         return
@@ -197,6 +200,7 @@ async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, bot
         schedule = await digest.subscribe(repo, chat_id, chosen)
         callback_answer.text = f"Дайджест в {schedule.time_of_day}"
     else:
+        callback_answer.text, callback_answer.show_alert = STALE, True
         return
     await refresh_settings(message, repo, chat_id)
 

@@ -11,6 +11,7 @@ for tests and intranets.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import ipaddress
 import logging
 import re
@@ -156,7 +157,7 @@ class PageFetcher:
             if isinstance(cause, FetchFailed):
                 raise cause from None
             raise FetchFailed("network", detail=type(exc).__name__) from exc
-        html = body.decode(charset or "utf-8", errors="replace")
+        html = decode_page(body, charset, host=urlsplit(final_url).hostname or "")
         if content_type == "text/plain":
             title, text = "", html
         else:
@@ -203,6 +204,20 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
             raise FetchFailed("too_big", detail=f">{limit}")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def decode_page(body: bytes, charset: str | None, *, host: str = "") -> str:
+    """The page as text in the charset it declares. A charset Python does not know (a typo, a
+    made-up name) raised LookupError and the user got the generic apology: such a page is read
+    as UTF-8 when it is valid UTF-8 (a wrong label), else refused as `FetchFailed("charset")`."""
+    try:
+        codecs.lookup(charset or "utf-8")
+    except LookupError:
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FetchFailed("charset", detail=f"{host}: {charset}") from None
+    return body.decode(charset or "utf-8", errors="replace")
 
 
 def _is_ip(host: str) -> bool:

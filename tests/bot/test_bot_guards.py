@@ -59,3 +59,70 @@ async def test_a_link_to_ipv4_wrapped_in_ipv6_is_refused_before_connecting(
     [reply] = harness.api.sent_texts(chat)
     assert PRIVATE in reply, reply
     assert asked == []
+
+
+# --- item 7: malformed button data and an unknown page charset ---------------------------------
+
+MALFORMED_CALLBACKS = [
+    "sum:99999999999999999999:short", "sum:-99999999999999999999:short",
+    "sum:9223372036854775808:short", "ask:99999999999999999999", "ask:-9223372036854775809",
+    "ask:1" + "0" * 60, "sum:0:short", "ask:-1", "ask:٥", "ask:1_000", "ask: 5", "ask:1e3",
+    "sum:abc:short", "sum:1:huge", "sum:1", "sum::", "sum", "ask:", "ask:1:2",
+    "forget:maybe", "forget:", "kind:2", "kind", "set:len", "set:len:gigantic",
+    "set:tz:Mars/Olympus", "set:tz:", "set:digest:", "set:digest:25:99", "set:zzz:1",
+    "zzz:1", "", ":", "::::", "x" * 64, "sum:1:short\n", "ask:\x00",
+]
+
+
+@pytest.mark.parametrize("data", MALFORMED_CALLBACKS)
+async def test_every_malformed_button_gets_a_clear_answer_and_no_traceback(
+        harness, caplog: pytest.LogCaptureFixture, data: str) -> None:
+    """A button whose id does not fit SQLite's integer ended in the generic apology and an
+    ERROR traceback (OverflowError); every shape of hand-made data now gets one clear answer."""
+    from handlers.errors import APOLOGY
+
+    chat = harness.new_chat()
+    mark = harness.api.mark()
+    with caplog.at_level("WARNING"):
+        await harness.feed(U.callback_query(data, message=U.bot_message(chat, 900)))
+    answers = harness.api.calls_for("answerCallbackQuery", since=mark)
+    assert len(answers) == 1, answers
+    said = [answers[0].params.get("text", "")] + harness.api.sent_texts(chat, since=mark)
+    assert APOLOGY not in said and any(said), said
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    pytest.param("Визит премьер-министра в Баку. ".encode("cp1251") * 20,
+                 "кодировке, которую я не знаю", id="not-utf8"),
+    pytest.param(("<html><body><article>" + "<p>Премьер-министр Али Асадов встретился с "
+                  "казахстанским коллегой в Баку, стороны подписали документы.</p>" * 6 +
+                  "</article></body></html>").encode("utf-8"),
+                 "<b>Ключевое:</b>", id="utf8-mislabelled"),
+])
+async def test_a_page_in_an_unknown_charset_gets_its_own_answer(
+        harness_factory, caplog: pytest.LogCaptureFixture, body: bytes, expected: str) -> None:
+    """`Content-Type: text/html; charset=x-no-such-charset` raised LookupError: the generic
+    apology and an ERROR traceback. Now a UTF-8 page with a wrong label is read, any other
+    is refused in plain words."""
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(body=body,
+                            headers={"Content-Type": "text/html; charset=x-no-such-charset"})
+
+    app = web.Application()
+    app.router.add_get("/news", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        harness = await harness_factory(fetch_allow_private=True)
+        chat = harness.new_chat()
+        port = site._server.sockets[0].getsockname()[1]
+        with caplog.at_level("WARNING"):
+            await harness.feed(U.private_text(f"http://127.0.0.1:{port}/news", chat_id=chat))
+    finally:
+        await runner.cleanup()
+    [reply] = harness.api.sent_texts(chat)
+    assert expected in reply, reply
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
