@@ -52,11 +52,33 @@ def html_to_text(html: str) -> tuple[str, str]:
 
     doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
                                       favor_precision=True, with_metadata=True)
-    if doc is None:
-        return "", ""
-    title = getattr(doc, "title", None) or ""
-    text = getattr(doc, "text", None) or ""
+    title = (getattr(doc, "title", None) or "") if doc is not None else ""
+    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    if not text.strip() and nesting_depth(html) > MAX_PARSED_DEPTH:
+        raise UnsupportedFile("unreadable")
     return title.strip(), text.strip()
+
+
+# libxml2 (under lxml and trafilatura) stops at 256 nested elements and the text below is lost:
+# a page nested deeper was refused as «Слишком короткий текст», which it was not.
+MAX_PARSED_DEPTH = 255
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>")
+# void elements, and ones whose end tag is left out in old pages (they do not nest deeper)
+_NOT_NESTING = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr", "p", "li", "option"})
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the page's elements nest, by a scan of its tags (elements that need no end tag
+    are not counted): asked only when extraction found nothing, to tell why."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _NOT_NESTING:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def document_to_text(data: bytes, file_name: str) -> tuple[str, str]:

@@ -24,7 +24,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from bot.errors import FetchFailed
+from bot.errors import FetchFailed, UnsupportedFile
 from bot.services.documents import html_to_text
 from bot.storage.db import release_connection
 
@@ -161,7 +161,10 @@ class PageFetcher:
         if content_type == "text/plain":
             title, text = "", html
         else:
-            title, text = await asyncio.to_thread(html_to_text, html)
+            try:
+                title, text = await asyncio.to_thread(html_to_text, html)
+            except UnsupportedFile as exc:  # nested too deep to be read
+                raise FetchFailed("unreadable", detail=urlsplit(final_url).hostname or "") from exc
         if not text.strip():
             raise FetchFailed("no_text", detail=urlsplit(final_url).hostname or "")
         site = urlsplit(final_url).hostname or ""

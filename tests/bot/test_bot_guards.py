@@ -126,3 +126,43 @@ async def test_a_page_in_an_unknown_charset_gets_its_own_answer(
     [reply] = harness.api.sent_texts(chat)
     assert expected in reply, reply
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
+
+
+# --- item 9: a page nested too deep to parse ---------------------------------------------------
+
+DEEP = ("<html><body>" + "<div>" * 30_000 + "<p>" + "Премьер-министр Али Асадов встретился с "
+        "казахстанским коллегой в Баку. " * 10 + "</p>" + "</div>" * 30_000 + "</body></html>")
+
+
+async def test_an_html_file_nested_30000_deep_is_said_to_be_unreadable(harness) -> None:
+    """It was refused as «Слишком короткий текст»: the parser stops at 256 levels and the text
+    below is lost. Now the user hears that the file could not be read, and why."""
+    chat = harness.new_chat()
+    data = DEEP.encode("utf-8")
+    harness.api.add_file("deep", data, "documents/deep.html")
+    await harness.feed(U.document("deep", "deep.html", size=len(data), chat_id=chat,
+                                  mime_type="text/html"))
+    [reply] = harness.api.sent_texts(chat)
+    assert reply.startswith("Не удалось прочитать этот файл"), reply
+    assert "короткий" not in reply
+
+
+async def test_a_page_nested_30000_deep_is_said_to_be_unreadable(harness_factory) -> None:
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(text=DEEP, content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/deep", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        harness = await harness_factory(fetch_allow_private=True)
+        chat = harness.new_chat()
+        port = site._server.sockets[0].getsockname()[1]
+        await harness.feed(U.private_text(f"http://127.0.0.1:{port}/deep", chat_id=chat))
+    finally:
+        await runner.cleanup()
+    [reply] = harness.api.sent_texts(chat)
+    assert reply.startswith("Не удалось прочитать эту страницу"), reply
