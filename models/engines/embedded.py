@@ -81,6 +81,15 @@ def looks_like_name(text: str) -> bool:
             and (words[0][:1].isupper() or words[0][:1] in "«\"„“"))
 
 
+def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
+    """Whether the question names one of the article's people or places («Кто президент
+    Казахстана?»): a word whose first letters begin such an entity's word."""
+    stems = {lemma[:4] for lemma in parsed.content if len(lemma) >= 4}
+    return any(word.lower()[:4] in stems for entity in doc.entities
+               if entity.type in {"PER", "LOC"}
+               for word in (entity.normal or entity.text).split())
+
+
 def with_prior(doc: AnalyzedArticle, ranked: list[tuple[int, float]], prior: str
                ) -> list[tuple[int, float]]:
     """`ranked` with PRIOR_BONUS added to the sentence whose text is `prior`, re-sorted."""
@@ -312,11 +321,11 @@ class EmbeddedEngine:
                                sentence=doc.sentences[best].text, engine=self.name)
         if self.settings().cased and needs_truecase(question):
             question = self._truecaser()(question)  # «кто такой путин?» read as «Кто такой Путин?»
-        widen = self._typed(doc, parsed)
-        if widen is not None:
+        typed = self._typed(doc, parsed)
+        if typed is not None:
+            holds, widen = typed
             # only sentences that hold such an expression are read, only spans touching it win
-            ranked = [(i, s) for i, s in ranked
-                      if widen(doc.sentences[i].start, doc.sentences[i].stop) is not None]
+            ranked = [(i, s) for i, s in ranked if holds(doc.sentences[i])]
             if not ranked:
                 return Answer.none(f"no sentence holds a {parsed.expect} answer",
                                    sentence=doc.sentences[best].text, engine=self.name)
@@ -416,8 +425,10 @@ class EmbeddedEngine:
 
     def _typed(self, doc: AnalyzedArticle, parsed: Question):
         """(holds, widen) for the kinds whose answer has a form: a когда answer is a whole time
-        expression, a сколько answer a number with its unit (an age for «скока ей лет»).
-        `holds(start, stop)` tells a span (or a sentence) that has one; None for other kinds."""
+        expression, a сколько answer a number with its unit (an age for «скока ей лет») that
+        counts what the question counts. `holds(sentence)` tells a sentence that has such an
+        expression at all; `widen(start, stop)` makes a span the whole of it, or None when it
+        touches none. None for other kinds."""
         from models.qa import answer_types
 
         if parsed.expect == Expect.TIME:
@@ -426,25 +437,29 @@ class EmbeddedEngine:
             def widen_time(start: int, stop: int) -> tuple[int, int] | None:
                 return answer_types.whole_time(doc, start, stop, dates)
 
-            return widen_time
-        if parsed.expect == Expect.NUMBER and answer_types.asks_age(parsed):
+            return lambda s: widen_time(s.start, s.stop) is not None, widen_time
+        if (parsed.expect == Expect.NUMBER
+                and answer_types.asks_age(parsed, self.toolkit.morph_vocab.word_is_known)):
             def widen_age(start: int, stop: int) -> tuple[int, int] | None:
                 age = answer_types.whole_age(doc, start, stop)
                 if age is None or not answer_types.age_of_named(doc, *age, parsed):
                     return None
                 return age
 
-            return widen_age
+            return lambda s: answer_types.whole_age(doc, s.start, s.stop) is not None, widen_age
         if parsed.expect == Expect.NUMBER:
+            morph = self.toolkit.morph_vocab
+
             def widen_number(start: int, stop: int) -> tuple[int, int] | None:
                 if not answer_types.counts(doc, start, stop):
                     return None
                 whole = answer_types.whole_number(doc, start, stop)
-                if not answer_types.fits_count(doc, *whole, parsed, self.toolkit.morph_vocab):
+                if (answer_types.is_score(doc.article.text[whole[0]:whole[1]])
+                        or not answer_types.fits_count(doc, *whole, parsed, morph)):
                     return None
                 return whole
 
-            return widen_number
+            return lambda s: answer_types.holds_number(doc, s.start, s.stop), widen_number
         return None
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
@@ -466,7 +481,8 @@ class EmbeddedEngine:
 
     def _one_of_listed(self, doc: AnalyzedArticle, question: str, parsed: Question,
                        answer: Answer) -> Answer:
-        """Of the people listed together («президентов Ильхама Алиева и Касым-Жомарта
+        """All the people listed together when the question names none of the article's
+        people or places; else, of them («президентов Ильхама Алиева и Касым-Жомарта
         Токаева»), the one e5 finds nearest the question («Кто президент Казахстана?»): which of
         them the question means the text often says only by their order, and the reader takes
         the first; e5 learnt who holds which office from the web it was trained on. A person
@@ -480,6 +496,8 @@ class EmbeddedEngine:
                       if entity.start <= t.start and t.stop <= entity.stop and len(t.lemma) > 2}
             return bool(lemmas & parsed.content)
 
+        if not names_an_entity(doc, parsed):
+            return self._all_listed(doc, answer)
         listed = coordinated_people(doc, answer)
         if not listed:
             return answer
@@ -493,6 +511,18 @@ class EmbeddedEngine:
             return answer
         return replace(answer, text=doc.article.text[chosen.start:chosen.stop],
                        start=chosen.start, stop=chosen.stop)
+
+    def _all_listed(self, doc: AnalyzedArticle, answer: Answer) -> Answer:
+        """«кто получил премию?» of «получили … Денис Муквеге и … Надия Мурад»: everyone
+        listed with the answer's person, when the question names nothing that would tell
+        them apart."""
+        from models.qa.answer_shape import coordinated_people
+
+        listed = coordinated_people(doc, answer)
+        if not listed:
+            return answer
+        start, stop = min(listed[0].start, answer.start), max(listed[-1].stop, answer.stop)
+        return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
 
     def _truecaser(self):
         from models.reader.truecase import Truecaser

@@ -64,7 +64,9 @@ def names_place_not_person(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     return sum(c.isalnum() for c in covered) >= sum(c.isalnum() for c in words)
 
 
-_LIST_GLUE = re.compile(r"^\s*(?:,|и|или|,\s*а также)\s*$")
+# between listed names: «,», «и», «или», and a few words saying who the next one is («Денис
+# Муквеге и иракская правозащитница Надия Мурад»)
+_LIST_GLUE = re.compile(r"^\s*(?:,|и|или|,\s*а также)\s*(?:[а-яё-]+\s+){0,3}$")
 
 
 def coordinated_people(doc: AnalyzedArticle, answer: Answer) -> list[Entity]:

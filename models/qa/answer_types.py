@@ -49,9 +49,10 @@ _TIME = re.compile(
 MULTIPLIERS = frozenset({"тысяча", "тыс", "миллион", "млн", "миллиард", "млрд", "триллион",
                          "трлн", "сотня", "десяток", "половина", "процент", "%"})
 # words before a number that belong to it: «более 26», «около тысячи», «не менее 15»
-APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно",
+APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно", "от",
                            "приблизительно", "до", "не", "уже", "лишь", "всего", "только",
                            "целых", "ещё", "еще"})
+ABBREVIATED = frozenset({"тыс", "млн", "млрд", "трлн"})  # «20 тыс. деревьев»: the dot is theirs
 MAX_UNIT_GAP = 2  # adjectives allowed between a number and its unit noun («шведских крон»)
 # an age as news write it: «90-летняя», «81 год», «в возрасте 76 лет»
 _AGE = re.compile(r"(?<!\w)(?:в\s+возрасте\s+)?\d{1,3}(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)(?!\w)",
@@ -149,38 +150,41 @@ def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
     numbers = [k for k in inside if _is_number(tokens[k])]
     if not inside or not numbers:
         return start, stop
-    first, last = min(inside), max(inside)
     k = numbers[0]
     while k > 0 and (tokens[k - 1].lemma in APPROXIMATORS or _is_number(tokens[k - 1])):
         k -= 1
-    first = min(first, k)
-    k = numbers[-1]
-    while k + 1 < len(tokens) and (tokens[k + 1].lemma in MULTIPLIERS
-                                   or _is_number(tokens[k + 1])
-                                   or tokens[k + 1].text == "." and tokens[k].lemma in MULTIPLIERS
-                                   or tokens[k + 1].text in {",", "."} and k + 2 < len(tokens)
-                                   and tokens[k + 2].text.isdigit()):
+    # the number group, not the words the span had before it («объём торговли составил около
+    # 500 млн долларов» -> «около 500 млн долларов»); a preposition it had stays («на 60 дней»)
+    first = k - 1 if k > inside[0] and tokens[k - 1].pos == "ADP" else k
+    # the first number group: its figures, multipliers and a range («от 500 тыс. до 1 млн»),
+    # not a second figure further on («пять часов до казни, … в 6 часов»)
+    k = numbers[0]
+
+    def continues(at: int) -> bool:
+        following = tokens[at + 1]
+        after = tokens[at + 2] if at + 2 < len(tokens) else None
+        return (following.lemma in MULTIPLIERS or _is_number(following)
+                or following.text == "." and tokens[at].text.lower() in ABBREVIATED
+                and after is not None
+                or following.text in {",", ".", ":", "до", "-", "–", "или"} and after is not None
+                and _is_number(after))
+
+    while k + 1 < len(tokens) and continues(k):
         k += 1
-    if last <= k:  # the span ends inside the number: take its unit, the first noun after it
-        for gap in range(1, MAX_UNIT_GAP + 2):
-            if k + gap >= len(tokens):
-                break
-            following = tokens[k + gap]
-            if following.pos in {"NOUN", "PROPN"} or following.text in {"%", "$", "€"}:
-                k += gap
-                break
-            if following.pos not in {"ADJ", "NUM"} and following.lemma not in MULTIPLIERS:
-                break
-    last = max(last, k)
-    for cut in range(k + 1, last + 1):  # «81 год, но он продолжает…»: the number's clause only
-        if tokens[cut].text in {",", ";", "—", "–", "(", ":"} and not (
-                cut + 1 <= last and _is_number(tokens[cut + 1])):
-            last = cut - 1
+    last = k
+    for gap in range(1, MAX_UNIT_GAP + 2):  # its unit: the first noun after the number
+        if k + gap >= len(tokens):
+            break
+        following = tokens[k + gap]
+        if following.pos in {"NOUN", "PROPN"} or following.text in {"%", "$", "€"}:
+            last = k + gap
+            break
+        if following.pos not in {"ADJ", "NUM"} and following.lemma not in MULTIPLIERS:
             break
     return tokens[first].start, tokens[last].stop
 
 
-def asks_age(question) -> bool:
+def asks_age(question, is_known=None) -> bool:
     """«скока ей лет», «сколько лет мэйсону», «какой возраст»: a сколько-question about years
     with no verb or one that names whose (a dative: «ей», «мэйсону») or says «возраст» /
     «стукнуло», not a duration («сколько лет он сидел»)."""
@@ -189,7 +193,8 @@ def asks_age(question) -> bool:
         return True
     if "год" not in lemmas:
         return False
-    verbs = [w for w in question.words if w.pos == "VERB" and w.lemma != "быть"]
+    verbs = [w for w in question.words if w.pos == "VERB" and w.lemma != "быть"
+             and (is_known is None or is_known(w.text.lower()))]  # «мэйсону» is no verb
     return not verbs or any(w.feats.get("Case") == "Dat" for w in question.words
                             if w.pos in {"PRON", "PROPN", "NOUN"})
 
@@ -208,7 +213,7 @@ def whole_age(doc: AnalyzedArticle, start: int, stop: int) -> Span | None:
 
 MONEY_WORDS = frozenset({"платить", "заплатить", "выплатить", "стоить", "стоимость", "цена",
                          "зарплата", "заработать", "зарабатывать", "продать", "купить",
-                         "штраф", "выплата", "компенсация", "доход", "прибыль", "деньга",
+                         "штраф", "выплата", "компенсация", "доход", "прибыль", "деньга", "деньги",
                          "бюджет", "гонорар", "премия", "оценить", "обойтись"})
 _CURRENCY = re.compile(r"руб|долл|евро|\$|€|£|франк|крон|юан|иен|фунт|гривн|гривен|тенге|манат"
                        r"|лари|песо|рупи|злот|шекел|лир", re.IGNORECASE)
@@ -223,8 +228,8 @@ _ANIMATE = re.compile(r"\banim\b")
 
 def counted_noun(question) -> str:
     """The noun a сколько-question counts («скока деревьев вырубят» -> дерево), "" when none."""
-    if question.wh_index < 0:
-        return ""
+    if question.wh_index < 0 or question.wh not in {"сколько", "насколько"}:
+        return ""  # «каков объём торговли» asks for an amount, not a count of «объёмов»
     for word in question.words[question.wh_index + 1:question.wh_index + 3]:
         if word.pos in {"NOUN", "PROPN"}:
             return "" if word.lemma in TIME_UNITS | {"раз"} else word.lemma
@@ -250,8 +255,9 @@ def fits_count(doc: AnalyzedArticle, start: int, stop: int, question, morph) -> 
     noun = counted_noun(question)
     if not noun:
         return True
-    nouns = [t for t in inside if t.pos in {"NOUN", "PROPN"}]
-    if not nouns:
+    following = [t for t in tokens if t.start >= stop][:2]  # «600 часов музыки»
+    nouns = [t for t in inside + following if t.pos in {"NOUN", "PROPN"}]
+    if not [t for t in inside if t.pos in {"NOUN", "PROPN"}]:
         return True  # «погибли 8» — the number alone, its noun elsewhere in the sentence
     if any(t.lemma == noun or t.lemma[:5] == noun[:5] for t in nouns):
         return True
@@ -267,8 +273,10 @@ def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
         return False
     people = [e for e in doc.entities if e.type == "PER"
               and sentence.start <= e.start and e.stop <= sentence.stop]
-    named = {w.lemma[:4] for w in question.words
-             if w.pos in {"PROPN", "NOUN"} and w.lemma not in TIME_UNITS | AGE_WORDS}
+    everyone = " ".join((e.normal or e.text).lower() for e in doc.entities if e.type == "PER")
+    named = {w.lemma[:4] for w in question.words  # a name the article gives, not «президенту»
+             if w.pos in {"PROPN", "NOUN"} and w.lemma not in TIME_UNITS | AGE_WORDS
+             and len(w.lemma) >= 4 and w.lemma[:4] in everyone}
     after = [t for t in sentence.tokens if t.start >= stop][:2]
     if after and after[0].pos == "NOUN" and after[0].lemma in TIME_UNITS | {"стаж", "срок"}:
         return False  # «с 23-летним стажем», «20-летний срок»
@@ -276,3 +284,11 @@ def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
         return True
     nearest = sorted(people, key=lambda e: min(abs(e.start - stop), abs(start - e.stop)))[:1]
     return any(n in (e.normal or e.text).lower() for e in nearest for n in named)
+
+
+_SCORE = re.compile(r"^\d{1,3}\s*:\s*\d{1,3}$")
+
+
+def is_score(text: str) -> bool:
+    """«1:0», «2:1»: a match score or a clock time, never an amount."""
+    return bool(_SCORE.match(text.strip()))

@@ -20,7 +20,8 @@ from models.qa.question import Question
 OPENERS = frozenset({"а", "и", "ну", "так", "ещё", "еще"})
 # words a follow-up uses to point back at the previous answer or event
 POINTERS = frozenset({"это", "этот", "тот", "такой", "там", "тогда", "туда", "оттуда", "он",
-                      "она", "оно", "они"})
+                      "она", "оно", "они", "его", "её", "ее", "их", "ему", "ей", "им", "него",
+                      "неё", "нее", "них", "нему", "ней", "ним", "нём", "нем", "этого", "этом"})
 MAX_FOLLOW_UP_WORDS = 6  # «а в питере когда?»; a longer question says what it means
 MAX_ANSWER_WORDS = 6  # the previous answer stands for «это»/«он» when it is a name or a phrase
 MAX_OWN_CONTENT = 1  # with an opener: «а винтовка чья» brings one word of its own
@@ -42,13 +43,19 @@ def _words(question: Question) -> list[str]:
 
 def leans_on_previous(question: Question) -> bool:
     """Whether `question` cannot stand alone: no content word of its own («почему?», «а когда
-    это было»), or a short question opening with «а»/«и» («а в питере когда?»)."""
+    это было»), or a short question opening with «а»/«и» with no verb of its own («а в питере
+    когда?») or one that points back («а кто это объявил?»)."""
     words = _words(question)
     if not words or len(words) > MAX_FOLLOW_UP_WORDS:
         return False
     if not question.content:
         return True
-    return words[0] in OPENERS and len(question.content) <= MAX_OWN_CONTENT
+    if words[0] not in OPENERS or len(question.content) > MAX_OWN_CONTENT:
+        return False
+    # «а кто встретился?» brings a predicate of its own: a new question, unless it points back
+    # («а кто это объявил?»)
+    own_verb = any(w.pos == "VERB" and w.lemma != "быть" for w in question.words)
+    return not own_verb or any(w in POINTERS for w in words)
 
 
 def _replaced_lemmas(question: Question, previous: Question) -> set[int]:
@@ -85,6 +92,8 @@ def read_follow_up(question: Question, previous: Question | None, turn: Turn | N
                 if i not in dropped and w.pos != "PUNCT" and w.text.lower() not in OPENERS]
     if question.wh:
         borrowed = [w for w in borrowed if w.lower() != question.wh]
+    if any(w.pos == "VERB" and w.lemma != "быть" for w in question.words):
+        borrowed = []  # «а кто его снял?»: its own predicate; «его» is the previous answer
     points_back = any(w.text.lower() in POINTERS for w in question.words)
     answer = turn.answer.split() if points_back and turn.answer else []
     if len(answer) > MAX_ANSWER_WORDS:

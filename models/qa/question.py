@@ -16,6 +16,7 @@ from models.engines.errors import EmptyQuestion
 from models.text.toolkit import NlpToolkit
 
 _WORDS = re.compile(r"\w", re.UNICODE)
+_REASON_PHRASE = re.compile(r"(?:^|\s)(?:за\s+что|из-за\s+чего|от\s+чего|с\s+чего)(?:\s|$|[?!.,])")
 
 
 class Expect(StrEnum):
@@ -199,6 +200,8 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
             expect = Expect.MANNER
     elif wh == "что" and re.search(r"\bчто\s+(такое|означает|значит)", lower):
         expect = Expect.QUALITY
+    if wh in {"что", "чего"} and _REASON_PHRASE.search(lower):
+        expect = Expect.REASON  # «за что его уволили», «из-за чего», «от чего она умерла»
     content = frozenset(
         w.lemma for i, w in enumerate(words)
         if i != wh_index and w.pos in CONTENT_POS and w.lemma not in STOP_LEMMAS

@@ -41,6 +41,13 @@ def _allowed_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+def _inflects(word: str, words: list[str]) -> bool:
+    """Whether `word` is another form of one of the article's words («асадовым» beside
+    «асадов»): the same first letters, all but a case ending; that is no typo."""
+    stem = word[:max(MIN_TYPO_LENGTH, len(word) - 3)]
+    return any(w.startswith(stem) for w in words)
+
+
 def _same_case(original: str, word: str) -> str:
     return word[:1].upper() + word[1:] if original[:1].isupper() else word
 
@@ -70,7 +77,7 @@ def respell(question: str, is_known: Callable[[str], bool],
         if words is None:
             words = sorted({w.lower().replace("ё", "е") for w in vocabulary
                             if len(w) >= MIN_TYPO_LENGTH})
-        if word in words:
+        if word in words or _inflects(word, words):
             return original
         near = process.extractOne(word, words, scorer=OSA.distance,
                                   score_cutoff=_allowed_edits(word))

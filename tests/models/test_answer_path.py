@@ -1,0 +1,109 @@
+"""The answer path around the reader, on real news text through the real engine (#26): lists,
+dates and numbers whole, reasons, whole and balanced phrases in the form asked, follow-ups,
+typos and slang, and «этого нет» for what the text does not say. Inputs are quoted here; each
+test checks what the user reads, not a string written into the code."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.engines.base import Article, Turn
+
+NOBEL = Article(
+    "Нобелевскую премию мира получили конголезский врач и правозащитник Денис Муквеге и "
+    "иракская правозащитница Надия Мурад.\n\n"
+    "О решении Норвежского нобелевского комитета объявили 5 октября 2018 года в Осло. "
+    "Денису Муквеге и Надии Мурад премию присудили за их усилия по прекращению "
+    "использования сексуального насилия в качестве оружия войны. Размер премии составляет "
+    "девять миллионов шведских крон. В прошлом году премию получила Международная кампания "
+    "за запрещение ядерного оружия.\n\n"
+    "Церемония вручения пройдёт в Осло 10 декабря."
+)
+LAW = Article(
+    "Госдума приняла закон об ужесточении наказания за терроризм.\n\n"
+    "Закон был принят Госдумой 26 ноября 2010 года и одобрен Советом Федерации 15 декабря. "
+    "Депутаты объяснили поправки тем, что число преступлений экстремистской направленности "
+    "выросло. Штраф за публичное оправдание терроризма составит от 500 тыс. до 1 млн рублей. "
+    "По данным полиции, в прошлом году было задержано 1200 человек."
+)
+FOREST = Article(
+    "Защитники Химкинского леса проведут акцию протеста в Москве.\n\n"
+    "Активисты выступают против строительства трассы Москва — Санкт-Петербург, так как "
+    "трасса пройдёт через лесопарковую зону. По заверениям общественников, строительство "
+    "связано с вырубкой 20 тыс. деревьев. Акция пройдёт у здания мэрии в субботу."
+)
+FILM = Article(
+    "Режиссёр Павел Чухрай представил новый фильм на фестивале в Сочи.\n\n"
+    "Переломным в карьере актёра Владимира Машкова стал фильм «Вор» Павла Чухрая, который "
+    "номинировался на премию «Оскар» в 1998 году. Новую картину режиссёр снимал два года."
+)
+
+
+def ask(engine, article: Article, question: str, previous: Turn | None = None):
+    return engine.answer(article, question, previous=previous)
+
+
+def test_a_list_question_gets_the_whole_list(embedded_engine, seed_text) -> None:
+    seed = Article(seed_text)
+    for question in ("Что подписали?", "Какие документы были подписаны?"):
+        answer = ask(embedded_engine, seed, question)
+        for item in ("медицинского страхования", "научных изданий",
+                     "волоконно-оптических линий"):
+            assert item in answer.text, (question, answer.text)
+    winners = ask(embedded_engine, NOBEL, "кто получил нобелевку мира").shown
+    assert "Муквеге" in winners and "Мурад" in winners, winners
+
+
+def test_a_date_is_the_whole_date_and_a_number_keeps_its_unit(embedded_engine) -> None:
+    assert ask(embedded_engine, LAW, "когда дума его приняла").text == "26 ноября 2010 года"
+    assert ask(embedded_engine, NOBEL, "когда объявили").text == "5 октября 2018 года"
+    prize = ask(embedded_engine, NOBEL, "скока составляет премия").text
+    assert prize == "девять миллионов шведских крон", prize
+    trees = ask(embedded_engine, FOREST, "скока деревьев вырубят").text
+    assert trees == "20 тыс. деревьев", trees
+
+
+def test_a_reason_question_gets_the_reason(embedded_engine) -> None:
+    why = ask(embedded_engine, FOREST, "почему они против трассы").text
+    assert why.startswith("трасса пройдёт через лесопарковую зону"), why
+    for_what = ask(embedded_engine, NOBEL, "за что дали премию").text
+    assert "сексуального насилия" in for_what and not for_what.startswith("за "), for_what
+
+
+def test_answers_are_whole_balanced_and_in_the_form_asked(embedded_engine) -> None:
+    film = ask(embedded_engine, FILM, "какой фильм стал переломным").text
+    assert film.count("«") == film.count("»") and "Вор" in film, film
+    laureate = ask(embedded_engine, NOBEL, "кому присудили премию")
+    assert "Муквеге" in laureate.text
+    who = ask(embedded_engine, NOBEL, "кто получил премию")
+    assert "Денис Муквеге" in who.shown, who  # nominative, though the text says «Денису»
+    assert who.text == NOBEL.text[who.start:who.stop]  # the article's own words kept
+    place = ask(embedded_engine, FOREST, "где будет акция").text
+    assert place.startswith("у здания мэрии"), place
+
+
+def test_a_follow_up_is_read_with_the_previous_question(embedded_engine) -> None:
+    first = ask(embedded_engine, NOBEL, "где объявили о премии")
+    assert "Осло" in first.text
+    turn = Turn("где объявили о премии", first.text, first.sentence)
+    when = ask(embedded_engine, NOBEL, "а когда это было", previous=turn)
+    assert when.text == "5 октября 2018 года", when
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("скоко деревьев вырубят", "20 тыс. деревьев"),
+    ("кагда дума его приняла", "26 ноября 2010 года"),
+])
+def test_typos_and_slang_are_read_as_meant(embedded_engine, typed: str, expected: str) -> None:
+    article = FOREST if "дерев" in typed else LAW
+    assert ask(embedded_engine, article, typed).text == expected
+
+
+@pytest.mark.parametrize(("article", "question"), [
+    (NOBEL, "скока лет муквеге"),  # no age in the text, though it has numbers
+    (LAW, "за сколько продали здание думы"),  # money asked, only a fine and counts given
+    (FILM, "когда умер чухрай"),  # no death in the text, though it has a year
+])
+def test_what_the_text_does_not_say_gets_no_answer(embedded_engine, article, question) -> None:
+    answer = ask(embedded_engine, article, question)
+    assert not answer.found, answer.text
