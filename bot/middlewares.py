@@ -38,7 +38,7 @@ from bot import metrics
 from bot.services.articles import ArticlesInProgress
 from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
-from bot.services.message_kind import reads_as_news
+from bot.services.message_kind import typed_article
 from bot.services.paste_pieces import PastePieces
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
@@ -83,7 +83,7 @@ class ArrivalMiddleware(BaseMiddleware):
         article = True
         if message.forward_origin is not None:
             self.joiner.expect((*key, "forward"))
-        elif len(text) >= self.min_article_chars or reads_as_news(text):
+        elif typed_article(text, self.min_article_chars):
             self.joiner.expect((*key, "text"))
         elif message.document is None and not shared_link(text):
             article = False

@@ -10,7 +10,7 @@ import asyncio
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.enums import ChatType
+from aiogram.enums import ChatType, ContentType
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
     CallbackQuery,
@@ -235,9 +235,26 @@ async def on_pasted_article(message: Message, bot: Bot, repo: Repo, intake: Arti
                 await message.answer(tell_paste_cut(kept, len(text), intake.max_chars))
 
 
+# What the bot cannot read, said for what was sent: a generic «здесь нет текста» under a voice
+# note reads as if the bot had not noticed it.
+NOT_READ = {
+    ContentType.VOICE: "Голосовые сообщения я не слушаю — пришлите, пожалуйста, текст статьи.",
+    ContentType.VIDEO_NOTE: "Видеосообщения я не смотрю — пришлите, пожалуйста, текст статьи.",
+    ContentType.AUDIO: "Аудио я не слушаю — пришлите, пожалуйста, текст статьи.",
+    ContentType.VIDEO: "Видео я не смотрю — пришлите текст статьи или подпись к видео.",
+    ContentType.PHOTO: ("Текст на картинках я не читаю — пришлите текст статьи или добавьте его "
+                        "подписью к фото."),
+    ContentType.STICKER: "Стикеры я не читаю 🙂 Пришлите статью — перескажу её.",
+}
+
+
 async def on_nothing_to_read(message: Message) -> None:
-    """A sticker, a photo without a caption, a voice note: nothing we can summarise."""
-    raise EmptyMessage()
+    """A sticker, a photo without a caption, a voice note: nothing we can summarise; say
+    what is supported for that kind of message, or the generic line for the rest."""
+    reply = NOT_READ.get(message.content_type)  # ContentType is a StrEnum
+    if reply is None:
+        raise EmptyMessage()
+    await message.answer(reply)
 
 
 async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,

@@ -16,7 +16,7 @@ from aiogram.types import Message
 from bot.services.articles import MIN_ARTICLE_CHARS
 from bot.services.fetch import shared_link
 from bot.services.message_joiner import MessageJoiner
-from bot.services.message_kind import reads_as_news, small_talk
+from bot.services.message_kind import small_talk, typed_article
 from bot.services.paste_pieces import question_shaped
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -72,8 +72,9 @@ class Addressed(Filter):
 
 
 class ArticleText(Filter):
-    """Text long enough to be an article, a short news item typed or pasted (a sentence that
-    is not a question), or the next piece of a paste being joined.
+    """Text long enough to be an article and not a question or talk to the bot, however long
+    (`typed_article`), a short news item typed or pasted (a sentence that is not a question),
+    or the next piece of a paste being joined.
 
     A short text joins a paste only as its tail: `paste_piece` (from `ArrivalMiddleware`, in
     arrival order) says it came right after a piece the client may have cut. Without that
@@ -90,7 +91,7 @@ class ArticleText(Filter):
                 not question_shaped(text)
                 and await joiner.is_open(joiner_key(message, "text")))):
             return True
-        return len(text.strip()) >= MIN_ARTICLE_CHARS or reads_as_news(_MENTIONS.sub("", text))
+        return typed_article(_MENTIONS.sub("", text), MIN_ARTICLE_CHARS)
 
 
 class SmallTalkFilter(Filter):

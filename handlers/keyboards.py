@@ -78,6 +78,13 @@ def news_or_question_keyboard() -> InlineKeyboardMarkup:
     return keyboard.adjust(2).as_markup()
 
 
+def news_offer_keyboard() -> InlineKeyboardMarkup:
+    """One button under «Статей пока нет…»: read the message as news (`KindCb`)."""
+    keyboard = InlineKeyboardBuilder()
+    keyboard.button(text="Пересказать как новость", callback_data=KindCb(news=True))
+    return keyboard.as_markup()
+
+
 def forget_keyboard() -> InlineKeyboardMarkup:
     keyboard = InlineKeyboardBuilder()
     keyboard.button(text="Да, удалить", callback_data=ForgetCb(confirm=True))

@@ -21,18 +21,29 @@ from bot.rendering.html import esc
 from bot.rendering.replies import render_answer
 from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
-from bot.services.message_kind import SmallTalk, could_be_either
+from bot.services.message_kind import SmallTalk, could_be_either, foreign_language
 from bot.services.questions import QuestionResult, QuestionService
 from bot.storage.repo import ChatSettings, Repo
 from handlers.article import take_article
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
-from handlers.keyboards import AskCb, KindCb, news_or_question_keyboard, question_prompt
+from handlers.keyboards import (
+    AskCb,
+    KindCb,
+    news_offer_keyboard,
+    news_or_question_keyboard,
+    question_prompt,
+)
 
 TYPING = {"chat_action": "typing"}
 # Model work follows: the press is answered first, before Telegram gives up waiting for it.
 ANSWER_FIRST = {"callback_answer": {"pre": True}}
 NO_ORIGINAL = "Не вижу исходного сообщения: пришлите его ещё раз."
 ASK_HINT = "Напишите вопрос после команды, например: /ask Что подписали?"
+RUSSIAN_ONLY = ("Я читаю статьи на русском и отвечаю по-русски. Пришлите статью или вопрос "
+                "на русском языке.")
+NEWS_OR_QUESTION = "Это новость, которую пересказать, или вопрос о статье?"
+OFFER_TO_READ = ("Статей в этом чате пока нет, так что спросить не о чем. Пересказать это "
+                 "сообщение как новость?")
 
 
 async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
@@ -90,18 +101,29 @@ async def on_reply_question(message: Message, bot: Bot, repo: Repo, qa: Question
 
 async def on_group_question(message: Message, bot: Bot, repo: Repo, qa: QuestionService) -> None:
     text = strip_mention(message.text or "", (await bot.me()).username)
+    if foreign_language(text):
+        await message.reply(RUSSIAN_ONLY)
+        return
     await ask(message, repo, qa, text)
 
 
 async def on_plain_question(message: Message, repo: Repo, qa: QuestionService) -> None:
-    """The catch-all: short text in a private chat is a question about the current article;
-    a short statement that may as well be news gets two buttons instead of a guess."""
+    """The catch-all: short text in a private chat is a question about the current article.
+
+    Text in another language is told what the bot reads. A short statement that may as well
+    be news gets two buttons instead of a guess; with no article in the chat there is nothing
+    to ask about, so it is offered to be read as news."""
     text = message_text(message)
     if not text.strip():
         raise EmptyMessage()
-    if could_be_either(text) and await repo.articles.count(message.chat.id) > 0:
-        await message.reply("Это новость, которую пересказать, или вопрос о статье?",
-                            reply_markup=news_or_question_keyboard())
+    if foreign_language(text):
+        await message.answer(RUSSIAN_ONLY)
+        return
+    if could_be_either(text):
+        if await repo.articles.count(message.chat.id) > 0:
+            await message.reply(NEWS_OR_QUESTION, reply_markup=news_or_question_keyboard())
+        else:
+            await message.reply(OFFER_TO_READ, reply_markup=news_offer_keyboard())
         return
     await ask(message, repo, qa, text)
 

@@ -89,12 +89,70 @@ MIN_STATEMENT_WORDS = 3
 
 def could_be_either(text: str) -> bool:
     """A short statement («Путин подписал закон о Росгвардии»): no question mark, question word
-    or request, yet too short to read as a news item. It may be news to read or a question
-    about the article put in a few words: the bot asks which (two buttons) instead of guessing."""
+    or request (not even one typed in slang or with a slip: `asks_in_few_words`), yet too short
+    to read as a news item. It may be news to read or a question about the article put in a few
+    words: the bot asks which (two buttons) instead of guessing."""
     found = words(text)
     return (len(found) >= MIN_STATEMENT_WORDS and not _news_sized(text, found)
-            and not looks_like_question(text) and small_talk(text) is None
-            and not mostly_latin(text))
+            and not asks_in_few_words(text) and small_talk(text) is None
+            and not foreign_language(text))
+
+
+def asks_in_few_words(text: str) -> bool:
+    """A short message that asks, as people type in a chat: a question word anywhere («а в
+    питере когда»), in slang («скока», «чё») or with a slip of the finger («скоьлко»), or a
+    follow-up opened with «а …». The first-three-words rule of `looks_like_question` is for
+    telling a question from a news sentence, which may hold «что» or «когда» in mid-sentence;
+    a text this short is too short for that."""
+    if looks_like_question(text):
+        return True
+    found = words(text)
+    if not found or _news_sized(text, found):
+        return False
+    if found[0] in _FOLLOW_UP_OPENERS and len(found) <= 5:
+        return True
+    return any(w in QUESTION_WORDS or w in _SLANG_QUESTION_WORDS or _near_question_word(w)
+               for w in found)
+
+
+# «а в питере когда», «ну а сколько»: a reply in a conversation, not a headline
+_FOLLOW_UP_OPENERS = frozenset({"а", "ну", "и", "так", "слушай", "подскажи", "подскажите"})
+_SLANG_QUESTION_WORDS = frozenset({
+    "скока", "скоко", "сколка", "скольк", "скок", "чё", "чо", "шо", "че", "када", "кагда",
+    "пачему", "пошто", "нафига", "накой", "хде", "куды",
+})
+# Ordinary words one slip away from a question word: «тогда» is not «когда».
+_NOT_SLIPS = frozenset({"тогда", "всегда", "затем", "оттуда", "потому", "какао", "сколок"})
+# Question words long enough that one slip («скоьлко», «пчоему») still names only them.
+_FUZZY_QUESTION_WORDS = frozenset(w for w in QUESTION_WORDS if len(w) >= 5)
+
+
+def _near_question_word(word: str) -> bool:
+    """One letter wrong, missing, extra or two swapped, against a question word of 5+ letters."""
+    if len(word) < 4 or word in _NOT_SLIPS:
+        return False
+    return any(_one_edit_apart(word, q) for q in _FUZZY_QUESTION_WORDS
+               if abs(len(q) - len(word)) <= 1)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def foreign_language(text: str) -> bool:
+    """A message in another language (English, Chinese…): most of its letters are not
+    Cyrillic. The models read Russian; such a message gets one line saying so, not an
+    «этого нет» cut from a Russian article."""
+    letters = [c for c in text if c.isalpha()]
+    cyrillic = sum(1 for c in letters if "а" <= c.lower() <= "я" or c in "ёЁ")
+    return len(letters) >= 8 and cyrillic * 3 < len(letters)
 
 
 def mostly_latin(text: str) -> bool:
@@ -102,3 +160,46 @@ def mostly_latin(text: str) -> bool:
     latin = sum(1 for c in text if "a" <= c.lower() <= "z")
     cyrillic = sum(1 for c in text if "а" <= c.lower() <= "я" or c in "ёЁ")
     return latin > 2 * cyrillic and latin >= 50
+
+
+# Talk to the bot in a long message: «слушай, я вот читала… а почему…?»
+_TALK_WORDS = frozenset({
+    "ты", "тебя", "тебе", "тобой", "слушай", "скажи", "скажите", "объясни", "объясните",
+    "расскажи", "расскажите", "подскажи", "подскажите", "можешь", "можете", "знаешь",
+    "думаешь", "бот", "почему", "зачем", "помоги", "помогите", "я", "мне", "меня",
+})
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|„[^“]*“")
+MAX_TALK_CHARS = 1_500  # a message longer than this is a text, whatever its tone
+
+
+def reads_as_talk(text: str) -> bool:
+    """A long typed message that is a question or talk to the bot, not an article: one
+    paragraph with no headline, that asks (it ends with «?», or asks and addresses the bot:
+    «скажи», «объясни», «почему», «ты», «я вот читала»). Quotes are left out, so an article
+    that quotes a question is still an article. Only typed text is judged: a forward, a file
+    or a link is an article whatever its tone."""
+    stripped = text.strip()
+    if len(stripped) > MAX_TALK_CHARS or _has_paragraphs(stripped) or _headline_first(stripped):
+        return False
+    own = _QUOTED.sub(" ", stripped)
+    talk = sum(1 for w in words(own) if w in _TALK_WORDS or w in REQUESTS)
+    asks = own.rstrip(" )!.…").endswith("?")
+    return asks or ("?" in own and talk >= 1) or talk >= 3
+
+
+def _has_paragraphs(text: str) -> bool:
+    return sum(1 for line in text.splitlines() if line.strip()) >= 2
+
+
+def _headline_first(text: str) -> bool:
+    """A first line that reads as a headline: short, no final stop, more text after it."""
+    first, _, rest = text.partition("\n")
+    first = first.strip()
+    return bool(rest.strip()) and 10 <= len(first) <= 160 and not first.endswith((".", "?", "!"))
+
+
+def typed_article(text: str, min_chars: int) -> bool:
+    """Typed text to read as an article: long and not talk to the bot, or a news item."""
+    if len(text.strip()) >= min_chars:
+        return not reads_as_talk(text)
+    return reads_as_news(text)

@@ -111,9 +111,10 @@ async def test_sticker_photo_and_blank_text_get_a_hint_not_silence(harness) -> N
     await harness.feed(U.sticker(chat_id=chat))
     await harness.feed(U.photo(chat_id=chat))
     await harness.feed(U.private_text("   ", chat_id=chat))
-    texts = _texts(harness, chat)
-    assert len(texts) == 3
-    assert all("нет текста, который можно прочитать" in t for t in texts)
+    sticker, photo, blank = _texts(harness, chat)
+    assert "Стикеры я не читаю" in sticker and "Пришлите статью" in sticker
+    assert "на картинках я не читаю" in photo and "подписью" in photo  # #28, item 4
+    assert "нет текста, который можно прочитать" in blank
 
 
 async def test_article_text_is_escaped_in_the_reply(harness, seed_text) -> None:

@@ -181,11 +181,14 @@ async def test_a_short_statement_is_answered_as_a_question_when_the_user_says_so
     assert len(answer) == 1 and "500 млн долларов" in answer[0], answer
 
 
-async def test_a_statement_with_no_article_in_the_chat_gets_no_buttons(harness) -> None:
+async def test_a_statement_with_no_article_in_the_chat_is_offered_to_be_read(harness) -> None:
+    """Nothing to ask about, so not «новость или вопрос?»: one button to read it as news
+    (#28, item 2; it was «Пока не о чем спрашивать»)."""
     chat = harness.new_chat()
     await harness.feed(U.private_text("Путин подписал закон о Росгвардии", chat_id=chat))
     sent = harness.api.calls_for("sendMessage")[-1]
-    assert "reply_markup" not in sent.params or not sent.params["reply_markup"]
+    buttons = [b["text"] for row in sent.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["Пересказать как новость"], sent.params
 
 
 async def test_the_seeds_summary_says_what_was_signed(harness, seed_text) -> None:

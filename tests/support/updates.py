@@ -138,6 +138,12 @@ def photo(*, chat_id: int = USER_ID, caption: str | None = None) -> dict[str, An
                                 caption=caption)}
 
 
+def voice(*, chat_id: int = USER_ID, duration: int = 7) -> dict[str, Any]:
+    note = {"file_id": "vc1", "file_unique_id": "uvc1", "duration": duration,
+            "mime_type": "audio/ogg"}
+    return {"message": _message(private_chat(chat_id), user(chat_id), voice=note)}
+
+
 def group_text(text: str, *, chat_id: int = -1001500, user_id: int = USER_ID,
                mention: str | None = None, reply_to: dict[str, Any] | None = None,
                forward_origin: dict[str, Any] | None = None) -> dict[str, Any]:
