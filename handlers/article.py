@@ -101,7 +101,7 @@ async def send_summary(message: Message, repo: Repo, article: StoredArticle, sum
                        chat_settings: ChatSettings) -> None:
     """One reply per article; the last piece carries the buttons, every piece maps back."""
     pieces = split_message(render_summary(article, summary))
-    keyboard = summary_keyboard(article.id, chat_settings.summary_length)
+    keyboard = summary_keyboard(article.public_id, chat_settings.summary_length)
     # In a group the first piece quotes the article's message, so it is clear whose it answers.
     quote = ReplyParameters(message_id=message.message_id) if message.chat.type in GROUPS else None
     sent_ids: list[int] = []
@@ -264,12 +264,12 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
     if not isinstance(message, Message):
         callback_answer.text = "Сообщение устарело."
         return
-    article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
+    article = await repo.articles.by_public_id(message.chat.id, callback_data.article_id)
     if article is None:
         raise ArticleNotFound()
     summary = await intake.resummarize(repo, article, callback_data.length)
     pieces = split_message(render_summary(article, summary))
-    keyboard = summary_keyboard(article.id, callback_data.length)
+    keyboard = summary_keyboard(article.public_id, callback_data.length)
     if len(pieces) == 1:
         try:
             await message.edit_text(pieces[0], reply_markup=keyboard)

@@ -43,7 +43,7 @@ async def on_articles(message: Message, repo: Repo) -> None:
         when = local_time(article.created_at, chat.timezone if chat else "").strftime(
             "%d.%m %H:%M")
         lines.append(f"{number}. {esc(short_title(article))} <i>({when}){mark}</i>")
-        buttons.button(text=str(number), callback_data=AskCb(article_id=article.id))
+        buttons.button(text=str(number), callback_data=AskCb(article_id=article.public_id))
     await message.answer("\n".join(lines), reply_markup=buttons.adjust(LIMIT).as_markup())
 
 

@@ -43,6 +43,8 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
         callback_answer.show_alert = True
         return
     deleted = await repo.articles.delete_chat(message.chat.id)
+    # Every message up to this prompt may stand for a deleted article: replies to them say so.
+    await repo.chats.set_forgotten_through(message.chat.id, message.message_id)
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
     callback_answer.text = "Удалено"
     await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")

@@ -11,7 +11,8 @@ from pydantic import Field
 
 from models.engines.base import Length
 
-# A stored row's id: what SQLite (and PostgreSQL's bigint) can hold. Button data is user input (a
+# An article's public id (`StoredArticle.public_id`, random, never reused; an older article's is
+# its row id): what SQLite (and PostgreSQL's bigint) can hold. Button data is user input (a
 # client can send any), and a larger id raised OverflowError inside the query; out of range, the
 # data does not parse and the press is answered as a stale button.
 ArticleId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -51,7 +52,8 @@ class SettingsCb(CallbackData, prefix="set"):
 
 
 def summary_keyboard(article_id: int, length: Length) -> InlineKeyboardMarkup:
-    """"Короче"/"Подробнее" where there is a shorter/longer length, and "Задать вопрос"."""
+    """"Короче"/"Подробнее" where there is a shorter/longer length, and "Задать вопрос";
+    `article_id` is the article's public id."""
     index = LENGTH_ORDER.index(length)
     keyboard = InlineKeyboardBuilder()
     lengths = 0

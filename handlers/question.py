@@ -57,6 +57,8 @@ async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
 
 async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, *,
               reply_to: int | None = None) -> None:
+    if reply_to is not None and await _about_a_forgotten_article(repo, message.chat.id, reply_to):
+        raise ArticleNotFound()
     async with qa.turn(message.chat.id, message.message_id,
                        about_latest=reply_to is None) as deadline:
         result = await qa.ask(repo, message.chat.id, question,
@@ -65,6 +67,13 @@ async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, 
         # Name the article when the user did not point at one and there is a choice.
         show_title = reply_to is None and await repo.articles.count(message.chat.id) > 1
         await send_answer(message, repo, result, show_title=show_title)
+
+
+async def _about_a_forgotten_article(repo: Repo, chat_id: int, replied_id: int) -> bool:
+    """A reply to a message from before /forget that no article claims now: its article was
+    deleted. Answering about the newest article instead would answer a question not asked."""
+    return (await repo.articles.by_message(chat_id, replied_id) is None
+            and await repo.chats.forgotten(chat_id, replied_id))
 
 
 SMALL_TALK_REPLIES = {
@@ -159,7 +168,7 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo,
     message = query.message
     if not isinstance(message, Message):
         return
-    article = await repo.articles.by_id(message.chat.id, callback_data.article_id)
+    article = await repo.articles.by_public_id(message.chat.id, callback_data.article_id)
     if article is None:
         raise ArticleNotFound()
     await repo.chats.set_current_article(message.chat.id, article.id)

@@ -61,7 +61,7 @@ async def create_schema(engine: AsyncEngine) -> None:
         await conn.run_sync(migrate)
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def migrate(conn: Connection) -> int:
@@ -77,6 +77,8 @@ def migrate(conn: Connection) -> int:
     _add_missing_columns(conn)
     table = SchemaVersionRow.__table__
     current = conn.execute(select(table.c.version).where(table.c.id == 1)).scalar()
+    if current is None or current < 2:
+        _give_articles_public_ids(conn)
     if current is None:
         conn.execute(insert(table).values(id=1, version=SCHEMA_VERSION, updated_at=utcnow()))
     elif current < SCHEMA_VERSION:
@@ -84,6 +86,13 @@ def migrate(conn: Connection) -> int:
             update(table).where(table.c.id == 1).values(version=SCHEMA_VERSION, updated_at=utcnow())
         )
     return SCHEMA_VERSION
+
+
+def _give_articles_public_ids(conn: Connection) -> None:
+    """Version 2: articles stored before `public_id` keep their `id` as it, so the buttons
+    already under their summaries still work; `create_all` does not index an existing table."""
+    conn.execute(text("UPDATE articles SET public_id = id WHERE public_id IS NULL"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_public_id ON articles (public_id)"))
 
 
 def _add_missing_columns(conn: Connection) -> None:

@@ -9,6 +9,7 @@ its unit of work (`bot.middlewares.DbSessionMiddleware`), other jobs own theirs
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -52,6 +53,7 @@ class StoredArticle:
     reply_message_id: int | None
     summary: str
     created_at: datetime
+    public_id: int = 0  # what buttons carry (`ArticleRepo.by_public_id`); never reused
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +81,7 @@ def _article(row: ArticleRow) -> StoredArticle:
     return StoredArticle(
         row.id, row.chat_id, row.hash, row.text, row.title, row.source_kind, row.source_title,
         row.source_url, row.message_id, row.reply_message_id, row.summary, row.created_at,
+        row.public_id or row.id,
     )
 
 
@@ -123,6 +126,14 @@ class ChatRepo:
     async def set_current_article(self, chat_id: int, article_id: int | None) -> None:
         await self._set(chat_id, current_article_id=article_id)
 
+    async def set_forgotten_through(self, chat_id: int, message_id: int) -> None:
+        await self._set(chat_id, forgotten_through=message_id)
+
+    async def forgotten(self, chat_id: int, message_id: int) -> bool:
+        """`message_id` is from before this chat's last /forget (so what it stood for is gone)."""
+        row = await self.session.get(ChatRow, chat_id)
+        return bool(row and row.forgotten_through and message_id <= row.forgotten_through)
+
 
 class ArticleRepo:
     def __init__(self, session: AsyncSession) -> None:
@@ -131,7 +142,8 @@ class ArticleRepo:
     async def add(self, chat_id: int, *, hash: str, text: str, title: str = "",
                   source_kind: str = "text", source_title: str = "", source_url: str = "",
                   message_id: int | None = None, summary: str = "") -> StoredArticle:
-        row = ArticleRow(chat_id=chat_id, hash=hash, text=text, title=title[:512],
+        row = ArticleRow(chat_id=chat_id, public_id=new_public_id(), hash=hash, text=text,
+                         title=title[:512],
                          source_kind=source_kind, source_title=source_title[:256],
                          source_url=source_url[:2048], message_id=message_id, summary=summary)
         self.session.add(row)
@@ -141,6 +153,14 @@ class ArticleRepo:
     async def by_id(self, chat_id: int, article_id: int) -> StoredArticle | None:
         row = await self.session.get(ArticleRow, article_id)
         return _article(row) if row is not None and row.chat_id == chat_id else None
+
+    async def by_public_id(self, chat_id: int, public_id: int) -> StoredArticle | None:
+        """The article a button names (its `public_id`), if it is still this chat's."""
+        row = await self.session.scalar(
+            select(ArticleRow).where(ArticleRow.chat_id == chat_id,
+                                     ArticleRow.public_id == public_id)
+        )
+        return _article(row) if row else None
 
     async def by_hash(self, chat_id: int, hash: str) -> StoredArticle | None:
         row = await self.session.scalar(
@@ -223,6 +243,15 @@ class ArticleRepo:
             update(ChatRow).where(ChatRow.id == chat_id).values(current_article_id=None)
         )
         return int(result.rowcount or 0)
+
+
+# Random ids above every `id` a database held before version 2 (copied into `public_id`).
+_PUBLIC_ID_FLOOR = 2**40
+
+
+def new_public_id() -> int:
+    """A random article id for buttons: not guessable and never handed out again."""
+    return _PUBLIC_ID_FLOOR + secrets.randbelow(2**62 - _PUBLIC_ID_FLOOR)
 
 
 class QuestionRepo:

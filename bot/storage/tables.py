@@ -39,6 +39,9 @@ class ChatRow(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     # The article plain-text questions are about: the newest one, or one picked in /articles.
     current_article_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The last message id of this chat when /forget deleted its articles: a reply to an older
+    # message that no article claims is about a deleted article, not about the newest one.
+    forgotten_through: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -53,6 +56,10 @@ class ArticleRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The id buttons carry: random, never reused. SQLite gives a deleted row's id to the next
+    # article, so a button under a summary from before /forget acted on a newer article.
+    # Rows from before this column have their `id` copied in (`db.migrate`, version 2).
+    public_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     chat_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
     )
