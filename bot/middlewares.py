@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from contextvars import ContextVar
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -212,6 +213,12 @@ def _topic_of(event: TelegramObject) -> int | None:
     return None
 
 
+# The press of the update being handled was answered before its handler failed (the flag
+# `callback_answer={"pre": True}`): the error handler must tell the reason in the chat, since
+# Telegram takes one answer per press and refuses a second (`handlers.errors`).
+press_answered: ContextVar[bool] = ContextVar("press_answered", default=False)
+
+
 class CallbackAnswers(CallbackAnswerMiddleware):
     """aiogram's `CallbackAnswerMiddleware`: every button press is answered once, after its
     handler (before it with the flag `callback_answer={"pre": True}`), with the `text` and
@@ -219,7 +226,9 @@ class CallbackAnswers(CallbackAnswerMiddleware):
 
     One difference: when the handler raised, nothing is answered here, so that the error
     handler can answer with the reason as an alert (`handlers.errors`); an empty answer sent
-    first would make that one fail, as a press is answered only once.
+    first would make that one fail, as a press is answered only once. Where the press was
+    answered first (model work followed), `press_answered` tells the error handler to say the
+    reason in the chat instead.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -228,7 +237,9 @@ class CallbackAnswers(CallbackAnswerMiddleware):
                 return await handler(event, data)
             except BaseException:
                 callback_answer: CallbackAnswer = data["callback_answer"]
-                if not callback_answer.answered:
+                if callback_answer.answered:
+                    press_answered.set(True)
+                else:
                     callback_answer.disable()
                 raise
 

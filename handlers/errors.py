@@ -23,6 +23,7 @@ from aiogram.types import ErrorEvent, ReplyParameters
 from bot import errors as bot_errors
 from bot import metrics
 from bot.inbox import Delivery
+from bot.middlewares import press_answered
 from bot.rendering.replies import tell_to_wait
 from models.engines import errors as engine_errors
 
@@ -108,8 +109,14 @@ async def _reply(event: ErrorEvent, bot: Bot, text: str, delivery: Delivery | No
     back to the inbox (`delivery`) and this error is met and answered again later."""
     update = event.update
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text[:200], show_alert=True)
+        query = update.callback_query
+        if query is not None and not press_answered.get():
+            await query.answer(text[:200], show_alert=True)
+            return
+        if query is not None:  # answered before the work began: say it in the chat
+            if query.message is not None:
+                await bot.send_message(query.message.chat.id, text)
+                metrics.REPLIES.labels(_reply_kind(event.exception)).inc()
             return
         message = update.message or update.edited_message
         if message is not None:

@@ -53,3 +53,48 @@ async def test_a_known_button_is_still_served_by_its_feature(harness, seed_text)
     answers = _answers(harness, mark)
     assert len(answers) == 1 and "устарела" not in answers[0].params.get("text", "")
     assert any("Спрашивайте" in t for t in harness.api.sent_texts(chat, since=mark))
+
+
+def _buttons(call) -> dict[str, str]:
+    return {b["text"]: b["callback_data"]
+            for row in call.params["reply_markup"]["inline_keyboard"] for b in row}
+
+
+async def test_news_pressed_on_a_too_short_text_is_answered_once_and_told_in_the_chat(
+        harness, seed_text) -> None:
+    """«Это новость» on «Мэр ушёл в отпуск» (17 characters): an empty answer came first (the
+    press is answered before model work), then an alert Telegram refuses (#28, item 7). Now
+    one answer, and the reason in the chat."""
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    update = U.private_text("Мэр ушёл в отпуск", chat_id=chat)
+    await harness.feed(update)
+    prompt = harness.api.calls_for("sendMessage")[-1]
+    pressed = {**prompt.result, "reply_to_message": update["message"]}
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(_buttons(prompt)["Это новость"], message=pressed))
+    assert len(_answers(harness, mark)) == 1
+    assert not harness.api.answered_twice()
+    [told] = harness.api.sent_texts(chat, since=mark)
+    assert "Слишком короткий текст" in told, told
+
+
+async def test_every_kind_of_button_is_answered_exactly_once(harness, seed_text) -> None:
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    summary = harness.api.calls_for("sendMessage")[-1]
+    await harness.feed(U.command("/articles", chat_id=chat))
+    listing = harness.api.calls_for("sendMessage")[-1]
+    await harness.feed(U.command("/settings", chat_id=chat))
+    settings = harness.api.calls_for("sendMessage")[-1]
+    await harness.feed(U.command("/forget", chat_id=chat))
+    forget = harness.api.calls_for("sendMessage")[-1]
+    presses = [(data, summary) for data in _buttons(summary).values()]
+    presses += [(data, listing) for data in _buttons(listing).values()]
+    presses += [(data, settings) for data in list(_buttons(settings).values())[:3]]
+    presses += [(_buttons(forget)["Отмена"], forget), ("garbage", summary)]
+    for data, shown in presses:
+        mark = harness.api.mark()
+        await harness.feed(U.callback_query(data, message=shown.result))
+        assert len(_answers(harness, mark)) == 1, data
+    assert not harness.api.answered_twice()

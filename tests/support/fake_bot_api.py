@@ -107,6 +107,7 @@ class FakeBotAPI:
         self._files: dict[str, tuple[bytes, str]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._members: dict[tuple[int, int], str] = {}
+        self.callback_answers: dict[str, int] = {}  # callback_query_id -> answers
         self._anonymous: set[tuple[int, int]] = set()
         self._failures: dict[str, list[_Failure]] = {}
         self._outage: _Outage | None = None
@@ -422,7 +423,20 @@ class FakeBotAPI:
     def _ok(self, params: dict[str, Any]) -> Any:
         return True
 
-    _m_sendChatAction = _m_answerCallbackQuery = _m_setMyCommands = _ok
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        """As Telegram: one answer per query; a second is refused (its alert is never shown)."""
+        query_id = str(params.get("callback_query_id"))
+        self.callback_answers[query_id] = self.callback_answers.get(query_id, 0) + 1
+        if self.callback_answers[query_id] > 1:
+            raise _ApiError(400, "Bad Request: query is too old and response timeout expired "
+                                 "or query ID is invalid")
+        return True
+
+    def answered_twice(self) -> list[str]:
+        """Callback queries the bot answered more than once (Telegram shows only the first)."""
+        return [query_id for query_id, count in self.callback_answers.items() if count > 1]
+
+    _m_sendChatAction = _m_setMyCommands = _ok
     _m_deleteWebhook = _m_setWebhook = _m_close = _m_logOut = _m_deleteMessage = _ok
     _m_deleteMyCommands = _m_setMyDescription = _m_setMyShortDescription = _ok
 
