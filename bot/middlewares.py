@@ -12,8 +12,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from contextvars import ContextVar
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
