@@ -46,6 +46,10 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
     # Every message up to this prompt may stand for a deleted article: replies to them say so.
     await repo.chats.set_forgotten_through(message.chat.id, message.message_id)
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
+    if not deleted:  # a second press on the same confirmation: nothing was left to delete
+        callback_answer.text = "Уже удалено"
+        await message.edit_text("Уже удалено: статей и вопросов в этом чате нет.")
+        return
     callback_answer.text = "Удалено"
     await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")
 

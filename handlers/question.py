@@ -172,7 +172,7 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo,
     if article is None:
         raise ArticleNotFound()
     await repo.chats.set_current_article(message.chat.id, article.id)
-    callback_answer.text = "Напишите вопрос ответом на сообщение"
+    callback_answer.text = "Жду ваш вопрос"  # the prompt below says how to ask: no second rule
     title = f" о «{esc(article.title)}»" if article.title else ""
     prompt = await message.answer(
         f"Спрашивайте{title}: ответьте на это сообщение или просто напишите вопрос.",

@@ -98,3 +98,43 @@ async def test_every_kind_of_button_is_answered_exactly_once(harness, seed_text)
         await harness.feed(U.callback_query(data, message=shown.result))
         assert len(_answers(harness, mark)) == 1, data
     assert not harness.api.answered_twice()
+
+
+async def test_the_ask_toast_agrees_with_the_prompt(harness, seed_text) -> None:
+    """The toast «Напишите вопрос ответом на сообщение» contradicted the prompt it was shown
+    on («…или просто напишите вопрос») (#28, item 9)."""
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    summary = harness.api.calls_for("sendMessage")[-1]
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(_buttons(summary)["Задать вопрос"],
+                                        message=summary.result))
+    [toast] = _answers(harness, mark)
+    [prompt] = harness.api.sent_texts(chat, since=mark)
+    assert "просто напишите вопрос" in prompt
+    assert "ответом" not in toast.params.get("text", ""), toast.params
+
+
+async def test_a_second_forget_confirmation_says_already_deleted(harness, seed_text) -> None:
+    """The same «Да, удалить» pressed again said «удалено статей — 0, вопросы к ним тоже»
+    (#28, item 16)."""
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    await harness.feed(U.command("/forget", chat_id=chat))
+    confirm = harness.api.calls_for("sendMessage")[-1]
+    for _ in range(2):
+        mark = harness.api.mark()
+        await harness.feed(U.callback_query(_buttons(confirm)["Да, удалить"],
+                                            message=confirm.result))
+    [edit] = harness.api.calls_for("editMessageText", since=mark)
+    assert edit.params["text"].startswith("Уже удалено"), edit.params["text"]
+    assert _answers(harness, mark)[0].params.get("text") == "Уже удалено"
+
+
+async def test_start_says_what_stays_private_in_the_users_terms(harness) -> None:
+    """«Всё работает на этом сервере, без внешних сервисов» said nothing a user can use
+    (#28, item 18)."""
+    chat = harness.new_chat()
+    await harness.feed(U.command("/start", chat_id=chat))
+    [text] = harness.api.sent_texts(chat)
+    assert "посторонним сервисам" in text and "без внешних сервисов" not in text, text
