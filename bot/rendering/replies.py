@@ -98,10 +98,15 @@ NOT_RUSSIAN = ("<i>Я читаю статьи на русском, а эта, п
 
 
 def short_title(article: StoredArticle, size: int = 60) -> str:
-    """The headline, or the article's first words when it has none."""
+    """The headline, or the article's first words when it has none; a long one is cut at a
+    word («…сексуальным нас…» read as a typo), unless its first word alone is that long."""
     title = article.title or article.text or article.summary
     title = " ".join(title.split())
-    return title if len(title) <= size else title[: size - 1].rstrip() + "…"
+    if len(title) <= size:
+        return title
+    cut = title[: size - 1]
+    at_word = cut[: cut.rfind(" ")] if title[size - 1] != " " and " " in cut else cut
+    return at_word.rstrip(" ,;:—–-") + "…"
 
 
 MAX_QUOTE_CHARS = 300

@@ -74,3 +74,16 @@ def test_a_long_quote_is_cut_to_the_clauses_around_the_answer() -> None:
     assert "соглашение номер 12" in quote and len(quote) <= 310
     assert quote.startswith("…") and quote.endswith("…")
     assert quote_around("Короткое предложение.", "предложение") == "Короткое предложение."
+
+
+async def test_articles_cuts_a_long_title_at_a_word(harness, seed_text) -> None:
+    """/articles showed «…встретился с казахстанским колле…»: titles are cut at a word with
+    «…» (#28, item 15)."""
+    from tests.support import updates as U
+
+    chat = harness.new_chat()
+    await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    await harness.feed(U.command("/articles", chat_id=chat))
+    line = harness.api.sent_texts(chat)[-1].splitlines()[1]
+    shown = line.split(". ", 1)[1].split("…")[0]
+    assert "…" in line and seed_text.split()[len(shown.split()) - 1] == shown.split()[-1], line
