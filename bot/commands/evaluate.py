@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="natural: the part to score (test: the part nothing is chosen on)")
     parser.add_argument("--table", action="store_true",
                         help="natural: also print one line per question with its verdict")
+    parser.add_argument("--choose-floors", action="store_true",
+                        help="natural: the no-answer floors the dev part chooses (a table)")
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -69,6 +71,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             from bot.evaluation.qa import run_qa_eval
 
             report = run_qa_eval(path, engine, limit=args.limit)
+        elif args.task == "natural" and args.choose_floors:
+            from bot.evaluation.natural import choose_floors
+
+            report = {f"{r['floor_shift']:+.2f} / {r['null_threshold']:g}": r["right"]
+                      for r in choose_floors(path, engine)}
         elif args.task == "natural":
             from bot.evaluation.natural import PARTS, run_natural_eval, table
 

@@ -208,3 +208,33 @@ def table(judged: list[Judged]) -> str:
                      f"{'↪ ' if j.follow_up else ''}{j.question} → {j.answer or '—'}{wanted}"
                      f"  [{j.sentence[:70]}]")
     return "\n".join(lines)
+
+
+def choose_floors(path: Path, engine: Any, shifts: tuple[float, ...] = (0.0, 0.03, 0.06, 0.1),
+                  margins: tuple[float, ...] = (-1e9, -4.6, -2.2, -1.4, 0.0)
+                  ) -> list[dict[str, Any]]:
+    """The no-answer floors as the natural questions' dev part would choose them (never the
+    test part): each retrieval-floor shift (the floors in reader.json lowered by it) is run
+    once, each reader margin (`null_threshold`) applied to its answers' scores (a margin m is
+    a score of 1 / (1 + e^-m)); one row per pair, best first. How reader.json's floors were
+    chosen in stop 25."""
+    import math
+    from dataclasses import replace
+
+    base = engine.settings()
+    rows = []
+    for shift in shifts:
+        engine.reader_settings = replace(
+            base, retrieval_floor=base.retrieval_floor - shift,
+            short_question_floors=tuple(f - shift for f in base.short_question_floors),
+            null_threshold=-1e9)
+        engine._reader = None  # rebuilt with the settings above
+        _, judged = run_natural_eval(path, engine, ("dev",))
+        for margin in margins:
+            floor = 1.0 / (1.0 + math.exp(-max(-50.0, margin)))
+            right = sum((j.right and (j.score >= floor or not j.answer)) if j.answerable
+                        else (not j.answer or j.score < floor) for j in judged)
+            rows.append({"floor_shift": shift, "null_threshold": margin,
+                         "right": right / len(judged)})
+    engine.reader_settings, engine._reader = base, None
+    return sorted(rows, key=lambda row: -row["right"])

@@ -42,8 +42,7 @@ CACHE_SIZE = 64  # analysed articles kept; each is a few hundred KB at most
 PERSON_EXTRA_WINDOWS = 2
 
 
-# kinds whose answer may be a list: «что подписали?», «какие организации участвовали?»
-LIST_KINDS = frozenset({Expect.THING, Expect.QUALITY})
+_NAME_VERBS = re.compile(r"\bкак\s+(?:зовут|звали|зовётся|зовется|по\s+имени)\b")
 # kinds answered in the nominative when the answer is names («кто получил премию?»)
 NOMINATIVE_KINDS = frozenset({Expect.PERSON, Expect.THING, Expect.NAME})
 PRIOR_BONUS = 0.05
@@ -79,6 +78,47 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     return (0 < len(words) <= MAX_NAME_WORDS
             and (words[0][:1].isupper() or words[0][:1] in "«\"„“"))
+
+
+_LEADING_GLUE = re.compile(r"^(?:[\s,;:—–-]|(?:а\s+также|а|и|но|или)\s)+", re.IGNORECASE)
+_TRAILING_GLUE = re.compile(r"(?:[\s,;:—–-]|\s(?:а|и|но|или))+$", re.IGNORECASE)
+
+
+def trimmed(text: str, start: int, stop: int) -> tuple[int, int]:
+    """A span without the commas and conjunctions at its edges («, а также из обширных
+    территорий» -> «из обширных территорий»)."""
+    piece = text[start:stop]
+    lead = _LEADING_GLUE.match(piece)
+    if lead:
+        start += lead.end()
+        piece = text[start:stop]
+    trail = _TRAILING_GLUE.search(piece)
+    if trail:
+        stop -= len(piece) - trail.start()
+    return start, stop
+
+
+def asks_list(parsed: Question) -> bool:
+    """«что подписали?», «какие организации участвовали?»: a что-question, or a какой-question
+    in the plural, may be answered by a list; «какой фильм…» by one thing."""
+    if parsed.expect == Expect.THING:
+        return True
+    if parsed.expect != Expect.QUALITY or parsed.wh_index < 0:
+        return False
+    word = parsed.words[parsed.wh_index]
+    return word.feats.get("Number") == "Plur" or word.text.lower().startswith("каки")
+
+
+def asks_name(parsed: Question) -> bool:
+    """«как зовут его жену», «как звали смертника»: a person's name; «как называется
+    процесс» may be any term."""
+    return parsed.expect == Expect.NAME and bool(_NAME_VERBS.search(parsed.text.lower()))
+
+
+def asks_money(parsed: Question) -> bool:
+    from models.qa.answer_types import MONEY_WORDS
+
+    return bool({w.lemma for w in parsed.words} & MONEY_WORDS)
 
 
 def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
@@ -329,8 +369,12 @@ class EmbeddedEngine:
             if not ranked:
                 return Answer.none(f"no sentence holds a {parsed.expect} answer",
                                    sentence=doc.sentences[best].text, engine=self.name)
+            # a sum of money in a sentence about the question answers «скока денег дают» even
+            # when the reader doubts it: the currency is the evidence the reader lacks
+            money = parsed.expect == Expect.NUMBER and asks_money(parsed)
             answer = reader.answer(doc, question, ranked, engine=self.name,
-                                   accept=lambda a, b: widen(a, b) is not None)
+                                   accept=lambda a, b: widen(a, b) is not None,
+                                   null_threshold=float("-inf") if money else None)
             if not answer.found:
                 return answer
             start, stop = widen(answer.start, answer.stop)
@@ -340,7 +384,7 @@ class EmbeddedEngine:
             if reasoned is not None:
                 return reasoned
         accept = None
-        if parsed.expect == Expect.NAME:  # «как звали смертника»: a name, not «грузовика»
+        if asks_name(parsed):  # «как звали смертника»: a name, not «грузовика»
             def accept(start: int, stop: int) -> bool:
                 return looks_like_name(doc.article.text[start:stop])
         answer = reader.answer(doc, question, ranked, engine=self.name, accept=accept)
@@ -410,10 +454,11 @@ class EmbeddedEngine:
             start, stop = span_shape.whole_coordination(tree, start, stop)
         else:
             start, stop = span_shape.whole_phrase(tree, start, stop)
-            if parsed.expect in LIST_KINDS:
+            if asks_list(parsed):
                 start, stop = span_shape.whole_coordination(tree, start, stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
+        start, stop = trimmed(doc.article.text, start, stop)
         if start >= stop:
             start, stop = answer.start, answer.stop
         form = ""
@@ -447,14 +492,17 @@ class EmbeddedEngine:
                 return age
 
             return lambda s: answer_types.whole_age(doc, s.start, s.stop) is not None, widen_age
+        if parsed.expect == Expect.NUMBER and parsed.focus == "место":
+            return None  # «какое место занимает»: a rank («третье»), read as the reader reads it
         if parsed.expect == Expect.NUMBER:
-            morph = self.toolkit.morph_vocab
+            morph, dates = self.toolkit.morph_vocab, self.toolkit.extractors.dates
 
             def widen_number(start: int, stop: int) -> tuple[int, int] | None:
                 if not answer_types.counts(doc, start, stop):
                     return None
                 whole = answer_types.whole_number(doc, start, stop)
                 if (answer_types.is_score(doc.article.text[whole[0]:whole[1]])
+                        or answer_types.whole_time(doc, *whole, dates) == whole  # «23 мая»
                         or not answer_types.fits_count(doc, *whole, parsed, morph)):
                     return None
                 return whole
@@ -543,6 +591,10 @@ class EmbeddedEngine:
         the reader's load time and seconds inside its forward passes."""
         with self._lock:
             figures = dict(self._stats)
+        from models.qa.rules.parse import PARSE_COST
+
+        figures["syntax_parse_seconds"] = PARSE_COST["seconds"]  # answer shapes, span rules
+        figures["syntax_parsed_sentences"] = PARSE_COST["sentences"]
         figures["reader_model_seconds"] = self.reader_clock.seconds
         figures["reader_calls"] = float(self.reader_clock.calls)
         return figures

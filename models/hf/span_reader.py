@@ -125,12 +125,14 @@ class SpanQA:
     def postprocess(self, doc: AnalyzedArticle, windows: Sequence[Window],
                     logits: Sequence[tuple[np.ndarray, np.ndarray]],
                     ranked: Sequence[tuple[int, float]] | None = None,
-                    accept: Callable[[int, int], bool] | None = None) -> Answer:
+                    accept: Callable[[int, int], bool] | None = None,
+                    null_threshold: float | None = None) -> Answer:
         """The best span over all windows, trimmed of spaces and punctuation, or Answer.none.
         `accept` (start, stop -> bool), with a ranking and a retrieval weight: only spans it
-        accepts compete, each sentence offering its best accepted one."""
+        accepts compete, each sentence offering its best accepted one; `null_threshold`
+        overrides the options' margin over the no-answer score."""
         if ranked and self.options.retrieval_weight:
-            return self._weighed(doc, windows, logits, ranked, accept)
+            return self._weighed(doc, windows, logits, ranked, accept, null_threshold)
         if self.options.answer_sentences and ranked:
             best = [doc.sentences[i] for i, _ in ranked[:self.options.answer_sentences]]
             prose = sorted((s.start, s.stop) for s in best)
@@ -150,7 +152,8 @@ class SpanQA:
     def _weighed(self, doc: AnalyzedArticle, windows: Sequence[Window],
                  logits: Sequence[tuple[np.ndarray, np.ndarray]],
                  ranked: Sequence[tuple[int, float]],
-                 accept: Callable[[int, int], bool] | None = None) -> Answer:
+                 accept: Callable[[int, int], bool] | None = None,
+                 null_threshold: float | None = None) -> Answer:
         """The best of the sentences' spans, each scored by its logits plus the weighted
         retrieval score of its sentence (the ranked sentences in the windows read, or the
         `answer_sentences` best of them). A sentence read in two windows keeps its better span:
@@ -176,8 +179,8 @@ class SpanQA:
         _, winner = max(per_sentence.items(),
                         key=lambda item: item[1].score + weight * best[item[0]][1])
         margin = winner.score - min(c.null_score for c in per_sentence.values())
-        return self._as_answer(doc, winner if margin > self.options.null_threshold else None,
-                               margin, True)
+        floor = self.options.null_threshold if null_threshold is None else null_threshold
+        return self._as_answer(doc, winner if margin > floor else None, margin, True)
 
     def _as_answer(self, doc: AnalyzedArticle, winner: SpanCandidate | None, margin: float,
                    any_candidate: bool) -> Answer:
@@ -202,14 +205,16 @@ class SpanQA:
     def answer(self, doc: AnalyzedArticle, question: str,
                ranked: Sequence[tuple[int, float]] | None = None,
                engine: str = "transformers", *, top_windows: int | None = None,
-               accept: Callable[[int, int], bool] | None = None) -> Answer:
+               accept: Callable[[int, int], bool] | None = None,
+               null_threshold: float | None = None) -> Answer:
         """The answer to `question` in `doc`; `top_windows` overrides the options' number of
         windows read, `accept` narrows the spans that may answer (see `postprocess`)."""
         windows = self.preprocess(doc, question, ranked, top_windows)
         if not windows:
             return Answer.none("the article has no text to read", engine=engine)
         logits = self.infer(windows)
-        answer = replace(self.postprocess(doc, windows, logits, ranked, accept), engine=engine)
+        answer = replace(self.postprocess(doc, windows, logits, ranked, accept, null_threshold),
+                         engine=engine)
         logger.debug("qa over %s: %d windows, score %.3f", doc.article.hash, len(windows),
                      answer.score)
         return answer

@@ -18,6 +18,8 @@ import weakref
 from collections.abc import Callable
 
 from models.qa.cues import number_words
+
+_DIGIT = re.compile(r"\d")
 from models.text.analysis import AnalyzedArticle, Sentence, Token
 
 Span = tuple[int, int]
@@ -50,7 +52,7 @@ MULTIPLIERS = frozenset({"тысяча", "тыс", "миллион", "млн", "
                          "трлн", "сотня", "десяток", "половина", "процент", "%"})
 # words before a number that belong to it: «более 26», «около тысячи», «не менее 15»
 APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно", "от",
-                           "приблизительно", "до", "не", "уже", "лишь", "всего", "только",
+                           "приблизительно", "до", "не", "уже", "лишь", "всего", "только", "каждый",
                            "целых", "ещё", "еще"})
 ABBREVIATED = frozenset({"тыс", "млн", "млрд", "трлн"})  # «20 тыс. деревьев»: the dot is theirs
 MAX_UNIT_GAP = 2  # adjectives allowed between a number and its unit noun («шведских крон»)
@@ -114,7 +116,9 @@ def whole_time(doc: AnalyzedArticle, start: int, stop: int, dates: Callable | No
 
 
 def _is_number(token: Token) -> bool:
-    return bool(number_words([token])) and token.pos != "ADJ"
+    """A figure or a cardinal numeral; an ordinal word («восьмого») is no amount, but a
+    figure is one whatever its suffix («5-цилиндровый», «104-й»)."""
+    return bool(number_words([token])) and (token.pos != "ADJ" or _DIGIT.search(token.text))
 
 
 def _tokens(doc: AnalyzedArticle, start: int) -> tuple[Sentence | None, list[Token]]:
@@ -178,6 +182,9 @@ def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
         following = tokens[k + gap]
         if following.pos in {"NOUN", "PROPN"} or following.text in {"%", "$", "€"}:
             last = k + gap
+            after = tokens[last + 1] if last + 1 < len(tokens) else None
+            if after is not None and after.pos == "NOUN" and following.pos == "NOUN":
+                last += 1  # «фунтов стерлингов», «часов музыки»
             break
         if following.pos not in {"ADJ", "NUM"} and following.lemma not in MULTIPLIERS:
             break
@@ -191,8 +198,9 @@ def asks_age(question, is_known=None) -> bool:
     lemmas = {w.lemma for w in question.words}
     if lemmas & AGE_WORDS:
         return True
-    if "год" not in lemmas:
-        return False
+    after_wh = question.words[question.wh_index + 1:question.wh_index + 3]
+    if question.wh != "сколько" or not any(w.lemma == "год" for w in after_wh):
+        return False  # «какой процент … в 1901 году» is no age
     verbs = [w for w in question.words if w.pos == "VERB" and w.lemma != "быть"
              and (is_known is None or is_known(w.text.lower()))]  # «мэйсону» is no verb
     return not verbs or any(w.feats.get("Case") == "Dat" for w in question.words
@@ -240,10 +248,15 @@ def _animate(morph, word: str) -> bool:
     return any(_ANIMATE.search(str(p.tag)) for p in morph.parse(word)[:2])
 
 
+def _same_noun(a: str, b: str) -> bool:
+    return a == b or a[:5] == b[:5]
+
+
 def fits_count(doc: AnalyzedArticle, start: int, stop: int, question, morph) -> bool:
     """Whether a number span answers what the question counts: money for «скока ему будут
-    платить», a time for «скока длился разговор», the counted noun for «сколько серий» (any
-    person for «сколько человек»). A question that names none of these takes any number."""
+    платить», a time for «скока длился разговор», the same kind of thing as the counted noun
+    for «сколько серий» (`_noun_class`). A question that names none of these takes any
+    number."""
     text = doc.article.text[start:stop]
     lemmas = {w.lemma for w in question.words}
     if lemmas & MONEY_WORDS:
@@ -255,13 +268,29 @@ def fits_count(doc: AnalyzedArticle, start: int, stop: int, question, morph) -> 
     noun = counted_noun(question)
     if not noun:
         return True
-    following = [t for t in tokens if t.start >= stop][:2]  # «600 часов музыки»
-    nouns = [t for t in inside + following if t.pos in {"NOUN", "PROPN"}]
-    if not [t for t in inside if t.pos in {"NOUN", "PROPN"}]:
+    units = [t for t in inside if t.pos in {"NOUN", "PROPN"} or t.text in SYMBOLS]
+    if not units:
         return True  # «погибли 8» — the number alone, its noun elsewhere in the sentence
-    if any(t.lemma == noun or t.lemma[:5] == noun[:5] for t in nouns):
-        return True
-    return noun in PEOPLE_NOUNS and any(_animate(morph, t.text) for t in nouns)
+    wanted = _noun_class(noun, morph)
+    return any(_noun_class(SYMBOLS.get(t.text, t.lemma), morph) == wanted for t in units)
+
+
+SYMBOLS = {"%": "процент", "$": "доллар", "€": "евро", "£": "фунт", "₽": "рубль"}
+
+
+def _noun_class(lemma: str, morph) -> str:
+    """What a counted noun measures, coarsely: a time, money, a share, people, or things.
+    «сколько серий» is not answered by «55 лет», nor «сколько человек» by «1:2»; any thing
+    answers a question about things («сколько стран» — «девяти государств»)."""
+    if lemma in TIME_UNITS:
+        return "time"
+    if _CURRENCY.match(lemma):
+        return "money"
+    if lemma in {"процент", "доля"}:
+        return "share"
+    if lemma in PEOPLE_NOUNS or _animate(morph, lemma):
+        return "people"
+    return "thing"
 
 
 def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:

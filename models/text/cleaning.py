@@ -45,6 +45,15 @@ _CREDIT = re.compile(
     r"^\W*(?:источник|фото|видео|теги|автор фото)\s*:|^\W*(?:поделиться|реклама)\W*$",
     re.IGNORECASE,
 )
+# A photo caption or byline: a short line that credits a photo or an agency («Денис Муквеге.
+# Фото: Reuters», «Надия Мурад в Осло © AP», «Иван Петров / ТАСС»): neither a summary sentence,
+# nor an answer sentence, nor a source of key facts.
+_CAPTION = re.compile(
+    r"©|\b(?:фото|photo|кадр\s+из\s+видео)\s*:|/\s*(?:ТАСС|РИА|Reuters|AP|AFP|EPA|Getty"
+    r"|Интерфакс|Коммерсантъ|Shutterstock|Unsplash)\b",
+    re.IGNORECASE,
+)
+MAX_CAPTION_WORDS = 25
 _URL = re.compile(r"(?:https?://|www\.|t\.me/)\S+|\S+\.(?:ru|com|org|net|рф|su|io|me)(?:/\S*)?")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'][^\W\d_]+)*")
@@ -90,12 +99,15 @@ def has_prose(text: str) -> bool:
 
 
 def is_furniture(line: str) -> bool:
-    """A line that is page furniture rather than prose: date, time, counter, tail, link, label."""
+    """A line that is page furniture rather than prose: date, time, counter, tail, link, label,
+    a photo caption or byline."""
     if not has_prose(line):
         return True
     if any(p.match(line) for p in (_DATE_TIME_ONLY, _COUNTER, _TAIL, _CREDIT)):
         return True
     words = _WORD.findall(_URL.sub(" ", line))
+    if _CAPTION.search(line) and len(words) <= MAX_CAPTION_WORDS:
+        return True
     # A rubric name or a one-word tail ("Политика", "Новости", "Главное"): a short label
     # with no sentence punctuation. A list item ("• Москва — 5 человек") is not one.
     return (

@@ -92,3 +92,24 @@ def test_a_single_paragraph_post_has_no_headline() -> None:
 ])
 def test_has_prose(text: str, expected: bool) -> None:
     assert has_prose(text) is expected
+
+
+@pytest.mark.parametrize("caption", [
+    "Денис Муквеге. Фото: Reuters",
+    "Надия Мурад в Осло © AP",
+    "Министр Иван Петров / ТАСС",
+    "На фото: лауреаты премии во время церемонии в Осло",
+])
+def test_photo_captions_and_bylines_are_not_prose(caption: str) -> None:
+    text = ("Нобелевскую премию мира получили Денис Муквеге и Надия Мурад.\n\n"
+            f"{caption}\n\n"
+            "О решении комитета объявили 5 октября в Осло.")
+    kept = [line.text for line in clean_text(text).lines]
+    assert caption not in kept
+    assert len(kept) == 2
+
+
+def test_a_sentence_mentioning_a_photo_stays() -> None:
+    text = ("Полиция опубликовала фото подозреваемого.\n\n"
+            "Его ищут по всей области, сообщает пресс-служба ведомства.")
+    assert len(clean_text(text).lines) == 2

@@ -8,6 +8,7 @@ candidate sentences only and cached beside the analysis for the next question.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -55,6 +56,8 @@ class ParsedSentence:
 _parsed: weakref.WeakKeyDictionary[AnalyzedArticle, dict[int, ParsedSentence]] = (
     weakref.WeakKeyDictionary())
 _lock = threading.Lock()
+# what the parses have cost this process, for the benchmark (`EmbeddedEngine.stats`)
+PARSE_COST = {"seconds": 0.0, "sentences": 0.0}
 
 
 def parse_sentences(doc: AnalyzedArticle, indices: list[int],
@@ -64,12 +67,15 @@ def parse_sentences(doc: AnalyzedArticle, indices: list[int],
         cache = _parsed.setdefault(doc, {})
         missing = [i for i in indices if i not in cache]
     if missing:
+        started = time.perf_counter()
         batch = [[t.text for t in doc.sentences[i].tokens] for i in missing]
         morphs = list(toolkit.morph_tagger.map(batch))
         trees = list(toolkit.syntax_parser.map(batch))
         fresh = {i: _build(doc.sentences[i], m, t) for i, m, t in zip(missing, morphs, trees)}
         with _lock:
             cache.update(fresh)
+            PARSE_COST["seconds"] += time.perf_counter() - started
+            PARSE_COST["sentences"] += len(missing)
     with _lock:
         return {i: cache[i] for i in indices}
 
