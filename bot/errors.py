@@ -47,7 +47,7 @@ class UnsupportedFile(BotError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "extension" | "binary" | "download" | "unreadable"
+        self.reason = reason  # "extension" | "binary" | "not_text" | "download" | "unreadable"
 
 
 class FetchFailed(BotError):

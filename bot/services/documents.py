@@ -1,7 +1,8 @@
 """Text out of an uploaded file: `.txt`, `.md`, `.html`; anything else is refused politely.
 
 Files come from strangers, so the bytes are checked before they are believed: a NUL byte or a
-run of control characters means "binary file with a .txt name", not an article.
+run of control characters means "binary file with a .txt name", not an article, and the text
+must read as text (`readable.reads_as_text`) whatever its extension.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import io
 import re
 
 from bot.errors import ArticleTooLong, UnsupportedFile
+from bot.services.readable import decode_unlabelled, looks_binary, reads_as_text
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_MARKS = re.compile(r"^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+)|(\*\*|__|`{1,3}|~~)", re.MULTILINE)
 
@@ -23,20 +24,17 @@ def extension(file_name: str) -> str:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1251; `UnsupportedFile` if binary."""
+    """UTF-16 with a BOM; UTF-8 (with or without BOM) when it mostly is, a few bad bytes
+    dropped; else cp1251. `UnsupportedFile("binary")` for NUL and control bytes."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data:
+        raise UnsupportedFile("binary")
     else:
-        if b"\x00" in data:
-            raise UnsupportedFile("binary")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251", errors="replace")
+        text = decode_unlabelled(data)
     if not text.strip():
         return ""
-    controls = len(_CONTROL.findall(text)) + text.count("\ufffd")
-    if controls > max(3, len(text) // 100):
+    if looks_binary(text):
         raise UnsupportedFile("binary")
     return text
 
@@ -82,16 +80,19 @@ def nesting_depth(html: str) -> int:
 
 
 def document_to_text(data: bytes, file_name: str) -> tuple[str, str]:
-    """(title, text) of a file; `UnsupportedFile` for other extensions or binary content."""
+    """(title, text) of a file; `UnsupportedFile` for other extensions, binary content or a
+    text that does not read as text (judged after the markup is gone: tags are not words)."""
     ext = extension(file_name)
     if not ext:
         raise UnsupportedFile("extension")
     text = decode_text(data)
     if ext in (".html", ".htm"):
-        return html_to_text(text)
-    if ext in (".md", ".markdown"):
-        return "", markdown_to_text(text)
-    return "", text
+        title, text = html_to_text(text)
+    else:
+        title, text = "", markdown_to_text(text) if ext in (".md", ".markdown") else text
+    if not reads_as_text(text):
+        raise UnsupportedFile("not_text")
+    return title, text
 
 
 class CappedBuffer(io.BytesIO):

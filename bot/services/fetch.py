@@ -26,6 +26,7 @@ from aiohttp.resolver import DefaultResolver
 
 from bot.errors import FetchFailed, UnsupportedFile
 from bot.services.documents import html_to_text
+from bot.services.readable import decode_unlabelled, looks_binary, reads_as_text
 from bot.storage.db import release_connection
 
 logger = logging.getLogger(__name__)
@@ -157,17 +158,8 @@ class PageFetcher:
             if isinstance(cause, FetchFailed):
                 raise cause from None
             raise FetchFailed("network", detail=type(exc).__name__) from exc
-        html = decode_page(body, charset, host=urlsplit(final_url).hostname or "")
-        if content_type == "text/plain":
-            title, text = "", html
-        else:
-            try:
-                title, text = await asyncio.to_thread(html_to_text, html)
-            except UnsupportedFile as exc:  # nested too deep to be read
-                raise FetchFailed("unreadable", detail=urlsplit(final_url).hostname or "") from exc
-        if not text.strip():
-            raise FetchFailed("no_text", detail=urlsplit(final_url).hostname or "")
         site = urlsplit(final_url).hostname or ""
+        title, text = await page_text(body, content_type, charset, host=site)
         logger.info("fetched host=%s bytes=%d chars=%d", site, len(body), len(text))
         return FetchedPage(url=final_url, title=title, text=text, site=site)
 
@@ -198,6 +190,28 @@ class PageFetcher:
             raise FetchFailed("redirects", detail=str(self.max_redirects))
 
 
+async def page_text(body: bytes, content_type: str, charset: str | None, *,
+                    host: str) -> tuple[str, str]:
+    """(title, text) of a downloaded page, held to the test a file is held to: a binary body
+    served as text/plain (NUL, control bytes) and a text that does not read as text are
+    refused as `FetchFailed("not_text")`, not summarised as gibberish."""
+    page = decode_page(body, charset, host=host)
+    if looks_binary(page):
+        raise FetchFailed("not_text", detail=host)
+    if content_type == "text/plain":
+        title, text = "", page
+    else:
+        try:
+            title, text = await asyncio.to_thread(html_to_text, page)
+        except UnsupportedFile as exc:  # nested too deep to be read
+            raise FetchFailed("unreadable", detail=host) from exc
+    if not text.strip():
+        raise FetchFailed("no_text", detail=host)
+    if not reads_as_text(text):
+        raise FetchFailed("not_text", detail=host)
+    return title, text
+
+
 async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
@@ -212,15 +226,20 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int) -> bytes:
 def decode_page(body: bytes, charset: str | None, *, host: str = "") -> str:
     """The page as text in the charset it declares. A charset Python does not know (a typo, a
     made-up name) raised LookupError and the user got the generic apology: such a page is read
-    as UTF-8 when it is valid UTF-8 (a wrong label), else refused as `FetchFailed("charset")`."""
+    as UTF-8 when it is valid UTF-8 (a wrong label), else refused as `FetchFailed("charset")`.
+    A page that declares none, or UTF-8, is read as a file is (`decode_unlabelled`): UTF-8
+    when it mostly is, a few bad bytes dropped, else cp1251; with no label a cp1251 page was
+    read as UTF-8 and every letter became «�»."""
     try:
-        codecs.lookup(charset or "utf-8")
+        codec = codecs.lookup(charset or "utf-8")
     except LookupError:
         try:
             return body.decode("utf-8")
         except UnicodeDecodeError:
             raise FetchFailed("charset", detail=f"{host}: {charset}") from None
-    return body.decode(charset or "utf-8", errors="replace")
+    if codec.name == "utf-8":
+        return decode_unlabelled(body)
+    return body.decode(codec.name, errors="replace")
 
 
 def _is_ip(host: str) -> bool:

@@ -4,6 +4,8 @@ network is refused before any connection, however the address is spelled."""
 
 from __future__ import annotations
 
+import contextlib
+import random
 from collections.abc import AsyncIterator
 
 import pytest
@@ -166,3 +168,119 @@ async def test_a_page_nested_30000_deep_is_said_to_be_unreadable(harness_factory
         await runner.cleanup()
     [reply] = harness.api.sent_texts(chat)
     assert reply.startswith("Не удалось прочитать эту страницу"), reply
+
+
+# --- item 6: bytes that are not text -----------------------------------------------------------
+
+ARTICLE = (
+    "Правительство Казахстана утвердило программу строительства новых школ в Шымкенте. "
+    "Как сообщили в министерстве просвещения, до конца следующего года в городе откроют "
+    "двенадцать школ на тридцать шесть тысяч учеников. Строительство финансируется из "
+    "республиканского бюджета, на него выделено около ста миллиардов тенге.\n\n"
+    "Аким Шымкента Габит Сыздыкбеков заявил, что первые четыре школы примут учеников уже "
+    "первого сентября. По его словам, в новых зданиях предусмотрены спортивные залы, "
+    "лаборатории и столовые. Подрядчиков выбирали на открытом конкурсе.\n\n"
+    "В министерстве напомнили, что нехватка мест в школах Шымкента — одна из самых острых "
+    "в стране: многие дети учатся в три смены. Программа должна решить эту проблему к "
+    "концу двадцать седьмого года.\n"
+)
+NOT_TEXT = "не похож на текст"
+NOT_TEXT_PAGE = "не похожа на текст"
+
+
+def _with_bad_bytes(data: bytes) -> bytes:
+    """The UTF-8 article with three bytes that are not UTF-8, dropped between its words."""
+    cuts = [data.index(b" ", len(data) * n // 4) for n in (1, 2, 3)]
+    for cut in reversed(cuts):
+        data = data[:cut] + b"\xff" + data[cut:]
+    return data
+
+
+def _random_bytes(low: int, size: int = 20_000) -> bytes:
+    rng = random.Random(27)
+    return bytes(rng.randrange(low, 0x100) for _ in range(size))
+
+
+def _random_high_bytes() -> bytes:
+    """20 KB of bytes 0x80-0xFF: read as cp1251, three in four are «letters»."""
+    return _random_bytes(0x80)
+
+
+async def _send_file(harness, data: bytes, name: str) -> str:
+    chat = harness.new_chat()
+    harness.api.add_file(name, data, f"documents/{name}")
+    await harness.feed(U.document(name, name, size=len(data), chat_id=chat))
+    [reply] = harness.api.sent_texts(chat)
+    return reply
+
+
+async def test_a_utf8_file_with_a_few_bad_bytes_is_read_as_utf8(harness) -> None:
+    """Three stray bytes made the whole file cp1251: «РџСЂР°РІ…» was summarised. Now a file
+    that is mostly UTF-8 is read as UTF-8, the stray bytes dropped."""
+    reply = await _send_file(harness, _with_bad_bytes(ARTICLE.encode("utf-8")), "schools.txt")
+    assert "Шымкент" in reply, reply
+    assert "Р°" not in reply and "\ufffd" not in reply, reply
+
+
+async def test_a_cp1251_file_is_still_read(harness) -> None:
+    reply = await _send_file(harness, ARTICLE.encode("cp1251"), "schools-1251.txt")
+    assert "Шымкент" in reply, reply
+
+
+async def test_random_high_bytes_named_txt_are_not_summarised(harness) -> None:
+    """20 KB of random bytes 0x80-0xFF read as cp1251 are «letters», and were summarised as
+    gibberish. Now the text must read as text: the polite refusal, no summary."""
+    reply = await _send_file(harness, _random_high_bytes(), "notes.txt")
+    assert NOT_TEXT in reply, reply
+    assert "Ключевое" not in reply
+
+
+@contextlib.asynccontextmanager
+async def _page_server(body: bytes, content_type: str) -> AsyncIterator[str]:
+    """A page server on 127.0.0.1 serving `body` as `content_type`: its URL."""
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/news", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/news"
+    finally:
+        await runner.cleanup()
+
+
+BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(0)
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    pytest.param(BINARY, "text/plain", id="binary-as-text-plain"),
+    pytest.param(BINARY, "text/plain; charset=utf-8", id="binary-as-utf8-text"),
+    pytest.param(_random_high_bytes(), "text/plain", id="random-high-bytes"),
+])
+async def test_a_page_that_is_not_text_is_refused(harness_factory, body: bytes,
+                                                   content_type: str) -> None:
+    """A binary body served as text/plain went to the summariser (the link path never looked
+    for NUL and control bytes), random high bytes came back as a gibberish summary. Now a page
+    is held to the same test as a file."""
+    harness = await harness_factory(fetch_allow_private=True)
+    chat = harness.new_chat()
+    async with _page_server(body, content_type) as url:
+        await harness.feed(U.private_text(url, chat_id=chat))
+    [reply] = harness.api.sent_texts(chat)
+    assert NOT_TEXT_PAGE in reply, reply
+    assert "Ключевое" not in reply
+
+
+async def test_a_cp1251_page_with_no_charset_is_read(harness_factory) -> None:
+    """With no charset declared a cp1251 page was read as UTF-8: every letter a «�». Now an
+    unlabelled page is read as a file is: UTF-8 when it mostly is, else cp1251."""
+    harness = await harness_factory(fetch_allow_private=True)
+    chat = harness.new_chat()
+    async with _page_server(ARTICLE.encode("cp1251"), "text/plain") as url:
+        await harness.feed(U.private_text(url, chat_id=chat))
+    [reply] = harness.api.sent_texts(chat)
+    assert "Шымкент" in reply, reply

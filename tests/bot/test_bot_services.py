@@ -134,6 +134,24 @@ def test_decode_accepts_utf8_utf16_cp1251_and_refuses_binary() -> None:
         document_to_text(b"text", "archive.zip")
 
 
+def test_texts_that_are_not_prose_still_read_as_text() -> None:
+    """The reading test (#27, item 6) refuses noise, not texts: English, Ukrainian, a price
+    list full of «млн руб» and «МосБиржи», or too few words to judge."""
+    import random
+
+    from bot.services.readable import decode_unlabelled, reads_as_text
+
+    prices = ("Курс доллара: 92,5 руб; евро: 99,1 руб. Индекс МосБиржи 3200 пунктов, +1,2%. "
+              "Объём торгов 5 млн руб, 3 млрд руб. ") * 5
+    english = "The minister met his Kazakh colleague in Baku on Monday, Mr Smith said. " * 5
+    ukrainian = "Уряд України затвердив програму будівництва нових шкіл у Києві. " * 5
+    for text in (prices, english, ukrainian, "ЖЩК лЕтО"):
+        assert reads_as_text(text), text
+    rng = random.Random(1)
+    noise = bytes(rng.randrange(0x80, 0x100) for _ in range(5_000))
+    assert not reads_as_text(decode_unlabelled(noise))
+
+
 def test_markdown_file_loses_its_marks() -> None:
     _, text = document_to_text("# Заголовок\n\n**Важно**: [ссылка](http://x.y)".encode(), "a.md")
     assert text == "Заголовок\n\nВажно: ссылка"
