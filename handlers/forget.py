@@ -42,11 +42,12 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
         callback_answer.text = "Удалить может только администратор группы."
         callback_answer.show_alert = True
         return
+    pressed_before = await repo.chats.forgotten(message.chat.id, message.message_id)
     deleted = await repo.articles.delete_chat(message.chat.id)
     # Every message up to this prompt may stand for a deleted article: replies to them say so.
     await repo.chats.set_forgotten_through(message.chat.id, message.message_id)
     logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
-    if not deleted:  # a second press on the same confirmation: nothing was left to delete
+    if not deleted and pressed_before:  # a second press on the same confirmation
         callback_answer.text = "Уже удалено"
         await message.edit_text("Уже удалено: статей и вопросов в этом чате нет.")
         return
