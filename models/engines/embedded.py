@@ -29,7 +29,7 @@ from models.engines.base import Answer, Article, Length, Summary, Turn
 from models.engines.config import EngineConfig
 from models.engines.errors import EngineError
 from models.hf.loading import ModelClock, pick_device
-from models.qa.question import Expect, Question
+from models.qa.question import PLACE_WORDS, Expect, Question
 from models.qa.retrieval import embeds_whole
 from models.summary.extractive import summarize as extractive_summarize
 from models.text.analysis import AnalyzedArticle, analyze
@@ -45,8 +45,8 @@ PERSON_EXTRA_WINDOWS = 2
 _NAME_VERBS = re.compile(r"\bкак\s+(?:зовут|звали|зовётся|зовется|по\s+имени)\b")
 # kinds answered in the nominative when the answer is names («кто получил премию?»)
 NOMINATIVE_KINDS = frozenset({Expect.PERSON, Expect.THING, Expect.NAME})
-PRIOR_BONUS = 0.05
-REASON_SENTENCES = 3  # best-ranked sentences searched for a stated reason (почему, за что)  # retrieval score added to the sentence a follow-up's previous answer came from
+PRIOR_BONUS = 0.05  # retrieval score added to the sentence a follow-up's previous answer came from
+REASON_SENTENCES = 3  # best-ranked sentences searched for a stated reason (почему, за что)
 _words: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
@@ -96,6 +96,20 @@ def trimmed(text: str, start: int, stop: int) -> tuple[int, int]:
     if trail:
         stop -= len(piece) - trail.start()
     return start, stop
+
+
+def not_the_question(doc: AnalyzedArticle, parsed: Question, span: tuple[int, int],
+                     widened: tuple[int, int]) -> tuple[int, int]:
+    """`widened` unless it only adds the question's own words: «ранний» answers «какой этап …
+    оказался самым плодотворным», «ранний этап» repeats the question."""
+    sentence = doc.sentence_at(span[0])
+    added = [t for t in (sentence.tokens if sentence else ())
+             if (widened[0] <= t.start < span[0] or span[1] <= t.start < widened[1])
+             and t.pos != "PUNCT"]
+    question = parsed.content | {parsed.focus}
+    if added and all(t.lemma in question for t in added):
+        return span
+    return widened
 
 
 def asks_list(parsed: Question) -> bool:
@@ -449,11 +463,12 @@ class EmbeddedEngine:
         start, stop = answer.start, answer.stop
         if parsed.expect == Expect.REASON:
             start, stop = span_shape.reason_clause(tree, start, stop) or (start, stop)
-        elif parsed.expect == Expect.PLACE:
+        elif parsed.expect == Expect.PLACE and parsed.wh in PLACE_WORDS:
             start, stop = span_shape.place_phrase(tree, start, stop)
             start, stop = span_shape.whole_coordination(tree, start, stop)
         else:
-            start, stop = span_shape.whole_phrase(tree, start, stop)
+            start, stop = not_the_question(doc, parsed, (start, stop),
+                                           span_shape.whole_phrase(tree, start, stop))
             if asks_list(parsed):
                 start, stop = span_shape.whole_coordination(tree, start, stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,

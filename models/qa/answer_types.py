@@ -18,9 +18,9 @@ import weakref
 from collections.abc import Callable
 
 from models.qa.cues import number_words
+from models.text.analysis import AnalyzedArticle, Sentence, Token
 
 _DIGIT = re.compile(r"\d")
-from models.text.analysis import AnalyzedArticle, Sentence, Token
 
 Span = tuple[int, int]
 
@@ -47,17 +47,22 @@ _TIME = re.compile(
     r"|(?:1\d|20)\d{2}(?:\s*[-–—]\s*(?:1\d|20)\d{2})?(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|годах|гг?\.))?"
     r")(?!\w)",
     re.IGNORECASE)
+# words that give an amount without a figure: «много раз», «сотни каналов», «дважды»
+QUANTITY_WORDS = frozenset({"много", "немного", "мало", "несколько", "сотня", "тысяча",
+                            "десяток", "дважды", "трижды", "четырежды", "множество",
+                            "большинство", "половина", "треть", "четверть", "миллион"})
 # words that scale a number: «девять миллионов», «3,5 млрд»
 MULTIPLIERS = frozenset({"тысяча", "тыс", "миллион", "млн", "миллиард", "млрд", "триллион",
                          "трлн", "сотня", "десяток", "половина", "процент", "%"})
 # words before a number that belong to it: «более 26», «около тысячи», «не менее 15»
-APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно", "от",
-                           "приблизительно", "до", "не", "уже", "лишь", "всего", "только", "каждый",
-                           "целых", "ещё", "еще"})
+APPROXIMATORS = frozenset({"более", "менее", "около", "свыше", "почти", "порядка", "примерно",
+                           "от", "приблизительно", "до", "не", "каждый"})
 ABBREVIATED = frozenset({"тыс", "млн", "млрд", "трлн"})  # «20 тыс. деревьев»: the dot is theirs
 MAX_UNIT_GAP = 2  # adjectives allowed between a number and its unit noun («шведских крон»)
 # an age as news write it: «90-летняя», «81 год», «в возрасте 76 лет»
-_AGE = re.compile(r"(?<!\w)(?:в\s+возрасте\s+)?\d{1,3}(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)(?!\w)",
+_AGE = re.compile(r"(?<!\w)(?:в\s+возрасте\s+)?\d{1,3}"
+                  r"(?:\s+(?:тысяч|миллион\w*|млн|млрд|миллиард\w*))?"
+                  r"(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)(?!\w)",
                   re.IGNORECASE)
 AGE_WORDS = frozenset({"возраст", "стукнуть", "исполниться"})
 
@@ -118,6 +123,8 @@ def whole_time(doc: AnalyzedArticle, start: int, stop: int, dates: Callable | No
 def _is_number(token: Token) -> bool:
     """A figure or a cardinal numeral; an ordinal word («восьмого») is no amount, but a
     figure is one whatever its suffix («5-цилиндровый», «104-й»)."""
+    if token.lemma in QUANTITY_WORDS:
+        return True
     return bool(number_words([token])) and (token.pos != "ADJ" or _DIGIT.search(token.text))
 
 
@@ -183,7 +190,8 @@ def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
         if following.pos in {"NOUN", "PROPN"} or following.text in {"%", "$", "€"}:
             last = k + gap
             after = tokens[last + 1] if last + 1 < len(tokens) else None
-            if after is not None and after.pos == "NOUN" and following.pos == "NOUN":
+            if (after is not None and after.pos == "NOUN" and following.pos == "NOUN"
+                    and following.text.isalpha() and after.text.isalpha()):
                 last += 1  # «фунтов стерлингов», «часов музыки»
             break
         if following.pos not in {"ADJ", "NUM"} and following.lemma not in MULTIPLIERS:

@@ -485,7 +485,8 @@ def place_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, in
     words = parsed.words
     while (words[head].rel in {"nmod", "flat", "flat:name", "appos"} and words[head].head >= 0
            and words[words[head].head].pos in {"NOUN", "PROPN"} and words[head].head < head
-           and _place_preposition(parsed, words[head].head)):
+           and _place_preposition(parsed, words[head].head)
+           and _place_head(words[words[head].head])):
         head = words[head].head  # «в детском доме в Гватемале», not «Уроженец Калининграда»
     members = _subtree_words(parsed, head) - {
         c for c in parsed.children[head] if words[c].rel == "conj"}
@@ -499,6 +500,21 @@ def place_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, in
     if last - first + 1 > MAX_PLACE_WORDS:
         return start, stop
     return min(words[first].start, lo), max(words[last].stop, hi)
+
+
+# nouns that name a place a smaller place sits in («в детском доме в Гватемале»); «со стороны
+# Марокко», «на большей части юга», «за исключением Новгорода» are not places
+PLACE_HEADS = frozenset({
+    "дом", "здание", "храм", "церковь", "собор", "музей", "театр", "стадион", "арена", "город",
+    "село", "деревня", "посёлок", "поселок", "район", "округ", "область", "край", "регион",
+    "улица", "площадь", "проспект", "шоссе", "квартира", "офис", "аэропорт", "вокзал", "порт",
+    "зона", "центр", "больница", "госпиталь", "суд", "школа", "университет", "парк", "лес",
+    "страна", "штат", "провинция", "столица", "база", "лагерь", "тюрьма", "колония", "зал",
+    "кладбище", "мечеть", "посольство", "здании", "отель", "гостиница", "магазин", "рынок"})
+
+
+def _place_head(word: Word) -> bool:
+    return word.pos == "PROPN" or word.lemma in PLACE_HEADS
 
 
 def _place_preposition(parsed: ParsedSentence, i: int) -> bool:

@@ -21,19 +21,15 @@ def seed_article(seed_text: str) -> Article:
     return Article(seed_text)
 
 
-def test_what_was_signed_quotes_the_sentence_naming_the_three_documents(embedded_engine,
-                                                                        seed_article) -> None:
-    # The reader answers with the start of the list (its answers are at most 30 tokens); the
-    # sentence it quotes with the answer names all three documents, and nothing else.
-    # («Какие документы были подписаны?» gets «COP29» from the reader: a known miss.)
-    for question in ("Что подписали?",):
+def test_what_was_signed_names_the_three_documents(embedded_engine, seed_article) -> None:
+    # The reader answers with the start of the list; the list is then made whole by natasha's
+    # conj links (models/qa/span_shape.py): the answer itself names all three documents.
+    for question in ("Что подписали?", "Какие документы были подписаны?"):
         answer = embedded_engine.answer(seed_article, question)
-        assert "медицинского" in answer.text, question
         assert answer.text in answer.sentence
-        sentence = answer.sentence.lower()
-        assert "медицинского страхования" in sentence
-        assert "научных изданий" in sentence
-        assert "волоконно-оптических линий" in sentence
+        for document in ("медицинского страхования", "научных изданий",
+                         "волоконно-оптических линий"):
+            assert document in answer.text, (question, answer.text)
         assert "165" not in answer.text
 
 
