@@ -105,7 +105,7 @@ def not_the_question(doc: AnalyzedArticle, parsed: Question, span: tuple[int, in
     sentence = doc.sentence_at(span[0])
     added = [t for t in (sentence.tokens if sentence else ())
              if (widened[0] <= t.start < span[0] or span[1] <= t.start < widened[1])
-             and t.pos != "PUNCT"]
+             and t.pos not in {"PUNCT", "CCONJ", "ADP"}]
     question = parsed.content | {parsed.focus}
     if added and all(t.lemma in question for t in added):
         return span
@@ -390,7 +390,7 @@ class EmbeddedEngine:
                                    accept=lambda a, b: widen(a, b) is not None,
                                    null_threshold=float("-inf") if money else None)
             if not answer.found:
-                return answer
+                return replace(answer, sentence=answer.sentence or doc.sentences[best].text)
             start, stop = widen(answer.start, answer.stop)
             return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
         if parsed.expect == Expect.REASON:
@@ -402,7 +402,9 @@ class EmbeddedEngine:
             def accept(start: int, stop: int) -> bool:
                 return looks_like_name(doc.article.text[start:stop])
         answer = reader.answer(doc, question, ranked, engine=self.name, accept=accept)
-        if answer.found and says_unknown(answer.text):
+        if not answer.found:  # as for a floor: the sentence retrieval found, for logs and eval
+            return replace(answer, sentence=answer.sentence or doc.sentences[best].text)
+        if says_unknown(answer.text):
             return Answer.none("the article says it is not known", score=answer.score,
                                sentence=answer.sentence, engine=self.name)
         if parsed.expect == Expect.PERSON and answer.found:
@@ -470,7 +472,9 @@ class EmbeddedEngine:
             start, stop = not_the_question(doc, parsed, (start, stop),
                                            span_shape.whole_phrase(tree, start, stop))
             if asks_list(parsed):
-                start, stop = span_shape.whole_coordination(tree, start, stop)
+                start, stop = not_the_question(
+                    doc, parsed, (start, stop),
+                    span_shape.whole_coordination(tree, start, stop))
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
         start, stop = trimmed(doc.article.text, start, stop)

@@ -16,7 +16,10 @@ from models.engines.errors import EmptyQuestion
 from models.text.toolkit import NlpToolkit
 
 _WORDS = re.compile(r"\w", re.UNICODE)
-_REASON_PHRASE = re.compile(r"(?:^|\s)(?:за\s+что|из-за\s+чего|от\s+чего|с\s+чего)(?:\s|$|[?!.,])")
+_REASON_PHRASE = re.compile(
+    r"(?:^|\s)(?:за\s+что|из-за\s+чего|с\s+чего"
+    # «от чего она умерла» asks a cause; «от чего зависит» does not
+    r"|от\s+чего(?=.*\b(?:умер|скончал|погиб|пострада|заболе|болел|лечил|страда)))(?:\s|$|[?!.,])")
 
 
 class Expect(StrEnum):

@@ -125,6 +125,16 @@ def _coordination(parsed: ParsedSentence, head: int) -> tuple[int, int] | None:
     if word.pos not in NOMINAL or _is_predicate(parsed, head):
         return None
     conjuncts = _conjuncts(parsed, head)
+    # a verb between two conjuncts means two clauses natasha joined («отверг принудительное
+    # исповедование и поощрял частное исповедование»): the list ends before it
+    kept, previous = [], head
+    for c in conjuncts:
+        if any(parsed.words[k].pos in {"VERB", "AUX"} for k in range(previous + 1, c)
+               if k not in _subtree_words(parsed, previous)):
+            break
+        kept.append(c)
+        previous = c
+    conjuncts = kept
     if not conjuncts:
         return None
     first = min([head] + [parsed.subtree(c)[0] for c in parsed.children[head]
