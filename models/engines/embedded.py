@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import threading
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -42,114 +40,9 @@ CACHE_SIZE = 64  # analysed articles kept; each is a few hundred KB at most
 PERSON_EXTRA_WINDOWS = 2
 
 
-_NAME_VERBS = re.compile(r"\bкак\s+(?:зовут|звали|зовётся|зовется|по\s+имени)\b")
 # kinds answered in the nominative when the answer is names («кто получил премию?»)
 NOMINATIVE_KINDS = frozenset({Expect.PERSON, Expect.THING, Expect.NAME})
-PRIOR_BONUS = 0.05  # retrieval score added to the sentence a follow-up's previous answer came from
 REASON_SENTENCES = 3  # best-ranked sentences searched for a stated reason (почему, за что)
-_words: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = weakref.WeakKeyDictionary()
-
-
-def article_words(doc: AnalyzedArticle) -> frozenset[str]:
-    """The article's words, lower case: the only words a typo in a question may become."""
-    words = _words.get(doc)
-    if words is None:
-        words = frozenset(t.text.lower() for s in doc.sentences for t in s.tokens
-                          if t.text.isalpha())
-        _words[doc] = words
-    return words
-
-
-_UNKNOWN = re.compile(r"^(?:пока\s+)?(?:не\s+(?:сообщается|сообщили|уточняется|уточнили|называется"
-                      r"|раскрывается|известн\w*)|неизвестн\w*)$", re.IGNORECASE)
-
-
-def says_unknown(text: str) -> bool:
-    """«О причинах его увольнения не сообщается»: the article says it does not answer."""
-    return bool(_UNKNOWN.match(text.strip()))
-
-
-MAX_NAME_WORDS = 6
-
-
-def looks_like_name(text: str) -> bool:
-    """A name is short and capitalised or quoted («Кармен», «Фрутвейл»); «грузовика с
-    бомбами» is not."""
-    words = text.split()
-    return (0 < len(words) <= MAX_NAME_WORDS
-            and (words[0][:1].isupper() or words[0][:1] in "«\"„“"))
-
-
-_LEADING_GLUE = re.compile(r"^(?:[\s,;:—–-]|(?:а\s+также|а|и|но|или)\s)+", re.IGNORECASE)
-_TRAILING_GLUE = re.compile(r"(?:[\s,;:—–-]|\s(?:а|и|но|или))+$", re.IGNORECASE)
-
-
-def trimmed(text: str, start: int, stop: int) -> tuple[int, int]:
-    """A span without the commas and conjunctions at its edges («, а также из обширных
-    территорий» -> «из обширных территорий»)."""
-    piece = text[start:stop]
-    lead = _LEADING_GLUE.match(piece)
-    if lead:
-        start += lead.end()
-        piece = text[start:stop]
-    trail = _TRAILING_GLUE.search(piece)
-    if trail:
-        stop -= len(piece) - trail.start()
-    return start, stop
-
-
-def not_the_question(doc: AnalyzedArticle, parsed: Question, span: tuple[int, int],
-                     widened: tuple[int, int]) -> tuple[int, int]:
-    """`widened` unless it only adds the question's own words: «ранний» answers «какой этап …
-    оказался самым плодотворным», «ранний этап» repeats the question."""
-    sentence = doc.sentence_at(span[0])
-    added = [t for t in (sentence.tokens if sentence else ())
-             if (widened[0] <= t.start < span[0] or span[1] <= t.start < widened[1])
-             and t.pos not in {"PUNCT", "CCONJ", "ADP"}]
-    question = parsed.content | {parsed.focus}
-    if added and all(t.lemma in question for t in added):
-        return span
-    return widened
-
-
-def asks_list(parsed: Question) -> bool:
-    """«что подписали?», «какие организации участвовали?»: a что-question, or a какой-question
-    in the plural, may be answered by a list; «какой фильм…» by one thing."""
-    if parsed.expect == Expect.THING:
-        return True
-    if parsed.expect != Expect.QUALITY or parsed.wh_index < 0:
-        return False
-    word = parsed.words[parsed.wh_index]
-    return word.feats.get("Number") == "Plur" or word.text.lower().startswith("каки")
-
-
-def asks_name(parsed: Question) -> bool:
-    """«как зовут его жену», «как звали смертника»: a person's name; «как называется
-    процесс» may be any term."""
-    return parsed.expect == Expect.NAME and bool(_NAME_VERBS.search(parsed.text.lower()))
-
-
-def asks_money(parsed: Question) -> bool:
-    from models.qa.answer_types import MONEY_WORDS
-
-    return bool({w.lemma for w in parsed.words} & MONEY_WORDS)
-
-
-def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
-    """Whether the question names one of the article's people or places («Кто президент
-    Казахстана?»): a word whose first letters begin such an entity's word."""
-    stems = {lemma[:4] for lemma in parsed.content if len(lemma) >= 4}
-    return any(word.lower()[:4] in stems for entity in doc.entities
-               if entity.type in {"PER", "LOC"}
-               for word in (entity.normal or entity.text).split())
-
-
-def with_prior(doc: AnalyzedArticle, ranked: list[tuple[int, float]], prior: str
-               ) -> list[tuple[int, float]]:
-    """`ranked` with PRIOR_BONUS added to the sentence whose text is `prior`, re-sorted."""
-    boosted = [(i, score + PRIOR_BONUS if doc.sentences[i].text == prior else score)
-               for i, score in ranked]
-    return sorted(boosted, key=lambda pair: -pair[1])
 
 
 class EmbeddedEngine:
@@ -346,7 +239,7 @@ class EmbeddedEngine:
 
     def respell(self, doc: AnalyzedArticle, question: str) -> str:
         """`question` with slang and typos repaired against the dictionary and `doc`'s words."""
-        from models.qa.spelling import respell
+        from models.qa.spelling import article_words, respell
 
         return respell(question, self.toolkit.morph_vocab.word_is_known, article_words(doc))
 
@@ -356,7 +249,9 @@ class EmbeddedEngine:
         answer a follow-up leans on, first among near equals), the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json) or when
         a когда/сколько question finds no time/number in them."""
-        from models.qa.question import parse_question
+        from models.qa import answer_types
+        from models.qa.answer_shape import looks_like_name, says_unknown
+        from models.qa.question import asks_name, parse_question
         from models.qa.retrieval import rank_evidence
         from models.reader.truecase import needs_truecase
 
@@ -365,6 +260,8 @@ class EmbeddedEngine:
         if not ranked:
             return Answer.none("the article has no sentences", engine=self.name)
         if prior:
+            from models.qa.followup import with_prior
+
             ranked = with_prior(doc, ranked, prior)
         reader = self.reader()
         best, score = ranked[0]
@@ -385,7 +282,7 @@ class EmbeddedEngine:
                                    sentence=doc.sentences[best].text, engine=self.name)
             # a sum of money in a sentence about the question answers «скока денег дают» even
             # when the reader doubts it: the currency is the evidence the reader lacks
-            money = parsed.expect == Expect.NUMBER and asks_money(parsed)
+            money = parsed.expect == Expect.NUMBER and answer_types.asks_money(parsed)
             answer = reader.answer(doc, question, ranked, engine=self.name,
                                    accept=lambda a, b: widen(a, b) is not None,
                                    null_threshold=float("-inf") if money else None)
@@ -455,7 +352,8 @@ class EmbeddedEngine:
         for почему/за что, whole phrases, the whole list for что/какие («документы о …, … и
         …»), quotes and brackets closed. Offsets stay in the article."""
         from models.qa import span_shape
-        from models.qa.answer_shape import nominative
+        from models.qa.answer_shape import nominative, not_the_question, trimmed
+        from models.qa.question import asks_list
         from models.qa.rules.parse import parse_sentences
 
         sentence = doc.sentence_at(answer.start) if answer.found else None
@@ -554,7 +452,7 @@ class EmbeddedEngine:
         them the question means the text often says only by their order, and the reader takes
         the first; e5 learnt who holds which office from the web it was trained on. A person
         the question names is what it asks about, never its answer."""
-        from models.qa.answer_shape import coordinated_people, entities_over
+        from models.qa.answer_shape import coordinated_people, entities_over, names_an_entity
         from models.qa.retrieval import query_vector
 
         def named_in_question(entity) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from models.engines.base import Answer
 from models.qa.cues import number_words
-from models.qa.question import Expect
+from models.qa.question import Expect, Question
 from models.text.analysis import AnalyzedArticle, Entity
 
 MAX_PERSON_WORDS = 4  # «президент Турции Реджеп Тайип Эрдоган» is 5: a longer span is a clause
@@ -111,3 +111,64 @@ def nominative(doc: AnalyzedArticle, start: int, stop: int) -> str:
         return ""
     form = "".join(pieces).strip()
     return "" if form == text[start:stop].strip() else form
+
+
+_UNKNOWN = re.compile(r"^(?:пока\s+)?(?:не\s+(?:сообщается|сообщили|уточняется|уточнили|называется"
+                      r"|раскрывается|известн\w*)|неизвестн\w*)$", re.IGNORECASE)
+
+
+def says_unknown(text: str) -> bool:
+    """«О причинах его увольнения не сообщается»: the article says it does not answer."""
+    return bool(_UNKNOWN.match(text.strip()))
+
+
+MAX_NAME_WORDS = 6
+
+
+def looks_like_name(text: str) -> bool:
+    """A name is short and capitalised or quoted («Кармен», «Фрутвейл»); «грузовика с
+    бомбами» is not."""
+    words = text.split()
+    return (0 < len(words) <= MAX_NAME_WORDS
+            and (words[0][:1].isupper() or words[0][:1] in "«\"„“"))
+
+
+_LEADING_GLUE = re.compile(r"^(?:[\s,;:—–-]|(?:а\s+также|а|и|но|или)\s)+", re.IGNORECASE)
+_TRAILING_GLUE = re.compile(r"(?:[\s,;:—–-]|\s(?:а|и|но|или))+$", re.IGNORECASE)
+
+
+def trimmed(text: str, start: int, stop: int) -> tuple[int, int]:
+    """A span without the commas and conjunctions at its edges («, а также из обширных
+    территорий» -> «из обширных территорий»)."""
+    piece = text[start:stop]
+    lead = _LEADING_GLUE.match(piece)
+    if lead:
+        start += lead.end()
+        piece = text[start:stop]
+    trail = _TRAILING_GLUE.search(piece)
+    if trail:
+        stop -= len(piece) - trail.start()
+    return start, stop
+
+
+def not_the_question(doc: AnalyzedArticle, parsed: Question, span: tuple[int, int],
+                     widened: tuple[int, int]) -> tuple[int, int]:
+    """`widened` unless it only adds the question's own words: «ранний» answers «какой этап …
+    оказался самым плодотворным», «ранний этап» repeats the question."""
+    sentence = doc.sentence_at(span[0])
+    added = [t for t in (sentence.tokens if sentence else ())
+             if (widened[0] <= t.start < span[0] or span[1] <= t.start < widened[1])
+             and t.pos not in {"PUNCT", "CCONJ", "ADP"}]
+    question = parsed.content | {parsed.focus}
+    if added and all(t.lemma in question for t in added):
+        return span
+    return widened
+
+
+def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
+    """Whether the question names one of the article's people or places («Кто президент
+    Казахстана?»): a word whose first letters begin such an entity's word."""
+    stems = {lemma[:4] for lemma in parsed.content if len(lemma) >= 4}
+    return any(word.lower()[:4] in stems for entity in doc.entities
+               if entity.type in {"PER", "LOC"}
+               for word in (entity.normal or entity.text).split())

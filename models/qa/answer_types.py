@@ -329,3 +329,8 @@ _SCORE = re.compile(r"^\d{1,3}\s*:\s*\d{1,3}$")
 def is_score(text: str) -> bool:
     """«1:0», «2:1»: a match score or a clock time, never an amount."""
     return bool(_SCORE.match(text.strip()))
+
+
+def asks_money(question) -> bool:
+    """«скока ему будут платить», «сколько стоит»: a sum of money is wanted."""
+    return bool({w.lemma for w in question.words} & MONEY_WORDS)

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from models.engines.base import Turn
 from models.qa.question import Question
+from models.text.analysis import AnalyzedArticle
 
 OPENERS = frozenset({"а", "и", "ну", "так", "ещё", "еще"})
 # words a follow-up uses to point back at the previous answer or event
 POINTERS = frozenset({"это", "этот", "тот", "такой", "там", "тогда", "туда", "оттуда", "он",
                       "она", "оно", "они", "его", "её", "ее", "их", "ему", "ей", "им", "него",
                       "неё", "нее", "них", "нему", "ней", "ним", "нём", "нем", "этого", "этом"})
+PRIOR_BONUS = 0.05  # retrieval score added to the sentence a follow-up's previous answer came from
 MAX_FOLLOW_UP_WORDS = 6  # «а в питере когда?»; a longer question says what it means
 MAX_ANSWER_WORDS = 6  # the previous answer stands for «это»/«он» when it is a name or a phrase
 MAX_OWN_CONTENT = 1  # with an opener: «а винтовка чья» brings one word of its own
@@ -102,3 +104,11 @@ def read_follow_up(question: Question, previous: Question | None, turn: Turn | N
     if not text:
         return FollowUp(question.text, False)
     return FollowUp(text + "?", True, turn.sentence)
+
+
+def with_prior(doc: AnalyzedArticle, ranked: list[tuple[int, float]], prior: str
+               ) -> list[tuple[int, float]]:
+    """`ranked` with PRIOR_BONUS added to the sentence whose text is `prior`, re-sorted."""
+    boosted = [(i, score + PRIOR_BONUS if doc.sentences[i].text == prior else score)
+               for i, score in ranked]
+    return sorted(boosted, key=lambda pair: -pair[1])

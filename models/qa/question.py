@@ -210,3 +210,23 @@ def _type_question(text: str, words: tuple[QWord, ...]) -> Question:
         if i != wh_index and w.pos in CONTENT_POS and w.lemma not in STOP_LEMMAS
     )
     return Question(text, words, expect, wh, wh_index, focus, content)
+
+
+_NAME_VERBS = re.compile(r"\bкак\s+(?:зовут|звали|зовётся|зовется|по\s+имени)\b")
+
+
+def asks_list(parsed: Question) -> bool:
+    """«что подписали?», «какие организации участвовали?»: a что-question, or a какой-question
+    in the plural, may be answered by a list; «какой фильм…» by one thing."""
+    if parsed.expect == Expect.THING:
+        return True
+    if parsed.expect != Expect.QUALITY or parsed.wh_index < 0:
+        return False
+    word = parsed.words[parsed.wh_index]
+    return word.feats.get("Number") == "Plur" or word.text.lower().startswith("каки")
+
+
+def asks_name(parsed: Question) -> bool:
+    """«как зовут его жену», «как звали смертника»: a person's name; «как называется
+    процесс» may be any term."""
+    return parsed.expect == Expect.NAME and bool(_NAME_VERBS.search(parsed.text.lower()))

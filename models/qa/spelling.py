@@ -13,10 +13,13 @@ as typed. Only the article's own words and the question words are ever substitut
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from models.text.analysis import AnalyzedArticle
 
 # chat spellings of question words and pronouns (lower case; «ё» already folded to «е»)
 SLANG = {
@@ -86,3 +89,16 @@ def respell(question: str, is_known: Callable[[str], bool],
         return _same_case(original, near[0])
 
     return _WORD.sub(repair, question)
+
+
+_words: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = weakref.WeakKeyDictionary()
+
+
+def article_words(doc: AnalyzedArticle) -> frozenset[str]:
+    """The article's words, lower case: the only words a typo in a question may become."""
+    words = _words.get(doc)
+    if words is None:
+        words = frozenset(t.text.lower() for s in doc.sentences for t in s.tokens
+                          if t.text.isalpha())
+        _words[doc] = words
+    return words
