@@ -113,13 +113,17 @@ def nominative(doc: AnalyzedArticle, start: int, stop: int) -> str:
     return "" if form == text[start:stop].strip() else form
 
 
+RELATIVE_WORDS = frozenset({"где", "куда", "откуда", "когда", "кто", "что", "который", "которая",
+                            "которое", "которые", "как", "почему", "зачем", "чей", "чья"})
 _UNKNOWN = re.compile(r"^(?:пока\s+)?(?:не\s+(?:сообщается|сообщили|уточняется|уточнили|называется"
                       r"|раскрывается|известн\w*)|неизвестн\w*)$", re.IGNORECASE)
 
 
 def says_unknown(text: str) -> bool:
-    """«О причинах его увольнения не сообщается»: the article says it does not answer."""
-    return bool(_UNKNOWN.match(text.strip()))
+    """«О причинах его увольнения не сообщается»: the article says it does not answer; and a
+    span that is only a relative word («где», «когда», «который») answers nothing."""
+    bare = text.strip().lower()
+    return bool(_UNKNOWN.match(bare)) or bare in RELATIVE_WORDS
 
 
 MAX_NAME_WORDS = 6
