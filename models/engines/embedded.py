@@ -197,15 +197,15 @@ class EmbeddedEngine:
         every kind; a когда/сколько answer must touch a time expression/number and is widened
         to the whole of it (models/qa/answer_types.py). Raises EmptyQuestion for a question
         with no words."""
-        from models.qa.followup import read_follow_up
+        from models.qa.followup import leans_on_previous, read_follow_up
         from models.qa.question import parse_question
 
         doc = self.analyze(article)
         question = self.respell(doc, question)
         parsed = parse_question(question, self.toolkit)
         before = None
-        if previous is not None and previous.question.strip():
-            try:
+        if previous is not None and previous.question.strip() and leans_on_previous(parsed):
+            try:  # parsed only for a question that leans on it: most stand alone
                 before = parse_question(self.respell(doc, previous.question), self.toolkit)
             except EngineError:
                 before = None

@@ -7,9 +7,10 @@ phrases («с находящимся по его приглашению … пр
 chat wants «Олжасом Бектеновым»; the quoted sentence carries the rest. So a long span answering a
 person question is cut to the people natasha names inside it; shorter spans, and spans naming
 nobody («боевики», «власти Бельгии»), are kept as the reader read them. A сколько answer with
-no number in it («женщины» for «Сколько женщин нашли?») is no answer to it (`holds_number`), nor
-is a place to a кто-question: «Узбекистана» for «Кто президент Казахстана?», read in
-«президентами Азербайджана, Казахстана и Узбекистана» (`names_place_not_person`).
+no number in it («женщины» for «Сколько женщин нашли?») is no answer to it
+(`models.qa.answer_types`), nor is a place to a кто-question: «Узбекистана» for «Кто президент
+Казахстана?», read in «президентами Азербайджана, Казахстана и Узбекистана»
+(`names_place_not_person`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import re
 from dataclasses import replace
 
 from models.engines.base import Answer
-from models.qa.cues import number_words
 from models.qa.question import Expect, Question
 from models.text.analysis import AnalyzedArticle, Entity
 
@@ -36,15 +36,6 @@ def names_only(doc: AnalyzedArticle, answer: Answer, expect: Expect) -> Answer:
         return answer
     start, stop = min(e.start for e in people), max(e.stop for e in people)
     return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
-
-
-def holds_number(doc: AnalyzedArticle, answer: Answer) -> bool:
-    """Whether `answer` holds a figure or a numeral («26», «три», «тысячи»), as retrieval's
-    number cues count them."""
-    sentence = doc.sentence_at(answer.start)
-    tokens = [t for t in (sentence.tokens if sentence else ())
-              if answer.start <= t.start and t.stop <= answer.stop]
-    return bool(number_words(tokens)) or any(c.isdigit() for c in answer.text)
 
 
 def entities_over(doc: AnalyzedArticle, start: int, stop: int, kind: str) -> list[Entity]:

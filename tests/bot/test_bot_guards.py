@@ -16,6 +16,24 @@ from tests.support import updates as U
 PRIVATE = "во внутреннюю сеть"
 
 
+@contextlib.asynccontextmanager
+async def _page_server(body: bytes, content_type: str) -> AsyncIterator[str]:
+    """A page server on 127.0.0.1 serving `body` as `content_type`: its URL."""
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_get("/news", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/news"
+    finally:
+        await runner.cleanup()
+
+
 @pytest.fixture
 async def loopback_site() -> AsyncIterator[tuple[int, list[str]]]:
     """A page server on 127.0.0.1: its port, and the paths it was asked for."""
@@ -107,24 +125,11 @@ async def test_a_page_in_an_unknown_charset_gets_its_own_answer(
     """`Content-Type: text/html; charset=x-no-such-charset` raised LookupError: the generic
     apology and an ERROR traceback. Now a UTF-8 page with a wrong label is read, any other
     is refused in plain words."""
-    async def page(_: web.Request) -> web.Response:
-        return web.Response(body=body,
-                            headers={"Content-Type": "text/html; charset=x-no-such-charset"})
-
-    app = web.Application()
-    app.router.add_get("/news", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        harness = await harness_factory(fetch_allow_private=True)
-        chat = harness.new_chat()
-        port = site._server.sockets[0].getsockname()[1]
+    harness = await harness_factory(fetch_allow_private=True)
+    chat = harness.new_chat()
+    async with _page_server(body, "text/html; charset=x-no-such-charset") as url:
         with caplog.at_level("WARNING"):
-            await harness.feed(U.private_text(f"http://127.0.0.1:{port}/news", chat_id=chat))
-    finally:
-        await runner.cleanup()
+            await harness.feed(U.private_text(url, chat_id=chat))
     [reply] = harness.api.sent_texts(chat)
     assert expected in reply, reply
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text
@@ -150,22 +155,10 @@ async def test_an_html_file_nested_30000_deep_is_said_to_be_unreadable(harness) 
 
 
 async def test_a_page_nested_30000_deep_is_said_to_be_unreadable(harness_factory) -> None:
-    async def page(_: web.Request) -> web.Response:
-        return web.Response(text=DEEP, content_type="text/html")
-
-    app = web.Application()
-    app.router.add_get("/deep", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        harness = await harness_factory(fetch_allow_private=True)
-        chat = harness.new_chat()
-        port = site._server.sockets[0].getsockname()[1]
-        await harness.feed(U.private_text(f"http://127.0.0.1:{port}/deep", chat_id=chat))
-    finally:
-        await runner.cleanup()
+    harness = await harness_factory(fetch_allow_private=True)
+    chat = harness.new_chat()
+    async with _page_server(DEEP.encode("utf-8"), "text/html; charset=utf-8") as url:
+        await harness.feed(U.private_text(url, chat_id=chat))
     [reply] = harness.api.sent_texts(chat)
     assert reply.startswith("Не удалось прочитать эту страницу"), reply
 
@@ -233,24 +226,6 @@ async def test_random_high_bytes_named_txt_are_not_summarised(harness) -> None:
     reply = await _send_file(harness, _random_high_bytes(), "notes.txt")
     assert NOT_TEXT in reply, reply
     assert "Ключевое" not in reply
-
-
-@contextlib.asynccontextmanager
-async def _page_server(body: bytes, content_type: str) -> AsyncIterator[str]:
-    """A page server on 127.0.0.1 serving `body` as `content_type`: its URL."""
-    async def page(_: web.Request) -> web.Response:
-        return web.Response(body=body, headers={"Content-Type": content_type})
-
-    app = web.Application()
-    app.router.add_get("/news", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/news"
-    finally:
-        await runner.cleanup()
 
 
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + _random_bytes(0)
