@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 ENGINE_ERRORS = {cls.__name__: cls for cls in (
     engine_errors.EmptyText, engine_errors.TextTooShort, engine_errors.EmptyQuestion,
     engine_errors.ModelUnavailable)}
+# Work nobody waits for (getting ready for questions that may come): its caller says in one
+# line what a timeout means, since no worker running is an expected state for a guess.
+GUESSES = frozenset({"prepare"})
 
 
 class RemoteModels:
@@ -75,7 +78,9 @@ class RemoteModels:
                                                           + self.timeout)
             notice = await self._waits.blpop([done_key(task_id)], timeout=self.timeout)
             if notice is None:
-                logger.warning("task %s %s: no result in %.0fs", name, task_id, self.timeout)
+                if name not in GUESSES:
+                    logger.warning("task %s %s: no result in %.0fs", name, task_id,
+                                   self.timeout)
                 raise ModelTimeout(lane)
             result = await broker.result_backend.get_result(task_id)
         finally:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from bot.errors import Busy, ModelTimeout
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
 from models.engines.base import Answer, Article, Engine, Length, Span, Summary, Turn
@@ -167,6 +168,11 @@ class NlpService:
         started = time.perf_counter()
         try:
             await self.models.prepare(article)
+        except (Busy, ModelTimeout) as exc:
+            # Expected: the queue was full, or (scale-out) no worker took the guess in time.
+            # One line; a traceback here read as a crash while no worker ran.
+            logger.info("prefetch skipped hash=%s: %s", article.hash, exc)
+            return
         except Exception:  # a failed guess costs nothing; the question will retry the work
             logger.warning("prefetch failed hash=%s", article.hash, exc_info=True)
             return
