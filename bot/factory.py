@@ -26,6 +26,7 @@ import handlers.articles_list
 import handlers.buttons
 import handlers.digest
 import handlers.errors
+import handlers.feedback
 import handlers.forget
 import handlers.question
 import handlers.settings
@@ -165,6 +166,7 @@ def build_dispatcher(settings: Settings, *, engine: Engine,
         handlers.articles_list.build_router(),
         handlers.forget.build_router(),
         handlers.digest.build_router(),
+        handlers.feedback.build_router(),  # 👍/👎, and replies to its correction prompt
         handlers.article.build_router(),
         handlers.question.build_router(),  # short private text is a question: the catch-all
         handlers.buttons.build_stale_router(),  # a press no feature above accepted

@@ -26,6 +26,11 @@ PREPARED_STATE = Counter("newsbot_prepared_state_total",
                          "Articles' prepared state: computed and shared, or loaded from the pool",
                          ["source"])
 
+# Readers' 👍/👎 on answers (verdict "up"/"down", kind: the question's kind, «кто», «сколько»…).
+# A first vote counts once; a changed vote counts again under its new verdict.
+ANSWER_VOTES = Counter("newsbot_answer_votes_total", "Readers' votes on answers",
+                       ["verdict", "kind"])
+
 
 def serve_worker_metrics(port: int) -> None:
     """A worker has no web server of its own: prometheus-client's serves `/metrics`."""

@@ -1,4 +1,4 @@
-"""/forget: delete this chat's articles and questions, after a confirmation.
+"""/forget: delete this chat's articles, questions, votes and corrections, after a confirmation.
 
 In groups only an administrator may confirm, so one member cannot wipe everyone's history.
 """
@@ -22,11 +22,13 @@ logger = logging.getLogger(__name__)
 async def on_forget(message: Message, repo: Repo) -> None:
     articles = await repo.articles.count(message.chat.id)
     questions = await repo.questions.count(message.chat.id)
-    if not articles and not questions:
+    feedback = await repo.feedback.count_chat(message.chat.id)
+    if not articles and not questions and not feedback:
         await message.answer("В этом чате нечего удалять.")
         return
+    votes = f", оценки ответов и исправления ({feedback})" if feedback else ""
     await message.answer(
-        f"Удалить статьи этого чата ({articles}) и вопросы к ним ({questions})? "
+        f"Удалить статьи этого чата ({articles}) и вопросы к ним ({questions}){votes}? "
         "Это нельзя отменить.", reply_markup=forget_keyboard())
 
 
@@ -44,15 +46,17 @@ async def on_forget_confirm(query: CallbackQuery, callback_data: ForgetCb, bot: 
         return
     pressed_before = await repo.chats.forgotten(message.chat.id, message.message_id)
     deleted = await repo.articles.delete_chat(message.chat.id)
+    feedback = await repo.feedback.delete_chat(message.chat.id)  # votes and corrections
     # Every message up to this prompt may stand for a deleted article: replies to them say so.
     await repo.chats.set_forgotten_through(message.chat.id, message.message_id)
-    logger.info("forget chat=%s articles=%d", message.chat.id, deleted)
-    if not deleted and pressed_before:  # a second press on the same confirmation
+    logger.info("forget chat=%s articles=%d feedback=%d", message.chat.id, deleted, feedback)
+    if not deleted and not feedback and pressed_before:  # a second press on the same confirmation
         callback_answer.text = "Уже удалено"
         await message.edit_text("Уже удалено: статей и вопросов в этом чате нет.")
         return
     callback_answer.text = "Удалено"
-    await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже.")
+    votes = f", оценок и исправлений — {feedback}" if feedback else ""
+    await message.edit_text(f"Готово: удалено статей — {deleted}, вопросы к ним тоже{votes}.")
 
 
 def build_router() -> Router:

@@ -21,10 +21,13 @@ from bot.rendering.html import esc
 from bot.rendering.replies import render_answer
 from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
+from bot.services.feedback import evidence_span
 from bot.services.message_kind import SmallTalk, could_be_either, foreign_language
 from bot.services.questions import QuestionResult, QuestionService
+from bot.storage.feedback import ShownAnswer
 from bot.storage.repo import ChatSettings, Repo
 from handlers.article import take_article
+from handlers.feedback import vote_keyboard
 from handlers.filters import GROUPS, Addressed, SmallTalkFilter, message_text, strip_mention
 from handlers.keyboards import (
     AskCb,
@@ -48,11 +51,28 @@ OFFER_TO_READ = ("Статей в этом чате пока нет, так чт
 
 async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
                       show_title: bool) -> None:
-    for piece in split_message(render_answer(result, show_title=show_title)):
-        sent = await message.reply(piece)
+    """The answer (or «в статье этого нет»), with 👍/👎 under its last piece: the shown answer
+    is recorded first, so the buttons carry its id."""
+    shown = await record_shown(repo, message.chat.id, result)
+    pieces = split_message(render_answer(result, show_title=show_title))
+    for number, piece in enumerate(pieces, 1):
+        sent = await message.reply(
+            piece, reply_markup=vote_keyboard(shown.id) if number == len(pieces) else None)
         await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
                                          role="answer")
+    await repo.feedback.set_message(shown.id, sent.message_id)
     metrics.REPLIES.labels("answer").inc()
+
+
+async def record_shown(repo: Repo, chat_id: int, result: QuestionResult) -> ShownAnswer:
+    """What a vote on this answer is about: the question, the answer as shown, its evidence
+    and where that sentence is in the article, the question's kind, the reader's score."""
+    answer, article = result.answer, result.article
+    near = evidence_span(article.text, answer.sentence, answer.start if answer.found else -1)
+    return await repo.feedback.record_answer(
+        chat_id, article_id=article.id, article_hash=article.hash, question=result.question,
+        answer=answer.shown if answer.found else "", evidence=answer.sentence,
+        evidence_at=near[0], kind=result.kind, score=answer.score, reason=answer.reason)
 
 
 async def ask(message: Message, repo: Repo, qa: QuestionService, question: str, *,

@@ -1,4 +1,5 @@
-"""/settings: summary length, time zone and the digest's time, as inline buttons.
+"""/settings: summary length, time zone, the digest's time and learning from corrections, as
+inline buttons.
 
 A section is a line describing the current value plus rows of buttons carrying `SettingsCb`
 with its own `key`; `SECTIONS` lists them in the order they are shown, each handled below by
@@ -97,10 +98,27 @@ async def _digest_rows(chat: ChatSettings, repo: Repo) -> Rows:
     return rows.adjust(len(PRESET_TIMES), 1).export()
 
 
+async def _learning_line(chat: ChatSettings, repo: Repo) -> str:
+    on = await repo.feedback.learning(chat.id)
+    return f"Учиться на исправлениях: <b>{'вкл' if on else 'выкл'}</b>"
+
+
+async def _learning_rows(chat: ChatSettings, repo: Repo) -> Rows:
+    """«вкл»: after a 👎 the bot asks for the right answer and keeps it to learn from."""
+    on = await repo.feedback.learning(chat.id)
+    rows = InlineKeyboardBuilder()
+    rows.button(text=_ticked("Учиться: вкл", on),
+                callback_data=SettingsCb(key="learn", value="on"))
+    rows.button(text=_ticked("Учиться: выкл", not on),
+                callback_data=SettingsCb(key="learn", value="off"))
+    return rows.adjust(2).export()
+
+
 SECTIONS = (
     SettingsSection(_length_line, _length_rows),
     SettingsSection(_tz_line, _tz_rows),
     SettingsSection(_digest_line, _digest_rows),
+    SettingsSection(_learning_line, _learning_rows),
 )
 
 
@@ -205,10 +223,25 @@ async def on_digest_setting(query: CallbackQuery, callback_data: SettingsCb, bot
     await refresh_settings(message, repo, chat_id)
 
 
+async def on_learning(query: CallbackQuery, callback_data: SettingsCb, bot: Bot, repo: Repo,
+                      callback_answer: CallbackAnswer) -> None:
+    """«Учиться на исправлениях»: in a group only an administrator may turn it on or off."""
+    if callback_data.value not in ("on", "off"):
+        callback_answer.text, callback_answer.show_alert = STALE, True
+        return
+    if (message := await changeable(query, bot, callback_answer)) is None:
+        return
+    on = callback_data.value == "on"
+    await repo.feedback.set_learning(message.chat.id, on)
+    callback_answer.text = f"Учиться на исправлениях: {'вкл' if on else 'выкл'}"
+    await refresh_settings(message, repo, message.chat.id)
+
+
 def build_router() -> Router:
     router = Router(name=__name__)
     router.message.register(on_settings, Command("settings"))
     router.callback_query.register(on_length, SettingsCb.filter(F.key == "len"))
     router.callback_query.register(on_timezone, SettingsCb.filter(F.key == "tz"))
     router.callback_query.register(on_digest_setting, SettingsCb.filter(F.key == "digest"))
+    router.callback_query.register(on_learning, SettingsCb.filter(F.key == "learn"))
     return router

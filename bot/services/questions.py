@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from bot.errors import ArticleNotFound, Busy, NoArticleYet
 from bot.services.articles import ArticlesInProgress, as_article
 from bot.services.chat_order import ChatOrder
+from bot.services.feedback import question_kind
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
 from models.engines.base import Answer, Turn
@@ -30,6 +31,11 @@ class QuestionResult:
     question: str
     answer: Answer
     searched: StoredArticle | None = None  # the current article, when another one answered
+
+    @property
+    def kind(self) -> str:
+        """The question's kind («кто», «сколько»…, `bot.services.feedback.question_kind`)."""
+        return question_kind(self.question)
 
 
 OTHER_ARTICLES = 3  # recent articles also asked when the current one has no answer

@@ -61,7 +61,7 @@ async def create_schema(engine: AsyncEngine) -> None:
         await conn.run_sync(migrate)
 
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def migrate(conn: Connection) -> int:
@@ -79,6 +79,8 @@ def migrate(conn: Connection) -> int:
     current = conn.execute(select(table.c.version).where(table.c.id == 1)).scalar()
     if current is None or current < 2:
         _give_articles_public_ids(conn)
+    if current is None or current < 3:
+        _index_feedback(conn)
     if current is None:
         conn.execute(insert(table).values(id=1, version=SCHEMA_VERSION, updated_at=utcnow()))
     elif current < SCHEMA_VERSION:
@@ -93,6 +95,14 @@ def _give_articles_public_ids(conn: Connection) -> None:
     already under their summaries still work; `create_all` does not index an existing table."""
     conn.execute(text("UPDATE articles SET public_id = id WHERE public_id IS NULL"))
     conn.execute(text("CREATE INDEX IF NOT EXISTS ix_articles_public_id ON articles (public_id)"))
+
+
+def _index_feedback(conn: Connection) -> None:
+    """Version 3: answer feedback. Its tables (`shown_answers`, `answer_votes`,
+    `answer_corrections`) come from `create_all`, `chats.learn_from_corrections` from
+    `_add_missing_columns`; the chats' votes are read by time (`eval feedback --since`)."""
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_answer_votes_updated "
+                      "ON answer_votes (updated_at)"))
 
 
 def _add_missing_columns(conn: Connection) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
+from bot.storage.feedback import FeedbackRepo
 from bot.storage.subscriptions import ChannelSourceRepo, SubscriptionRepo
 from bot.storage.tables import (
     ArticleMessageRow,
@@ -338,6 +339,11 @@ class Repo:
     def sources(self) -> ChannelSourceRepo:
         """Channels whose posts feed a chat's digest."""
         return ChannelSourceRepo(self.session)
+
+    @property
+    def feedback(self) -> FeedbackRepo:
+        """Votes on answers, corrections and the chat's consent (`bot.storage.feedback`)."""
+        return FeedbackRepo(self.session)
 
     def savepoint(self) -> AsyncSessionTransaction:
         """`async with repo.savepoint():` a step whose failure must not spoil the update's

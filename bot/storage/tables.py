@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -42,6 +43,9 @@ class ChatRow(Base):
     # The last message id of this chat when /forget deleted its articles: a reply to an older
     # message that no article claims is about a deleted article, not about the newest one.
     forgotten_through: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # «Учиться на исправлениях» (/settings): None is the default of the chat's kind, on in a
+    # private chat, off in a group until an administrator turns it on (`FeedbackRepo.learning`).
+    learn_from_corrections: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -128,6 +132,76 @@ class QuestionRow(Base):
     answer: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShownAnswerRow(Base):
+    """An answer the bot showed, with the 👍/👎 buttons under it: what the votes are about.
+
+    A snapshot (question, answer, evidence, the article's id and hash, the question's kind, the
+    reader's score and its reason), so votes keep their meaning whatever happens to the
+    question's row. `id` is what the buttons carry: random, never reused (as
+    `ArticleRow.public_id`). `prompt_message_id` is the «пришлите правильный ответ» prompt,
+    sent at most once per answer (`asked_at`); a reply to it is the correction.
+    """
+
+    __tablename__ = "shown_answers"
+    __table_args__ = (Index("ix_shown_answers_prompt", "chat_id", "prompt_message_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("chats.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # with the buttons
+    article_id: Mapped[int] = mapped_column(Integer)
+    article_hash: Mapped[str] = mapped_column(String(64))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")  # "" for «в статье этого нет»
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence_at: Mapped[int] = mapped_column(Integer, default=-1)  # offset in the article
+    kind: Mapped[str] = mapped_column(String(16), default="другое")
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    reason: Mapped[str] = mapped_column(String(200), default="")  # why «нет», for calibration
+    asked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnswerVoteRow(Base):
+    """One user's 👍 or 👎 on a shown answer; a second press changes it (one row per user)."""
+
+    __tablename__ = "answer_votes"
+
+    answer_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("shown_answers.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    up: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CorrectionRow(Base):
+    """A user's right answer to a shown answer: a labelled QA row in SberQuAD's terms.
+
+    `text` is `context[answer_start:answer_start + len(text)]`; an unanswerable row (the user
+    said «нет в статье») has `text` "" and `answer_start` -1. One per shown answer.
+    """
+
+    __tablename__ = "answer_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    answer_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("shown_answers.id", ondelete="CASCADE"), unique=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    article_hash: Mapped[str] = mapped_column(String(64))
+    context: Mapped[str] = mapped_column(Text)
+    question: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="")
+    answer_start: Mapped[int] = mapped_column(Integer, default=-1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
