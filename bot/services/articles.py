@@ -10,7 +10,7 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.errors import ArticleTooLong, ArticleTooShort
 from bot.services.message_kind import reads_as_news
@@ -108,6 +108,23 @@ def guess_title(text: str) -> str:
     return ""
 
 
+# How much a source kind tells the reader: a forward, a channel post or a link name where the
+# article was published; a file names only itself; typed or pasted text names nothing.
+SOURCE_RANK = {"forward": 2, "channel_post": 2, "link": 2, "document": 1}
+
+
+def source_rank(kind: str, title: str, url: str) -> tuple[int, bool, bool]:
+    """Orders sources by what they can show: the kind, then a link, then a name."""
+    return SOURCE_RANK.get(kind, 0), bool(url), bool(title)
+
+
+def better_source(stored: StoredArticle, incoming: IncomingArticle) -> bool:
+    """`incoming` says where the article came from better than what `stored` keeps (a text
+    first pasted, now forwarded from its channel); an equal one keeps the first."""
+    return (source_rank(incoming.source_kind, incoming.source_title, incoming.source_url)
+            > source_rank(stored.source_kind, stored.source_title, stored.source_url))
+
+
 def as_article(stored: StoredArticle) -> Article:
     return Article(text=stored.text, title=stored.title)
 
@@ -156,7 +173,7 @@ class ArticleIntake:
                 summary=summary.text if summary else "",
             )
         else:
-            stored = existing
+            stored = await self._keep_best_source(repo, existing, incoming)
         for message_id in incoming.message_ids:
             await repo.articles.link_message(chat_id, message_id, stored.id, role="source")
         await repo.chats.set_current_article(chat_id, stored.id)
@@ -165,6 +182,19 @@ class ArticleIntake:
         logger.info("article chat=%s id=%s hash=%s kind=%s new=%s chars=%d", chat_id, stored.id,
                     stored.hash, incoming.source_kind, existing is None, len(stored.text))
         return IntakeResult(stored, summary, length, existing is None)
+
+    async def _keep_best_source(self, repo: Repo, stored: StoredArticle,
+                                incoming: IncomingArticle) -> StoredArticle:
+        """The same text again: its source line is the best one seen (a re-forward from the
+        channel of an article first pasted lost the channel's name and link)."""
+        if not better_source(stored, incoming):
+            return stored
+        await repo.articles.set_source(stored.id, source_kind=incoming.source_kind,
+                                       source_title=incoming.source_title,
+                                       source_url=incoming.source_url)
+        return replace(stored, source_kind=incoming.source_kind,
+                       source_title=incoming.source_title[:256],
+                       source_url=incoming.source_url[:2048])
 
     async def resummarize(self, repo: Repo, stored: StoredArticle, length: Length) -> Summary:
         return await self.nlp.summarize(repo, as_article(stored), length)

@@ -228,6 +228,16 @@ class ArticleRepo:
             .values(reply_message_id=reply_message_id, summary=summary)
         )
 
+    async def set_source(self, article_id: int, *, source_kind: str, source_title: str = "",
+                         source_url: str = "") -> None:
+        """Where the article came from, when a later copy says it better (a forward from the
+        channel of a text first pasted): the summary's source line is read from here."""
+        await self.session.execute(
+            update(ArticleRow).where(ArticleRow.id == article_id)
+            .values(source_kind=source_kind, source_title=source_title[:256],
+                    source_url=source_url[:2048])
+        )
+
     async def count(self, chat_id: int) -> int:
         return int(await self.session.scalar(
             select(func.count()).select_from(ArticleRow).where(ArticleRow.chat_id == chat_id)
