@@ -43,6 +43,13 @@ it was checked on) and on the Wikinews evaluation set (70.6% → 70.5% at a medi
 characters): the headline names the meeting, the outcome is what a reader asks about. A line
 that says little beyond the headline shown above it is not chosen, and a wiki link
 «[https://… говорится]» is shown as its words.
+
+A bullet must stand alone (#28): a sentence that points back by a pronoun anywhere before the
+first name in it («В нее…», «На прошлой неделе он…», «Их имена…», «Спустя три месяца…») comes
+only right after the sentence it points to, else the next best sentence is taken; and a short
+summary leaves out background (`news_only`): «Ранее…», «Напомним…», last year's event, a
+sentence dated only to years before the headline's (or the lead's). On 300 NEREL training texts
+this costs 0.04 points of headline coverage (69.14% → 69.10%, 318 → 314 characters).
 """
 
 from __future__ import annotations
@@ -55,7 +62,12 @@ from dataclasses import dataclass
 
 from models.engines.base import Length, Span, Summary
 from models.summary.keyfacts import key_names, key_numbers
-from models.summary.quotability import cuts_a_quote, opens_anaphorically
+from models.summary.quotability import (
+    cuts_a_quote,
+    opens_anaphorically,
+    tells_another_event,
+    years_of,
+)
 from models.text.analysis import AnalyzedArticle, Sentence
 
 
@@ -73,10 +85,12 @@ class Budget:
     max_chars: int
     more_chars: int
     min_density: float = 0.0
+    news_only: bool = False  # leave out background: another year's event, «Ранее…»
 
 
 BUDGETS = {
-    Length.SHORT: Budget(max_sentences=3, max_chars=450, more_chars=450, min_density=0.8),
+    Length.SHORT: Budget(max_sentences=3, max_chars=450, more_chars=450, min_density=0.8,
+                         news_only=True),
     Length.MEDIUM: Budget(max_sentences=5, max_chars=800, more_chars=700),
     Length.LONG: Budget(max_sentences=8, max_chars=1400, more_chars=1300),
 }
@@ -148,7 +162,8 @@ def content_lemmas(sentence: Sentence) -> frozenset[str]:
     """The lemmas that carry content: nouns, names, verbs, adjectives, numerals."""
     return frozenset(
         t.lemma for t in sentence.tokens
-        if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS and any(c.isalnum() for c in t.lemma)
+        if t.pos in CONTENT_POS and t.lemma not in STOP_LEMMAS
+        and any(c.isalnum() for c in t.lemma)
     )
 
 
@@ -198,16 +213,27 @@ def _repeats(lemmas: frozenset[str], headline: frozenset[str]) -> bool:
         len(lemmas & headline) / len(lemmas) >= REPEATS_HEADLINE)
 
 
+def _background(doc: AnalyzedArticle, lead: int) -> set[int]:
+    """Sentences about another event than the article's: the event is dated by the headline's
+    years, else the lead's (a prize of 2019; last year's laureates are background)."""
+    event_years = years_of(doc.title_sentence) if doc.title_sentence is not None else frozenset()
+    event_years = event_years or years_of(doc.sentences[lead])
+    return {i for i, s in enumerate(doc.sentences)
+            if i != lead and tells_another_event(s, event_years)}
+
+
 def _greedy(
     doc: AnalyzedArticle,
     fits: Callable[[list[int], int], bool],
     limit: int,
     min_density: float = 0.0,
+    news_only: bool = False,
 ) -> list[int]:
     """Lead first, then the sentence with the largest position-discounted key-word gain.
 
     From the third sentence on, one whose gain per 100 characters is below `min_density` ends
-    the summary. Returns sentence indices.
+    the summary. With `news_only`, background (`_background`) is never chosen. Returns
+    sentence indices.
     """
     sentences = doc.sentences
     quotable = [i for i, s in enumerate(sentences) if standalone(s) and not cuts_a_quote(s)]
@@ -219,6 +245,9 @@ def _greedy(
     ), None)
     if lead is None:
         return []
+    if news_only:
+        background = _background(doc, lead)
+        quotable = [i for i in quotable if i not in background]
     weights = key_word_weights(doc)
     lemmas = [content_lemmas(s) for s in sentences]
     all_lemmas = [s.lemmas for s in sentences]
@@ -272,12 +301,14 @@ def select_sentences(doc: AnalyzedArticle, length: Length = Length.SHORT) -> lis
         cap = budget.max_chars if len(chosen) < 2 else budget.more_chars
         return used + len(doc.sentences[index].text) <= min(cap, share)
 
-    chosen = _greedy(doc, fits, budget.max_sentences, budget.min_density)
+    chosen = _greedy(doc, fits, budget.max_sentences, budget.min_density, budget.news_only)
     if not chosen and doc.sentences:
         # An article so short that no quotable sentence fits in a third of it: its shortest
-        # early sentence still says more than a refusal would.
+        # early sentence still says more than a refusal would, one that does not lean on a
+        # sentence left out if there is one.
         early = range(min(3, len(doc.sentences)))
-        chosen = [min(early, key=lambda i: len(doc.sentences[i].text))]
+        chosen = [min(early, key=lambda i: (opens_anaphorically(doc.sentences[i]),
+                                            len(doc.sentences[i].text)))]
     return sorted(chosen)
 
 
