@@ -1,10 +1,14 @@
-"""`python -m bot eval qa|summary|natural [FILE]`: score the configured engine.
+"""`python -m bot eval qa|summary|natural [FILE]`: score the configured engine;
+`python -m bot eval feedback [--since DATE]`: the readers' votes and corrections in the database.
 
 `qa` and `summary` read ../shared/eval data; `natural` the project's own questions typed as
 users type them (bot.evaluation.natural: right / answerable right / unanswerable rejected).
 `qa` reports SQuAD exact match / token F1 (bot.evaluation.qa); `summary` reports headline-lemma
 coverage and length against lead-2/lead-3 (bot.evaluation.summary). Both report latency.
 FILE defaults to the shared data set for the task; `--limit N` scores the first N rows only.
+`natural` also reads SberQuAD-format rows (`models export-feedback`'s file), each context an
+article. `feedback` needs no engine: the share of 👍 by question kind and by week, the share
+of «этого нет» among voted answers, and the corrections (bot.evaluation.feedback).
 """
 
 from __future__ import annotations
@@ -29,7 +33,8 @@ DEFAULT_FILES = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("task", choices=sorted(DEFAULT_FILES), help="what to evaluate")
+    parser.add_argument("task", choices=sorted([*DEFAULT_FILES, "feedback"]),
+                        help="what to evaluate (feedback: the readers' votes in the database)")
     parser.add_argument("file", nargs="?", help="JSON-lines data (default: the shared set)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N rows")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
@@ -39,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="natural: also print one line per question with its verdict")
     parser.add_argument("--choose-floors", action="store_true",
                         help="natural: the no-answer floors the dev part chooses (a table)")
+    parser.add_argument("--since", default=None, metavar="DATE",
+                        help="feedback: only votes and corrections from DATE (YYYY-MM-DD) on")
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -55,9 +62,56 @@ def format_report(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def run_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """The readers' votes and corrections since `--since` (UTC midnight), as figures."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from bot.commands.models import _from_database
+    from bot.evaluation.feedback import report as feedback_report
+
+    since = None
+    if args.since:
+        try:
+            since = datetime.strptime(args.since, "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError:
+            return fail(f"--since wants a date as YYYY-MM-DD, not {args.since!r}")
+
+    async def read(repo):  # noqa: ANN001, ANN202
+        return await repo.votes(since=since), await repo.corrections(since=since)
+
+    votes, corrections = asyncio.run(_from_database(settings, read))
+    report = {"since": args.since or "the start", **feedback_report(votes, corrections)}
+    print(json.dumps(report, ensure_ascii=False) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def _natural_file(path: Path) -> Path:
+    """`path`, or for SberQuAD-format rows the same questions as `eval natural` articles in
+    a temporary file (removed at exit)."""
+    import atexit
+    import os
+    import tempfile
+
+    from bot.evaluation.common import read_jsonl
+    from bot.evaluation.feedback import is_squad_row, natural_articles
+
+    rows = list(read_jsonl(path))
+    if not rows or not is_squad_row(rows[0]):
+        return path
+    handle, name = tempfile.mkstemp(suffix=".natural.jsonl")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        for article in natural_articles(rows):
+            out.write(json.dumps(article, ensure_ascii=False) + "\n")
+    atexit.register(os.unlink, name)
+    return Path(name)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from models.engines.errors import EngineError
 
+    if args.task == "feedback":
+        return run_feedback(args, settings)
     path = Path(args.file) if args.file else DEFAULT_FILES[args.task]
     if not path.is_file():
         return fail(f"no evaluation data at {path}")
@@ -80,7 +134,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             from bot.evaluation.natural import PARTS, run_natural_eval, table
 
             parts = PARTS if args.part == "all" else (args.part,)
-            report, judged = run_natural_eval(path, engine, parts)
+            report, judged = run_natural_eval(_natural_file(path), engine, parts)
             if args.table:
                 print(table(judged))
         else:

@@ -5,6 +5,11 @@ SberQuAD rows in ../shared/train and writes its weights, log and model card to `
 (default: models/reader/weights, where the engine loads them from). `average-readers` writes
 the mean of two or more trained readers' weights (models/reader/averaging.py): the shipped one.
 
+`export-feedback` writes the readers' corrections (`python -m bot eval feedback` counts them)
+from the chats that allow learning from them as SberQuAD rows, for `train-reader --extra FILE`
+(repeatable; the card records how many) and `eval natural FILE`; `calibrate-reader --votes`
+chooses the reader's no-answer floor again from the votes.
+
 `download` stores each configured hub model (SUMMARY_MODEL, QA_MODEL, or `--model` ids) in
 `MODEL_DIR/<owner--name>` with huggingface_hub's `snapshot_download`; the transformers engine
 looks there before the hub, so copying MODEL_DIR to a machine without internet is enough.
@@ -32,14 +37,16 @@ SKIPPED = ["*.h5", "*.msgpack", "*.ot", "*.onnx", "*.onnx_data", "*.tflite", "*.
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=["download", "where", "train-reader", "calibrate-reader",
-                                           "average-readers", "nerel-dev"],
+                                           "average-readers", "nerel-dev", "export-feedback"],
                         help="download: store the models in MODEL_DIR; where: show sources; "
                              "train-reader: fine-tune the embedded engine's QA reader; "
                              "calibrate-reader: choose its windows and no-answer threshold; "
                              "average-readers: the mean of the --average readers' weights, "
                              "written to --out; "
                              "nerel-dev: write the held-out NEREL questions with their whole "
-                             "texts to --out, for `python -m bot eval qa FILE`")
+                             "texts to --out, for `python -m bot eval qa FILE`; "
+                             "export-feedback: readers' corrections from the database as "
+                             "SberQuAD rows in --out, for train-reader --extra")
     parser.add_argument("--dir", default=None, help="folder to store them in (default MODEL_DIR)")
     parser.add_argument("--model", action="append", default=None,
                         help="hub id to download (repeatable; default SUMMARY_MODEL and QA_MODEL)")
@@ -61,6 +68,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "models/reader/nerel_questions.py), scored on held-out texts")
     reader.add_argument("--average", action="append", default=None, metavar="FOLDER",
                         help="average-readers: a trained reader's folder (twice or more)")
+    reader.add_argument("--extra", action="append", default=None, metavar="FILE",
+                        help="train-reader: also train on these SberQuAD-format rows "
+                             "(repeatable; e.g. export-feedback's file)")
+    reader.add_argument("--max-steps", type=int, default=None,
+                        help="train-reader: stop after N optimizer steps (a quick run)")
+    reader.add_argument("--votes", action="store_true",
+                        help="calibrate-reader: choose the reader's no-answer floor again from "
+                             "the readers' votes in the database (chats that allow learning)")
+    reader.add_argument("--min-votes", type=int, default=None,
+                        help="calibrate-reader --votes: voted answers needed to move the floor")
     reader.add_argument("--limit", type=int, default=None, help="train on the first N rows only")
     reader.add_argument("--dev-limit", type=int, default=None, help="score the first N dev rows")
     reader.add_argument("--saved", action="store_true",
@@ -121,6 +138,14 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     if args.nerel and not nerel_file.is_file():
         print(f"error: no NEREL texts at {nerel_file}", file=sys.stderr)
         return EXIT_FAILED
+    extra = [Path(path) for path in args.extra or []]
+    for path in extra:
+        if (problem := _extra_problem(path)) is not None:
+            print(f"error: --extra {path}: {problem}", file=sys.stderr)
+            return EXIT_FAILED
+    if args.max_steps is not None and args.max_steps < 1:
+        print("error: --max-steps must be a positive number", file=sys.stderr)
+        return EXIT_FAILED
     try:
         device = pick_device(settings.device)
     except ModelUnavailable as exc:
@@ -130,12 +155,93 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
                          epochs=args.epochs, learning_rate=args.lr, seed=args.seed,
                          device=device, threads=settings.nlp_threads,
                          limit=args.limit, dev_limit=args.dev_limit, cased=args.cased,
-                         init_dir=args.init, nerel_file=str(nerel_file) if args.nerel else None)
+                         init_dir=args.init, nerel_file=str(nerel_file) if args.nerel else None,
+                         extra_files=tuple(str(path) for path in extra),
+                         max_steps=args.max_steps)
     summary = train(config)
     card = write_card(Path(config.out_dir), summary)
     best = summary["best"]
     print(f"best epoch {best['epoch']}: dev F1 {best['f1']:.4f} EM {best['exact_match']:.4f}; "
+          f"{summary['steps']} steps, {summary['feedback_rows']} feedback rows; "
           f"{summary['seconds'] / 60:.1f} min; weights and card in {card.parent}")
+    return EXIT_OK
+
+
+def _extra_problem(path: Path) -> str | None:
+    """Why `path` is not SberQuAD-format rows train-reader can read, or None."""
+    if not path.is_file():
+        return "no such file"
+    try:
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                answers = row.get("answers") if isinstance(row, dict) else None
+                if (not isinstance(answers, list) or not isinstance(row.get("context"), str)
+                        or not isinstance(row.get("question"), str)):
+                    return f"line {number} is not a row {{context, question, answers: [...]}}"
+                for answer in answers:
+                    start, text = answer.get("answer_start"), answer.get("text")
+                    if not isinstance(start, int) or row["context"][start:start + len(
+                            text or "")] != text:
+                        return f"line {number}: an answer is not at its answer_start"
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError,
+            TypeError) as exc:
+        return f"cannot be read ({type(exc).__name__}: {exc})"
+    return None
+
+
+def export_feedback(args: argparse.Namespace, settings: Settings) -> int:
+    """Readers' corrections (chats that allow learning from them) as SberQuAD rows."""
+    import asyncio
+
+    from bot.evaluation.feedback import export_rows
+
+    if not args.out:
+        print("error: give the file to write: --out FILE", file=sys.stderr)
+        return EXIT_FAILED
+    corrections = asyncio.run(_from_database(
+        settings, lambda repo: repo.corrections(consenting_only=True)))
+    rows = export_rows(corrections)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                   encoding="utf-8")
+    unanswerable = sum(not row["answers"] for row in rows)
+    print(f"{len(rows)} feedback rows ({unanswerable} not answered by the article) from "
+          f"{len(corrections)} corrections in {out}")
+    return EXIT_OK
+
+
+async def _from_database(settings: Settings, read):  # noqa: ANN001, ANN202
+    """`read(FeedbackRepo)` on the configured database (its schema brought up to date)."""
+    from bot.storage.db import create_schema, create_sessionmaker
+    from bot.storage.feedback import FeedbackRepo
+
+    db = settings.create_db_engine()
+    try:
+        await create_schema(db)
+        async with create_sessionmaker(db)() as session:
+            return await read(FeedbackRepo(session))
+    finally:
+        await db.dispose()
+
+
+def calibrate_from_votes(args: argparse.Namespace, settings: Settings) -> int:
+    """The reader's margin floor chosen again from the votes (models/reader/calibration.py)."""
+    import asyncio
+
+    from bot.evaluation.feedback import vote_outcomes
+    from models.reader.calibration import MIN_VOTES, rechoose_from_votes
+    from models.reader.loading import WEIGHTS_DIR
+
+    folder = Path(args.out or WEIGHTS_DIR)
+    votes = asyncio.run(_from_database(settings,
+                                       lambda repo: repo.votes(consenting_only=True)))
+    section = rechoose_from_votes(folder, vote_outcomes(votes),
+                                  args.min_votes if args.min_votes is not None else MIN_VOTES)
+    print(json.dumps(section, indent=1, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -147,6 +253,8 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     from models.reader.loading import WEIGHTS_DIR
 
     folder = Path(args.out or WEIGHTS_DIR)
+    if args.votes:
+        return calibrate_from_votes(args, settings)
     if args.saved:
         from models.reader.calibration import rechoose
 
@@ -233,6 +341,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return average_readers(args)
     if args.action == "nerel-dev":
         return nerel_dev(args)
+    if args.action == "export-feedback":
+        return export_feedback(args, settings)
     from models.engines.errors import ModelUnavailable
     from models.hf.loading import resolve_source
 

@@ -299,3 +299,54 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
     settings = replace(base, top_windows=chosen[0], answer_sentences=chosen[1],
                        retrieval_weight=chosen[2])
     return _decide(report, settings, runs[chosen], negatives, out_dir)
+
+
+MIN_VOTES = 20  # voted answers the reader decided: fewer, and the floor stays as it is
+
+
+def floor_from_votes(outcomes: dict[str, list[float]], current: float,
+                     min_votes: int = MIN_VOTES) -> dict:
+    """The reader's margin floor (`null_threshold`) the readers' votes choose.
+
+    `outcomes` holds the reader's scores (sigmoid of the margin) of voted answers, by what the
+    votes say (`bot.evaluation.feedback.vote_outcomes`): right answers and false refusals
+    should have cleared the floor, false answers and right refusals should not have. The floor
+    that gets the most of them right wins; among equals the one nearest `current`, so a few
+    votes move it only as far as they must. With fewer than `min_votes` it stays."""
+    answer = [_margin(s) for s in outcomes["right_answer"] + outcomes["false_refusal"]]
+    refuse = [_margin(s) for s in outcomes["false_answer"] + outcomes["right_refusal"]]
+
+    def wrong(floor: float) -> int:
+        return sum(m <= floor for m in answer) + sum(m > floor for m in refuse)
+
+    section = {"votes": len(answer) + len(refuse),
+               **{name: len(scores) for name, scores in outcomes.items()},
+               "previous": current, "wrong_before": wrong(current)}
+    chosen = current
+    if section["votes"] >= min_votes:
+        margins = sorted(set(answer + refuse))
+        candidates = [current] + [(a + b) / 2 for a, b in zip(margins, margins[1:])]
+        candidates += [margins[0] - 0.01, margins[-1]] if margins else []
+        chosen = min(candidates, key=lambda f: (wrong(f), abs(f - current)))
+    section.update(null_threshold=_rounded(chosen), wrong_after=wrong(chosen),
+                   changed=_rounded(chosen) != _rounded(current))
+    if section["votes"] < min_votes:
+        section["kept_because"] = f"fewer than {min_votes} voted answers the reader decided"
+    return section
+
+
+def rechoose_from_votes(out_dir: Path, outcomes: dict[str, list[float]],
+                        min_votes: int = MIN_VOTES) -> dict:
+    """Choose the margin floor from the votes; rewrites reader.json when it moves and adds
+    the choice to calibration.json (under "votes")."""
+    settings = ReaderSettings.read(out_dir)
+    section = floor_from_votes(outcomes, settings.null_threshold, min_votes)
+    if section["changed"]:
+        _write_json(out_dir / SETTINGS_FILE,
+                    asdict(replace(settings, null_threshold=section["null_threshold"])))
+    report_path = out_dir / REPORT_FILE
+    report = (json.loads(report_path.read_text(encoding="utf-8"))
+              if report_path.is_file() else {})
+    report["votes"] = section
+    _write_json(report_path, report)
+    return section

@@ -23,6 +23,10 @@ NEREL_NOTE = """
   встреча?», at most 700 a relation), {news_train} rows; one text in ten held out for the
   NEREL dev score ({news_dev} questions), which is reported, not used to choose."""
 
+FEEDBACK_NOTE = """- Readers' corrections (`--extra`, from `python -m bot models export-feedback`):
+  {rows} feedback rows ({files}); the bot's users' phrases of their own articles, from chats
+  that allow learning from them (/settings)."""
+
 
 def command(config: dict) -> str:
     """The `train-reader` command line that trains with `config` (its flags, not the files)."""
@@ -36,6 +40,9 @@ def command(config: dict) -> str:
     flags += ["--cased"] * bool(config.get("cased")) + ["--nerel"] * bool(config.get("nerel_file"))
     if config.get("init_dir"):
         flags.append(f"--init {config['init_dir']}")
+    flags += [f"--extra {path}" for path in config.get("extra_files") or ()]
+    if config.get("max_steps"):
+        flags.append(f"--max-steps {config['max_steps']}")
     return "python -m bot models train-reader " + " ".join(flags)
 
 
@@ -48,6 +55,8 @@ def write_card(folder: Path, summary: dict) -> Path:
         + f"{h['epoch_seconds'] / 60:.1f} |" for h in summary["history"])
     nerel = NEREL_NOTE.format(news_train=summary.get("news_train_rows", "?"),
                               news_dev=best.get("news_rows", "?")) if news else ""
+    feedback = FEEDBACK_NOTE.format(rows=summary.get("feedback_rows", 0), files=", ".join(
+        f"`{Path(p).name}`" for p in config.get("extra_files") or ()) or "none")
     text = f"""# e5-small Russian reader (extractive QA)
 
 `BertForQuestionAnswering` on multilingual-e5-small (intfloat, MIT), rebuilt from the 4-bit file
@@ -64,6 +73,7 @@ load, so the file works only on top of that base.
   in github.com/kniazevgeny/sber-qa-dataset and github.com/kniazevgeny/BERT-QA-fine-tuning.
   **Licence caveat:** SberQuAD's authors state no licence (the Hugging Face card says
   "unknown"); the second repository carries Apache-2.0. {CASED_NOTE if config.get('cased') else LOWERCASE_NOTE}{nerel}
+{feedback}
 - Never trained or tuned on ../shared/eval (XQuAD-ru only measures).
 
 ## Settings

@@ -54,6 +54,10 @@ class TrainConfig:
     threads: int = 0
     limit: int | None = None  # rows of the train file (for a quick run)
     dev_limit: int | None = None
+    # SberQuAD-format rows trained on beside the train file (`--extra`, repeatable): readers'
+    # corrections from `models export-feedback`; a row with no answers is unanswerable
+    extra_files: tuple[str, ...] = ()
+    max_steps: int | None = None  # stop after this many optimizer steps (a quick run)
 
 
 @dataclass
@@ -98,9 +102,12 @@ def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.
     cut exactly as the engine cuts an article for the reader (models/hf/windows.py)."""
     features = []
     for row in rows:
-        answer = row["answers"][0]
-        a_start = answer["answer_start"]
-        a_stop = a_start + len(answer["text"])
+        if row.get("answers"):
+            answer = row["answers"][0]
+            a_start = answer["answer_start"]
+            a_stop = a_start + len(answer["text"])
+        else:  # the text does not answer: every window teaches the no-answer score
+            a_start = a_stop = -1
         for window in qa_windows.build_windows(tokenizer, row["question"], row["context"],
                                                max_length=config.max_length,
                                                stride=config.stride,
@@ -114,7 +121,7 @@ def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.
                 if begin < a_stop <= end:
                     last = k
             inside = first and last and last >= first
-            if not inside and rng.random() >= config.negative_keep:
+            if not inside and a_start >= 0 and rng.random() >= config.negative_keep:
                 continue
             features.append(Feature(list(window.input_ids), first if inside else 0,
                                     last if inside else 0))
@@ -268,11 +275,15 @@ def train(config: TrainConfig) -> dict:
     if config.cased:
         train_rows, dev_rows = truecased_rows(train_rows), truecased_rows(dev_rows)
     news_rows, news_dev = news_questions(config)
-    features = make_features(tokenizer, train_rows + news_rows, config, rng)
+    extra_rows = [row for path in config.extra_files for row in read_rows(path)]
+    if config.cased:
+        extra_rows = truecased_rows(extra_rows)
+    features = make_features(tokenizer, train_rows + news_rows + extra_rows, config, rng)
     positives = sum(1 for f in features if f.end)
-    logger.info("train: %d rows (%d from NEREL) -> %d windows (%d with the answer); dev %d rows"
-                " (+%d from NEREL)", len(train_rows) + len(news_rows), len(news_rows),
-                len(features), positives, len(dev_rows), len(news_dev))
+    logger.info("train: %d rows (%d from NEREL, %d extra) -> %d windows (%d with the answer); "
+                "dev %d rows (+%d from NEREL)", len(train_rows) + len(news_rows) + len(extra_rows),
+                len(news_rows), len(extra_rows), len(features), positives, len(dev_rows),
+                len(news_dev))
 
     decay, no_decay = [], []
     for name, param in model.named_parameters():
@@ -283,6 +294,8 @@ def train(config: TrainConfig) -> dict:
                                   lr=config.learning_rate)
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
     total = steps_per_epoch * config.epochs
+    if config.max_steps:
+        total = min(total, config.max_steps)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(config.warmup * total), total)
 
     history = []
@@ -293,6 +306,8 @@ def train(config: TrainConfig) -> dict:
         epoch_started = time.time()
         losses = []
         for batch in length_batches(features, config.batch_size, rng):
+            if step >= total:  # --max-steps reached
+                break
             ids, mask = pad_batch([f.input_ids for f in batch], tokenizer.pad_token_id)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
                 output = model(input_ids=torch.from_numpy(ids).to(device),
@@ -325,9 +340,13 @@ def train(config: TrainConfig) -> dict:
                       metadata={"epoch": str(epoch), "dev_f1": f"{dev['f1']:.4f}"})
         (out / "training_log.json").write_text(json.dumps(
             {"config": asdict(config), "history": history}, indent=1), encoding="utf-8")
+        if step >= total:
+            break
     summary = {"config": asdict(config), "history": history, "best": best,
                "train_windows": len(features), "train_positive_windows": positives,
                "news_train_rows": len(news_rows),
+               "feedback_rows": len(extra_rows),
+               "steps": step,
                "seconds": round(time.time() - started, 1),
                "torch": torch.__version__, "threads": torch.get_num_threads()}
     (out / "training_log.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
