@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType, ContentType
@@ -34,7 +35,7 @@ from bot.errors import (
 from bot.inbox.runtime import answering
 from bot.rendering.replies import render_summary, tell_paste_cut
 from bot.rendering.split import split_message
-from bot.services.articles import ArticleIntake, IncomingArticle
+from bot.services.articles import ArticleIntake, IncomingArticle, LengthChoices, Resummary
 from bot.services.documents import document_to_text, download_capped, extension
 from bot.services.fetch import PageFetcher
 from bot.services.message_joiner import (
@@ -59,7 +60,7 @@ from handlers.filters import (
     message_text,
     strip_mention,
 )
-from handlers.keyboards import SummaryCb, summary_keyboard
+from handlers.keyboards import SummaryCb, pressed_shorter, summary_keyboard
 from models.engines.base import Summary
 from models.engines.errors import EngineError
 
@@ -98,10 +99,10 @@ def forward_origin_key(message: Message) -> tuple[str, int]:
 
 
 async def send_summary(message: Message, repo: Repo, article: StoredArticle, summary: Summary,
-                       chat_settings: ChatSettings) -> None:
+                       choices: LengthChoices) -> None:
     """One reply per article; the last piece carries the buttons, every piece maps back."""
     pieces = split_message(render_summary(article, summary))
-    keyboard = summary_keyboard(article.public_id, chat_settings.summary_length)
+    keyboard = summary_keyboard(article.public_id, choices)
     # In a group the first piece quotes the article's message, so it is clear whose it answers.
     quote = ReplyParameters(message_id=message.message_id) if message.chat.type in GROUPS else None
     sent_ids: list[int] = []
@@ -124,7 +125,7 @@ async def take_article(message: Message, repo: Repo, intake: ArticleIntake,
     assert result.summary is not None
     # No commit here: sending the summary releases the connection first, which commits the
     # article before the user reads about it (the unit of work, `DbSessionMiddleware`).
-    await send_summary(message, repo, result.article, result.summary, chat_settings)
+    await send_summary(message, repo, result.article, result.summary, result.choices)
 
 
 async def on_document(message: Message, bot: Bot, repo: Repo, intake: ArticleIntake,
@@ -257,9 +258,13 @@ async def on_nothing_to_read(message: Message) -> None:
     await message.answer(reply)
 
 
+# A press that cannot change the summary (a keyboard sent before the lengths were compared).
+ALREADY_SHORTEST = "Это уже самый короткий пересказ."
+ALREADY_LONGEST = "Это уже самый подробный пересказ этой статьи."
+
+
 async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo: Repo,
-                            intake: ArticleIntake, chat_settings: ChatSettings,
-                            callback_answer: CallbackAnswer) -> None:
+                            intake: ArticleIntake, callback_answer: CallbackAnswer) -> None:
     message = query.message
     if not isinstance(message, Message):
         callback_answer.text = "Сообщение устарело."
@@ -267,15 +272,33 @@ async def on_summary_length(query: CallbackQuery, callback_data: SummaryCb, repo
     article = await repo.articles.by_public_id(message.chat.id, callback_data.article_id)
     if article is None:
         raise ArticleNotFound()
-    summary = await intake.resummarize(repo, article, callback_data.length)
-    pieces = split_message(render_summary(article, summary))
-    keyboard = summary_keyboard(article.public_id, callback_data.length)
+    shorter = pressed_shorter(query, callback_data.length)
+    result = await intake.resummarize(repo, article, callback_data.length, shorter=shorter)
+    keyboard = summary_keyboard(article.public_id, result.choices)
+    if not result.changed:
+        callback_answer.text = ALREADY_SHORTEST if shorter else ALREADY_LONGEST
+        await edit_quietly(message.edit_reply_markup(reply_markup=keyboard))
+        return
+    await show_resummary(message, repo, article, result)
+
+
+async def edit_quietly(edit: Awaitable[object]) -> None:
+    """An edit that may find the message as it should be already («message is not
+    modified»): that is no error."""
+    try:
+        await edit
+    except TelegramBadRequest as exc:
+        if "not modified" not in str(exc):
+            raise
+
+
+async def show_resummary(message: Message, repo: Repo, article: StoredArticle,
+                         result: Resummary) -> None:
+    """The summary at its new length: in place when it fits one message, else as new ones."""
+    pieces = split_message(render_summary(article, result.summary))
+    keyboard = summary_keyboard(article.public_id, result.choices)
     if len(pieces) == 1:
-        try:
-            await message.edit_text(pieces[0], reply_markup=keyboard)
-        except TelegramBadRequest as exc:
-            if "not modified" not in str(exc):
-                raise
+        await edit_quietly(message.edit_text(pieces[0], reply_markup=keyboard))
         return
     for index, piece in enumerate(pieces):
         sent = await message.answer(piece, reply_markup=keyboard if index == len(pieces) - 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
-from aiogram.types import ForceReply, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery, ForceReply, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
+from bot.services.articles import LENGTH_ORDER, LengthChoices
 from models.engines.base import Length
 
 # An article's public id (`StoredArticle.public_id`, random, never reused; an older article's is
@@ -16,7 +17,6 @@ from models.engines.base import Length
 # client can send any), and a larger id raised OverflowError inside the query; out of range, the
 # data does not parse and the press is answered as a stale button.
 ArticleId = Annotated[int, Field(ge=1, le=2**63 - 1)]
-LENGTH_ORDER = (Length.SHORT, Length.MEDIUM, Length.LONG)
 # "Пересказ" is masculine: «Пересказ: короткий».
 LENGTH_NAMES = {Length.SHORT: "короткий", Length.MEDIUM: "средний", Length.LONG: "подробный"}
 
@@ -51,22 +51,35 @@ class SettingsCb(CallbackData, prefix="set"):
     value: str
 
 
-def summary_keyboard(article_id: int, length: Length) -> InlineKeyboardMarkup:
-    """"Короче"/"Подробнее" where there is a shorter/longer length, and "Задать вопрос";
-    `article_id` is the article's public id."""
-    index = LENGTH_ORDER.index(length)
+SHORTER, LONGER = "Короче", "Подробнее"
+
+
+def summary_keyboard(article_id: int, choices: LengthChoices) -> InlineKeyboardMarkup:
+    """"Короче"/"Подробнее" only towards a length that reads differently (`choices`), and
+    "Задать вопрос"; `article_id` is the article's public id."""
     keyboard = InlineKeyboardBuilder()
     lengths = 0
-    if index > 0:
-        keyboard.button(text="Короче", callback_data=SummaryCb(
-            article_id=article_id, length=LENGTH_ORDER[index - 1]))
-        lengths += 1
-    if index < len(LENGTH_ORDER) - 1:
-        keyboard.button(text="Подробнее", callback_data=SummaryCb(
-            article_id=article_id, length=LENGTH_ORDER[index + 1]))
-        lengths += 1
+    for text, length in ((SHORTER, choices.shorter), (LONGER, choices.longer)):
+        if length is not None:
+            keyboard.button(text=text, callback_data=SummaryCb(article_id=article_id,
+                                                               length=length))
+            lengths += 1
     keyboard.button(text="Задать вопрос", callback_data=AskCb(article_id=article_id))
-    return keyboard.adjust(lengths, 1).as_markup()
+    return keyboard.adjust(*([lengths] if lengths else []), 1).as_markup()
+
+
+def pressed_shorter(query: CallbackQuery, length: Length) -> bool | None:
+    """Whether a `SummaryCb` press was «Короче» (False: «Подробнее»), read from the button on
+    the message; the ends of the scale say it themselves; None when it cannot be told."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data and button.text in (SHORTER, LONGER):
+                return button.text == SHORTER
+    if length in (LENGTH_ORDER[0], LENGTH_ORDER[-1]):
+        return length == LENGTH_ORDER[0]
+    return None
 
 
 def question_prompt() -> ForceReply:

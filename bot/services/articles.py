@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from bot.errors import ArticleTooLong, ArticleTooShort
+from bot.errors import ArticleTooLong, ArticleTooShort, Busy, ModelTimeout
 from bot.services.message_kind import reads_as_news
 from bot.services.nlp import NlpService
 from bot.storage.db import release_connection
@@ -29,6 +29,7 @@ MIN_NEWS_CHARS_CONFIRMED = 20  # a short statement the user told us is news
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+LENGTH_ORDER = (Length.SHORT, Length.MEDIUM, Length.LONG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +47,46 @@ class IncomingArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class LengthChoices:
+    """Where «Короче»/«Подробнее» under a summary lead: the nearest length on each side whose
+    summary reads differently from the one shown; None where no length does (a short article
+    reads the same at every length, a one-bullet summary has nothing shorter)."""
+
+    shorter: Length | None = None
+    longer: Length | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IntakeResult:
     article: StoredArticle
     summary: Summary | None  # None when the caller asked not to summarise
     length: Length
     is_new: bool  # False: this chat already had the same text
+    choices: LengthChoices = LengthChoices()
+
+
+@dataclass(frozen=True, slots=True)
+class Resummary:
+    """A press of «Короче»/«Подробнее»: the summary to show, at `length`. `changed` is False
+    when it would read as the message already does (a keyboard sent before the lengths were
+    compared): the message stays, and the user is told why."""
+
+    summary: Summary
+    length: Length
+    changed: bool
+    choices: LengthChoices
+
+
+def bullets(summary: Summary) -> tuple[str, ...]:
+    """What a reader sees of a summary: its sentences (the bullets), else its text."""
+    shown = tuple(s.strip() for s in summary.sentences if s.strip())
+    return shown or (summary.text.strip(),)
+
+
+def next_to(length: Length, step: int) -> Length | None:
+    """The length `step` places longer (negative: shorter), if there is one."""
+    index = LENGTH_ORDER.index(length) + step
+    return LENGTH_ORDER[index] if 0 <= index < len(LENGTH_ORDER) else None
 
 
 class ArticlesInProgress:
@@ -164,6 +200,8 @@ class ArticleIntake:
         if existing is not None:
             article = as_article(existing)
         summary = await self.nlp.summarize(repo, article, length) if summarize else None
+        choices = (await self.length_choices(repo, article, length, summary)
+                   if summary is not None else LengthChoices())
         if existing is None:
             stored = await repo.articles.add(
                 chat_id, hash=article.hash, text=article.text, title=article.title,
@@ -181,7 +219,7 @@ class ArticleIntake:
             self.nlp.prefetch(article)
         logger.info("article chat=%s id=%s hash=%s kind=%s new=%s chars=%d", chat_id, stored.id,
                     stored.hash, incoming.source_kind, existing is None, len(stored.text))
-        return IntakeResult(stored, summary, length, existing is None)
+        return IntakeResult(stored, summary, length, existing is None, choices)
 
     async def _keep_best_source(self, repo: Repo, stored: StoredArticle,
                                 incoming: IncomingArticle) -> StoredArticle:
@@ -196,5 +234,52 @@ class ArticleIntake:
                        source_title=incoming.source_title[:256],
                        source_url=incoming.source_url[:2048])
 
-    async def resummarize(self, repo: Repo, stored: StoredArticle, length: Length) -> Summary:
-        return await self.nlp.summarize(repo, as_article(stored), length)
+    async def length_choices(self, repo: Repo, article: Article, length: Length,
+                             summary: Summary) -> LengthChoices:
+        """Which lengths to offer beside `summary` (shown at `length`): «Подробнее» that
+        showed the same bullets, and «Короче» under one bullet, changed nothing.
+
+        The other lengths are summarised now (cached, so the press that follows is instant;
+        the embedded engine's analysis is shared, a few milliseconds each). When the engine
+        cannot take the extra work, the neighbours are offered as before, and a press that
+        turns out to change nothing is told so (`resummarize`)."""
+        shown = bullets(summary)
+        try:
+            longer = await self._first_different(repo, article, shown, length, 1)
+            shorter = (None if len(shown) <= 1
+                       else await self._first_different(repo, article, shown, length, -1))
+        except (Busy, ModelTimeout):
+            logger.info("length choices not compared hash=%s: the engine is busy", article.hash)
+            return LengthChoices(None if len(shown) <= 1 else next_to(length, -1),
+                                 next_to(length, 1))
+        return LengthChoices(shorter, longer)
+
+    async def _first_different(self, repo: Repo, article: Article, shown: tuple[str, ...],
+                               length: Length, step: int) -> Length | None:
+        """The nearest length past `length` (in the direction of `step`) that reads
+        differently from `shown`."""
+        other = next_to(length, step)
+        while other is not None:
+            if bullets(await self.nlp.summarize(repo, article, other)) != shown:
+                return other
+            other = next_to(other, step)
+        return None
+
+    async def resummarize(self, repo: Repo, stored: StoredArticle, length: Length, *,
+                          shorter: bool | None = None) -> Resummary:
+        """The summary at `length`, asked for by «Короче» (`shorter`) or «Подробнее».
+
+        The message shows what the length next to `length`, on the side the press came from,
+        shows: a keyboard offers a length only past those that read the same as the shown
+        one, and an older keyboard offered the neighbour. So when the two read the same (or
+        «Короче» was pressed under one bullet), the press can change nothing."""
+        article = as_article(stored)
+        summary = await self.nlp.summarize(repo, article, length)
+        came_from = next_to(length, 1 if shorter else -1) if shorter is not None else None
+        if came_from is not None:
+            before = await self.nlp.summarize(repo, article, came_from)
+            if bullets(before) == bullets(summary) or (shorter and len(bullets(before)) <= 1):
+                choices = await self.length_choices(repo, article, came_from, before)
+                return Resummary(before, came_from, False, choices)
+        choices = await self.length_choices(repo, article, length, summary)
+        return Resummary(summary, length, True, choices)

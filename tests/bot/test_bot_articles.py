@@ -131,16 +131,20 @@ async def test_same_article_twice_is_summarised_once(harness, seed_text) -> None
     from bot.storage.tables import SummaryCacheRow
     from models.engines.base import Article
 
+    async def cached() -> int:
+        async with harness.sessionmaker() as session:
+            return await session.scalar(select(func.count()).select_from(SummaryCacheRow).where(
+                SummaryCacheRow.hash == Article(seed_text).hash))
+
     chat = harness.new_chat()
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
+    # the lengths its buttons offer are summarised with it (#28, item 6), once each
+    after_first = await cached()
     await harness.feed(U.private_text("  " + seed_text.replace("\n", "\n\n") + " ", chat_id=chat))
     first, second = _texts(harness, chat)
     assert first == second
     assert len(await _stored(harness, chat)) == 1
-    async with harness.sessionmaker() as session:
-        rows = await session.scalar(select(func.count()).select_from(SummaryCacheRow).where(
-            SummaryCacheRow.hash == Article(seed_text).hash))
-    assert rows == 1
+    assert await cached() == after_first <= 3
 
 
 async def test_longer_button_edits_the_summary(harness, seed_text) -> None:
