@@ -172,6 +172,80 @@ async def test_metrics_and_health(cluster: Cluster) -> None:
     assert "newsbot_replies_total" in body and "newsbot_updates_total" in body
 
 
+async def _answered_once(api, chat: int, since: int, method: str = "answerCallbackQuery",
+                         timeout: float = 30) -> ApiCall:
+    deadline = time.monotonic() + timeout
+    while not (calls := api.calls_for(method, since=since)):
+        assert time.monotonic() < deadline, f"no {method}"
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)  # a second answer would show by now
+    assert len(api.calls_for(method, since=since)) == 1
+    return calls[0]
+
+
+async def test_votes_and_corrections_across_instances(cluster: Cluster) -> None:
+    """👎 pressed at one instance, the correction replied at the other, the prompt never sent
+    twice, all of it in PostgreSQL; the vote counted on /metrics (#29)."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    api = cluster.api
+    chat = 7460
+    mark = api.mark()
+    assert await cluster.post(U.with_id(U.private_text(SEED, chat_id=chat)), instance=0) == 200
+    await replies_in(api, chat, mark, 1)
+    await asyncio.sleep(1.5)  # past the paste window
+    mark = api.mark()
+    assert await cluster.post(U.with_id(U.private_text("Где прошла встреча?", chat_id=chat)),
+                              instance=1) == 200
+    [answer] = await replies_in(api, chat, mark, 1)
+    votes = {b["text"]: b["callback_data"]
+             for row in answer.params["reply_markup"]["inline_keyboard"] for b in row}
+    await asyncio.sleep(8)  # this module's rate limit: 4 updates a user in 8 s
+    for instance, button in ((0, "👍"), (1, "👍")):  # twice, at two instances: counted once
+        mark = api.mark()
+        await cluster.post(U.with_id(U.callback_query(votes[button], message=answer.result,
+                                                      user_id=chat)), instance=instance)
+        toast = await _answered_once(api, chat, mark)
+    assert "уже поставили 👍" in toast.params["text"]
+    mark = api.mark()
+    await cluster.post(U.with_id(U.callback_query(votes["👎"], message=answer.result,
+                                                  user_id=chat)), instance=0)
+    [prompt] = await replies_in(api, chat, mark, 1)
+    assert "Пришлите правильный ответ" in prompt.params["text"], _errors(cluster)
+    await asyncio.sleep(8)
+    mark = api.mark()
+    await cluster.post(U.with_id(U.callback_query(votes["👎"], message=answer.result,
+                                                  user_id=chat)), instance=1)
+    await _answered_once(api, chat, mark)
+    assert not _to(chat, mark, api)  # asked once per answer, whichever instance
+    mark = api.mark()
+    assert await cluster.post(U.with_id(U.private_text(
+        "объём взаимной торговли", chat_id=chat, reply_to=prompt.result)), instance=1) == 200
+    [thanks] = await replies_in(api, chat, mark, 1)
+    assert "Запомнил правильный ответ" in thanks.params["text"], _errors(cluster)
+    db = create_async_engine(cluster.worker_env["DATABASE_URL"])
+    try:
+        async with db.connect() as conn:
+            votes_stored = (await conn.execute(text(
+                "SELECT up FROM answer_votes WHERE chat_id = :c"), {"c": chat})).all()
+            [(context, answer_text, start)] = (await conn.execute(text(
+                "SELECT context, text, answer_start FROM answer_corrections "
+                "WHERE chat_id = :c"), {"c": chat})).all()
+    finally:
+        await db.dispose()
+    assert [tuple(v) for v in votes_stored] == [(False,)]
+    assert context[start:start + len(answer_text)] == answer_text == "объем взаимной торговли"
+    bodies = []
+    async with aiohttp.ClientSession() as http:
+        for port in cluster.ports:
+            async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                bodies.append(await resp.text())
+    counted = [line for body in bodies for line in body.splitlines()
+               if line.startswith("newsbot_answer_votes_total{")]
+    assert 'newsbot_answer_votes_total{kind="где",verdict="up"} 1.0' in counted, counted
+
+
 async def test_killed_bot_instance_the_other_keeps_answering(cluster: Cluster) -> None:
     api = cluster.api
     await cluster.bots[0].kill()
