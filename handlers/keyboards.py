@@ -34,6 +34,12 @@ class AskCb(CallbackData, prefix="ask"):
     article_id: ArticleId
 
 
+class ArticlesPageCb(CallbackData, prefix="arts"):
+    """A page of /articles (0: the newest); edits the list in place."""
+
+    page: Annotated[int, Field(ge=0, le=1_000_000)]
+
+
 class ForgetCb(CallbackData, prefix="forget"):
     confirm: bool
 
@@ -80,6 +86,22 @@ def pressed_shorter(query: CallbackQuery, length: Length) -> bool | None:
     if length in (LENGTH_ORDER[0], LENGTH_ORDER[-1]):
         return length == LENGTH_ORDER[0]
     return None
+
+
+def articles_keyboard(public_ids: list[int], first_number: int, page: int,
+                      pages: int) -> InlineKeyboardMarkup:
+    """A numbered button per listed article (questions go to it), then « ‹ › to the first,
+    previous and next page where there is one."""
+    keyboard = InlineKeyboardBuilder()
+    for number, public_id in enumerate(public_ids, first_number):
+        keyboard.button(text=str(number), callback_data=AskCb(article_id=public_id))
+    moves = [("«", 0), ("‹", page - 1)] if page > 0 else []
+    if page + 1 < pages:
+        moves.append(("›", page + 1))
+    for text, target in moves:
+        keyboard.button(text=text, callback_data=ArticlesPageCb(page=target))
+    sizes = [len(public_ids)] + ([len(moves)] if moves else [])
+    return keyboard.adjust(*sizes).as_markup()
 
 
 def question_prompt() -> ForceReply:

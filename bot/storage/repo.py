@@ -185,10 +185,12 @@ class ArticleRepo:
         )
         return [_article(row) for row in rows]
 
-    async def recent(self, chat_id: int, limit: int = 5) -> list[StoredArticle]:
+    async def recent(self, chat_id: int, limit: int = 5, offset: int = 0) -> list[StoredArticle]:
+        """Newest first; `offset` skips that many (a page of /articles)."""
         rows = await self.session.scalars(
             select(ArticleRow).where(ArticleRow.chat_id == chat_id)
-            .order_by(ArticleRow.created_at.desc(), ArticleRow.id.desc()).limit(limit)
+            .order_by(ArticleRow.created_at.desc(), ArticleRow.id.desc())
+            .limit(limit).offset(offset)
         )
         return [_article(row) for row in rows]
 
