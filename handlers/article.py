@@ -66,6 +66,7 @@ from models.engines.errors import EngineError
 
 logger = logging.getLogger(__name__)
 TYPING = {"chat_action": "typing"}
+FORWARD_AFTER_HINT_SECONDS = 60.0
 
 
 def forward_source(message: Message) -> tuple[str, str]:
@@ -205,12 +206,16 @@ async def on_bare_mention(message: Message, bot: Bot, joiner: MessageJoiner) -> 
     """"@bot" alone in a group: the forward that follows it is an article for us.
 
     `ArrivalMiddleware` armed the joiner when the message arrived (re-arming here could undo
-    the forward's disarm); if no forward used it, say what to do.
+    the forward's disarm); if no forward used it, say what to do, and take this user's next
+    forward within `FORWARD_AFTER_HINT_SECONDS` as the article the hint asked for.
     """
     key = joiner_key(message)
     await release_connection()  # not held while waiting for the forward
     await asyncio.sleep(joiner.window * 1.5)
     if await joiner.disarm(key):
+        # The hint asks for a forward: the next one from this user is taken for a while
+        # (a forward ~2.5 s after it got no reply at all).
+        joiner.arm(key, seconds=FORWARD_AFTER_HINT_SECONDS)
         # a general example: «что подписали?» made no sense after an article about a flood
         await message.reply("Перешлите статью сразу после упоминания или задайте вопрос о "
                             f"последней статье, например: @{(await bot.me()).username} "

@@ -120,9 +120,12 @@ class RedisMessageJoiner(MessageJoiner):
     def _key(self, key: Hashable, what: str) -> str:
         return f"{self.prefix}:{_name(key)}:{what}"
 
-    def arm(self, key: Hashable) -> None:
+    def arm(self, key: Hashable, seconds: float | None = None) -> None:
+        """Armed for `seconds` (default the window) at every instance; the key lives a window
+        longer, so a late `disarm` still finds it (as in `MessageJoiner.disarm`)."""
         self._writes.start(self.redis.set(self._key(key, "armed"), 1,
-                                          px=int(self.window * 2000)))
+                                          px=int(((seconds or self.window) + self.window)
+                                                 * 1000)))
 
     async def is_armed(self, key: Hashable) -> bool:
         await self._writes.settled()

@@ -67,18 +67,19 @@ class MessageJoiner:
         self._expected: dict[Hashable, float] = {}
         self._on_the_way: dict[Hashable, list[float]] = {}  # arrived, not yet in a buffer
 
-    def arm(self, key: Hashable) -> None:
-        """Expect an article from `key` within the window (a group mention, then a forward)."""
-        self._armed[key] = time.monotonic()
+    def arm(self, key: Hashable, seconds: float | None = None) -> None:
+        """Expect an article from `key` within `seconds` (default the window: a group
+        mention, then a forward; longer after the bot's hint to forward one)."""
+        self._armed[key] = time.monotonic() + (seconds or self.window)
 
     async def is_armed(self, key: Hashable) -> bool:
-        armed = self._armed.get(key)
-        return armed is not None and time.monotonic() - armed < self.window
+        until = self._armed.get(key)
+        return until is not None and time.monotonic() < until
 
     async def disarm(self, key: Hashable) -> bool:
         """Forget an armed key; True if it was still armed (nobody used it)."""
-        armed = self._armed.pop(key, None)
-        return armed is not None and time.monotonic() - armed < self.window * 2
+        until = self._armed.pop(key, None)
+        return until is not None and time.monotonic() < until + self.window
 
     def expect(self, key: Hashable) -> None:
         """An article-like message from `key` has arrived and will open a buffer soon.
