@@ -181,6 +181,46 @@ async def test_group_answers_only_when_mentioned(api: FakeBotAPI, bot: BotProces
                 if c.params["chat_id"] == group]) == 1
 
 
+async def _pressed_once(api: FakeBotAPI, data: str, shown: dict) -> None:
+    """Press `data` on `shown` and wait for the press's answer."""
+    press = U.callback_query(data, message=shown)
+    query_id = press["callback_query"]["id"]
+    mark = api.mark()
+    api.push_update(press)
+    await api.wait_for("answerCallbackQuery",
+                       lambda c: c.params.get("callback_query_id") == query_id, 30, since=mark)
+
+
+async def test_every_kind_of_button_is_answered_once_by_the_real_process(
+        api: FakeBotAPI, bot: BotProcess, seed_text: str) -> None:
+    """Summary, list, settings, «новость или вопрос?», /forget and stale buttons, pressed in
+    the running bot: each press gets exactly one answerCallbackQuery (the `conftest` check
+    after every test holds it to that)."""
+    chat = next(_chats)
+    shown = {}
+    for name, update in (
+            ("summary", U.forwarded_channel_post(seed_text, chat_id=chat, post_id=9)),
+            ("list", U.command("/articles", chat_id=chat)),
+            ("settings", U.command("/settings", chat_id=chat)),
+            ("kind", U.private_text("Мэр ушёл в отпуск", chat_id=chat)),
+            ("forget", U.command("/forget", chat_id=chat))):
+        mark = api.mark()
+        api.push_update(update)
+        shown[name] = await reply_in(api, chat, mark)
+        if name == "kind":  # the prompt replies to the message it asks about
+            shown[name].result["reply_to_message"] = update["message"]
+    presses = [(data, shown[name].result) for name in ("summary", "list", "kind")
+               for data in buttons(shown[name]).values()]
+    presses += [(data, shown["settings"].result)
+                for data in list(buttons(shown["settings"]).values())[:2]]
+    presses += [(buttons(shown["forget"])["Отмена"], shown["forget"].result),
+                ("garbage", shown["summary"].result)]
+    for data, message in presses:
+        await _pressed_once(api, data, message)
+    await asyncio.sleep(1.0)  # a second answer, if any, would come now
+    assert not api.answered_twice()
+
+
 async def test_bad_inputs_get_polite_replies(api: FakeBotAPI, bot: BotProcess) -> None:
     chat = next(_chats)
     binary = bytes(range(256)) * 64
