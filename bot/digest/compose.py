@@ -26,6 +26,7 @@ import numpy as np
 import razdel
 
 from bot.rendering.html import esc, link
+from models.text.cleaning import without_markup
 from models.text.lexicon import MONTHS_GENITIVE
 from models.text.sentences import sentence_spans
 
@@ -66,8 +67,11 @@ class Story:
 
 def _sentences(text: str) -> list[str]:
     """Sentences as the article's readers cut them (razdel, joined back where it cut inside
-    brackets), never across a line break: a photo caption line is not part of the lead."""
-    return [line[a:b].strip() for line in text.splitlines()
+    brackets), never across a line break: a photo caption line is not part of the lead. Wiki
+    markup ('' quotes, [[links]], {{templates}}) is shown as the words it marks, in the
+    summary a digest line is taken from (one stored before markup was cleaned) as in the text."""
+    lines = [without_markup(line) for line in text.splitlines()]
+    return [line[a:b].strip() for line in lines
             for a, b in sentence_spans(line, razdel) if line[a:b].strip()]
 
 
@@ -108,7 +112,7 @@ def headline(article: DigestArticle) -> str:
     if article.summary.strip():
         return _shorten(_sentences(article.summary)[0])
     lead = _lead(_body(article)[:2000])
-    return _shorten(lead[0] if lead else article.title or article.text)
+    return _shorten(lead[0] if lead else without_markup(article.title or article.text))
 
 
 def key_terms(text: str) -> frozenset[str]:

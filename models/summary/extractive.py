@@ -69,6 +69,7 @@ from models.summary.quotability import (
     years_of,
 )
 from models.text.analysis import AnalyzedArticle, Sentence
+from models.text.cleaning import without_markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +125,6 @@ OUTCOME_POSITION = 1
 _COMPLETE_END = re.compile(r"[.!?…][»\"”)]*\s*$")
 _COLON_END = re.compile(r":\s*$")
 _SPEECH_START = re.compile(r"^\s*[—–-]\s")
-# A wiki link «[https://… говорится]» reads as its words; a bare «[https://…]» as nothing.
-_WIKI_LINK = re.compile(r"\[https?://[^\s\]]+(?:\s+([^\]]*))?\]")
 
 
 RANKED = 40  # sentences `rank_sentences` orders by importance; the rest follow in reading order
@@ -135,7 +134,7 @@ def standalone(sentence: Sentence) -> bool:
     """Whether a sentence can be quoted alone: complete, not dialogue, not a scrap, no bracket
     it does not close («(Например, …»). Wiki links in it are shown as their words
     (`as_statement`)."""
-    text = sentence.text
+    text = without_markup(sentence.text)
     return (
         bool(_COMPLETE_END.search(text))
         and not _SPEECH_START.match(text)
@@ -314,11 +313,9 @@ def select_sentences(doc: AnalyzedArticle, length: Length = Length.SHORT) -> lis
 
 def as_statement(sentence: str) -> str:
     """A lead that introduces a quote ("…, заявил журналистам:") ends with a period in a
-    summary, where the quote does not follow it; wiki links show their words; every other
-    sentence is shown as written."""
-    if "[http" in sentence:
-        sentence = _WIKI_LINK.sub(lambda m: m.group(1) or "", sentence)
-        sentence = re.sub(r"\s+([.,;:!?»)])", r"\1", re.sub(r"\s{2,}", " ", sentence))
+    summary, where the quote does not follow it; wiki markup is shown as the words it marks
+    (`without_markup`: links, quotes, templates); every other sentence is shown as written."""
+    sentence = without_markup(sentence)
     if sentence.endswith(":"):
         return sentence[:-1].rstrip() + "."
     return sentence

@@ -37,6 +37,7 @@ POINTING_LEMMAS = frozenset({"он", "она", "оно", "они", "его", "е
 POINTING_ADVERBS = frozenset({"там", "тогда", "туда", "оттуда", "здесь", "тут"})
 # «в этом году», «на этой неделе» point at the time of writing, not at an earlier sentence.
 DEICTIC_TIME = frozenset({"год", "месяц", "неделя", "сезон", "век"})
+TIME_UNITS = frozenset({"минута", "час", "день", "сутки", "неделя", "месяц", "год", "полгода"})
 OPENING_WORDS = 6  # how far into a sentence a pointing word still "opens" it
 NAMING_POS = frozenset({"PROPN"})
 
@@ -67,6 +68,12 @@ def _points_back(words: list[Token], index: int) -> bool:
                 and following.lemma in DEICTIC_TIME)
 
 
+def _later_by(words: list[Token]) -> bool:
+    """«Через 2 недели…», «Через месяц после…»: a time counted from an earlier event."""
+    return words[0].lemma == "через" and any(
+        t.pos == "NUM" or t.lemma in TIME_UNITS for t in words[1:3])
+
+
 def opens_anaphorically(sentence: Sentence) -> bool:
     """Whether the sentence opens by pointing back to something said before it.
 
@@ -76,7 +83,7 @@ def opens_anaphorically(sentence: Sentence) -> bool:
     words = _words(sentence)
     if not words:
         return False
-    if words[0].text.lower() in ANAPHORIC_OPENERS:
+    if words[0].text.lower() in ANAPHORIC_OPENERS or _later_by(words):
         return True
     for index, token in enumerate(words[:OPENING_WORDS]):
         if token.pos in NAMING_POS:

@@ -5,6 +5,7 @@ Real engine, real articles (tests/support/articles: Wikinews texts of NEREL's tr
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,11 @@ TESTS = Path(__file__).resolve().parents[1]
 ARTICLES = sorted((TESTS / "support" / "articles").glob("*.txt"))
 SAMPLE = TESTS / "models" / "articles" / "wikinews_sample.jsonl"
 SEED = TESTS.parent / "seeds" / "000_3e03566f6385fd19.txt"
+
+
+# What wiki markup looks like once it reached a reader: '' or ''' quotes, [[links]],
+# {{templates}}, == headings ==, [https://… links].
+WIKI_MARKUP = re.compile(r"''|\[\[|\]\]|\{\{|\}\}|==|\[https?://")
 
 
 def _article(name: str) -> str:
@@ -78,3 +84,62 @@ def test_no_bullet_of_any_test_article_leans_on_a_sentence_not_shown(
             if opens_anaphorically(sentence):
                 assert position > 0 and chosen[position - 1] == sentence_index - 1, (
                     name, length, sentence.text)
+
+
+@pytest.mark.parametrize("length", list(Length))
+def test_no_summary_of_any_test_article_shows_wiki_markup(embedded_engine, length) -> None:
+    """«Отец Ивана Агафонова … заявив: ''«Не могу слушать это вранье…»''» was quoted with
+    the apostrophes of Wikinews' italics."""
+    for name, text in _all_texts():
+        summary = embedded_engine.summarize(Article(text), length=length)
+        for sentence in summary.sentences:
+            assert not WIKI_MARKUP.search(sentence), (name, length, sentence)
+
+
+def test_markup_is_cleaned_before_summarising(embedded_engine) -> None:
+    """The words of a link or a quote are read (and shown) without the markup around them."""
+    text = (
+        "Суд в Москве освободил спортсмена в зале суда\n"
+        "Замоскворецкий суд [[Москва|Москвы]] приговорил '''Расула Мирзаева''' к двум годам "
+        "ограничения свободы, но освободил его в зале суда{{примечание|ТАСС}}.\n"
+        "Отец погибшего студента покинул зал, заявив: ''«Не могу слушать это вранье»''. "
+        "Приговор вступит в силу через десять дней, если его не обжалуют [[адвокат]]ы.\n"
+    )
+    from models.summary.extractive import as_statement
+
+    doc = embedded_engine.analyze(Article(text))
+    assert as_statement(doc.sentences[0].text) == (
+        "Замоскворецкий суд Москвы приговорил Расула Мирзаева к двум годам ограничения "
+        "свободы, но освободил его в зале суда.")
+    words = [t.text for s in doc.sentences for t in s.tokens]
+    assert not any(WIKI_MARKUP.search(w) or w in ("'", "[", "{") for w in words), words
+    summary = embedded_engine.summarize(Article(text), length=Length.LONG)
+    assert not any(WIKI_MARKUP.search(s) or "примечание" in s for s in summary.sentences)
+    assert "Расул Мирзаев" in summary.names
+
+
+def test_a_photo_caption_is_not_a_sentence_nor_a_key_fact(embedded_engine) -> None:
+    """«Дилма Руссефф и Патриарх Кирилл 16 февраля 2016 года» is the caption of a photo under
+    the headline: the article never mentions the Patriarch, nor that date."""
+    row = next(json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+               if json.loads(line)["id"] == "train/100832_text")
+    doc = embedded_engine.analyze(Article(row["text"]))
+    assert not any("Патриарх Кирилл" in s.text for s in doc.sentences)
+    summary = embedded_engine.summarize(Article(row["text"]), length=Length.LONG)
+    assert "Кирилл" not in summary.names
+    assert not any("февраля 2016" in n or n == "2016 год" for n in summary.numbers)
+
+
+def test_a_digest_line_shows_no_wiki_markup() -> None:
+    """A digest line is the stored summary's first sentence (one stored before the cleaning
+    too) or the lead of the text."""
+    from bot.digest.compose import DigestArticle, headline
+
+    stored = DigestArticle(1, "Суд", "текст", summary=(
+        "Суд приговорил '''Расула Мирзаева''' к двум годам, сообщает [[ТАСС|агентство]]. "
+        "Второе предложение."))
+    assert headline(stored) == "Суд приговорил Расула Мирзаева к двум годам, сообщает агентство."
+    unsummarised = DigestArticle(2, "Суд", (
+        "Суд\nЗамоскворецкий суд ''Москвы'' приговорил спортсмена к двум годам{{ref|1}}."))
+    assert headline(unsummarised) == (
+        "Замоскворецкий суд Москвы приговорил спортсмена к двум годам.")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from models.text.cleaning import clean_text, has_prose, is_furniture
+
+SUPPORT = Path(__file__).resolve().parents[1] / "support" / "articles"
 
 
 def test_seed_keeps_headline_and_drops_rubric_date_time_counter_and_tail(seed_text: str) -> None:
@@ -113,3 +117,60 @@ def test_a_sentence_mentioning_a_photo_stays() -> None:
     text = ("Полиция опубликовала фото подозреваемого.\n\n"
             "Его ищут по всей области, сообщает пресс-служба ведомства.")
     assert len(clean_text(text).lines) == 2
+
+
+def test_wiki_markup_is_blanked_in_place_and_shown_as_its_words() -> None:
+    """Offsets hold (each mark becomes spaces); a reader sees the words the markup marks."""
+    from models.text.cleaning import blank_markup, without_markup
+
+    text = ("''Amazon Web Services'' и '''Google''' ([[Осло|столица Норвегии]], [[Норвегия]])"
+            "{{lang|en|{{nobr|Oslo}}}} [[Файл:Oslo.jpg|мини|Осло]].")
+    blanked = blank_markup(text)
+    assert len(blanked) == len(text)
+    assert blanked.index("Amazon") == text.index("Amazon")
+    assert without_markup(text) == (
+        "Amazon Web Services и Google (столица Норвегии, Норвегия).")
+
+
+def test_headings_wiki_leftovers_and_sources_are_not_prose() -> None:
+    text = (
+        "В Огайо казнён убийца двух человек\n"
+        "Заключённый Клэренс Картер был казнён во вторник за убийство сокамерника.\n"
+        "мини|слева|Камера для проведения смертельной инъекции\n"
+        "== Краткая справка ==\n"
+        "Картер был приговорён к смерти в 2007 году, но казнь тогда отложили.\n"
+        "== Источники ==\n"
+        "[http://example.org/news Заключённого казнили в Огайо] — Example News, 19 апреля\n"
+        "Категория:США\n"
+    )
+    kept = [line.text.strip() for line in clean_text(text).lines]
+    assert kept == [
+        "Заключённый Клэренс Картер был казнён во вторник за убийство сокамерника.",
+        "Картер был приговорён к смерти в 2007 году, но казнь тогда отложили.",
+    ]
+
+
+def test_a_photo_caption_between_headline_and_lead_is_not_prose() -> None:
+    """Wikinews puts a photo's caption under the headline («Абий Ахмед Али»); a text whose
+    paragraphs end as sentences end has no unpunctuated short line of prose."""
+    text = (SUPPORT / "wikinews_509888.txt").read_text(encoding="utf-8")
+    clean = clean_text(text)
+    assert clean.title is not None and clean.title.text.startswith("Нобелевскую премию мира")
+    assert not any(line.text == "Абий Ахмед Али" for line in clean.lines)
+    assert clean.lines[0].text.startswith("Нобелевскую премию мира в 2019 году")
+    clean = clean_text((SUPPORT / "wikinews_100084.txt").read_text(encoding="utf-8"))
+    assert not any("Монитор программиста" in line.text for line in clean.lines)
+    assert clean.lines[0].text.startswith("В среду, 30 марта 2016 года")
+
+
+def test_a_post_that_never_ends_its_paragraphs_with_a_period_keeps_them() -> None:
+    """A Telegram post often leaves its lines without a final period: none is a caption."""
+    text = (
+        "В Москве выпал первый снег\n"
+        "Синоптики обещают потепление к выходным\n"
+        "В Подмосковье ожидается гололёд, водителей просят быть осторожнее\n"
+        "Коммунальные службы вывели на улицы всю технику.\n"
+    )
+    kept = [line.text for line in clean_text(text).lines]
+    assert "Синоптики обещают потепление к выходным" in kept
+    assert len(kept) == 3
