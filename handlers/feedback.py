@@ -88,9 +88,9 @@ async def on_vote(query: CallbackQuery, callback_data: VoteCb, repo: Repo,
                   callback_answer: CallbackAnswer) -> None:
     """A vote on an answer of this chat's, under that answer's own message; anything else
     (another chat's answer in forged data, an answer /forget deleted) is a stale button."""
-    message = query.message
-    assert isinstance(message, Message)  # a press without a chat is handlers.buttons'
-    shown = await repo.feedback.answer(message.chat.id, callback_data.answer_id)
+    message = query.message  # a press without a chat was answered by handlers.buttons
+    shown = (await repo.feedback.answer(message.chat.id, callback_data.answer_id)
+             if isinstance(message, Message) else None)  # else too old for Telegram to show
     if shown is None or shown.message_id not in (None, message.message_id):
         callback_answer.text, callback_answer.show_alert = STALE, True
         return
