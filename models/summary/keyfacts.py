@@ -8,6 +8,14 @@ sentences: dates and sums of money whole, as natasha's `DatesExtractor` and `Mon
 find them («12 марта 2014», «125 млн евро»), other numbers with the word that says what they
 count, in the nominative («160 миллионов», not «160 миллионах»); law references («ч. 2 ст. 229.1
 УК») are not figures.
+
+What a reader of the key facts must not meet (#28): a bare number that counts nothing («73 · 68»;
+a share «38–56%» or a time «15:30» counts itself), an id or phone («260602»), a reference
+(«№ 5», «п. 4.2.1»), a unit after a scale in the wrong form («500 тыс. юаней», not «юаня»), a
+name the normaliser made up (a word the article never writes, pymorphy does not know as a
+nominative, no shorter than the written one: «Фани Бинбин» is shown «Фань Бинбин»), a thing
+slovnet took for a person in its case («Биткоином» is shown «Биткоин»), one place under two
+names («Россия · РФ», «Китай · КНР»: one entry, its usual name).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ _NUMBER = re.compile(
     r"(?<![\w.,:\-–])(?:"
     r"\d{1,2}:\d{2}(?:[–-]\d{1,2}:\d{2})?"  # a time of day stays whole: «15:30», not «15 · 30»
     r"|\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?(?:[–-]\d+(?:[.,]\d+)?)?"
-    r"(?:[ \u00a0]*(?:%|‰|млн|млрд|трлн|тыс)\.?)?"
+    r"(?:[ \u00a0]*(?:%|‰|(?:млн|млрд|трлн|тыс)\.?))?"
     r")(?![\w\-–:])"
 )
 _UNIT_POS = {"NOUN", "PROPN"}
@@ -43,22 +51,65 @@ _CURRENCIES = {"RUB": "рубль", "USD": "доллар", "EUR": "евро"}
 _DATE_WORDS = MONTH_LEMMAS | {"год"}
 _MONEY_WORDS = frozenset({"рубль", "доллар", "евро", "руб"})
 _MONEY_SIGNS = re.compile(r"[$€₽]|\b(?:USD|EUR|RUB)\b")
+# A number that names rather than counts: «№ 5», «номер 260602», «раздел 4».
+_NAMING_BEFORE = re.compile(r"(?:№|\bN|\bномер\w*|\bраздел\w*|\bглав\w*|\bпункт\w*|\bчаст\w*)"
+                            r"\.?\s*$", re.IGNORECASE)
+_ID_LIKE = re.compile(r"^\d{6,}$")  # «260602»: an id, a postcode or a phone number
+_COUNTS_ITSELF = re.compile(r"%|‰|^\d{1,2}:\d{2}")  # a share or a time needs no noun
+_SCALE = re.compile(r"(?:млн|млрд|трлн|тыс)\.?$")
+# One place, several names: the key facts show it once («Россия», not «Россия · РФ»).
+_ALIASES = {
+    "рф": "россия", "российская федерация": "россия", "кнр": "китай",
+    "китайская народная республика": "китай", "соединённые штаты": "сша",
+    "соединенные штаты": "сша", "соединённые штаты америки": "сша",
+    "соединенные штаты америки": "сша", "великобритания": "великобритания",
+    "соединённое королевство": "великобритания", "оаэ": "объединённые арабские эмираты",
+}
+_PLACE_TYPES = frozenset({"LOC", "ORG"})
 
 
 def _entity_key(entity: Entity) -> str:
-    """People by surname (initials and first names dropped), others by normal form."""
+    """People by surname (initials and first names dropped), places and organisations by
+    normal form, one name for a place that has several («РФ» is «Россия»)."""
     normal = _INITIALS.sub("", entity.normal).strip()
     if entity.type == "PER":
         surname = normal.split()[-1].casefold() if normal else ""
         return "PER:" + (_SURNAME_ENDING.sub("", surname) if len(surname) > 4 else surname)
-    return f"{entity.type}:{normal.casefold()}"
+    folded = normal.casefold()
+    if folded in _ALIASES or folded in _ALIASES.values():
+        return "PLACE:" + _ALIASES.get(folded, folded).replace("ё", "е")
+    return f"{entity.type}:{folded}"
+
+
+def _as_written(entity: Entity, words: frozenset[str], morph: Any) -> Entity:
+    """The mention with a normal form that is not made up: natasha's normaliser sometimes
+    invents one for a foreign name («Фань Бинбин» -> «Фани Бинбин», «Муквеге» -> «Муквегег»).
+    A word of the normal form that the article never writes, pymorphy does not know, and that
+    is no shorter than the written word (a nominative is shorter than the oblique case it came
+    from: «Бектеновым» -> «Бектенов») is shown as written."""
+    normal, surface = entity.normal.split(), entity.text.split()
+    if len(normal) != len(surface) or morph is None:
+        return entity
+    fixed = [n if (n.casefold() in words or len(n) < len(w) or _known_nominative(n, morph))
+             else w for n, w in zip(normal, surface)]
+    return entity if fixed == normal else replace(entity, normal=" ".join(fixed))
+
+
+def _known_nominative(word: str, morph: Any) -> bool:
+    """pymorphy knows the word as a nominative singular («Мария», «Павел»; not «Фани», a
+    genitive of «Фаня»)."""
+    return any(p.is_known and {"nomn", "sing"} <= set(str(p.tag).replace(" ", ",").split(","))
+               for p in morph.parse(word))
 
 
 def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     """Named entities, most mentioned (then earliest) first; the longest form of each is shown."""
     groups: dict[str, list[Entity]] = defaultdict(list)
     people: dict[str, list[str]] = {}  # a person is mentioned alike many times: read once
+    morph = doc.toolkit.morph_vocab if doc.toolkit is not None else None
+    words = frozenset(w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", doc.article.text))
     for mention in doc.entities:
+        mention = _as_written(mention, words, morph)
         if mention.type == "PER" and doc.toolkit is not None:
             if mention.normal not in people:
                 people[mention.normal] = _people_in(mention.normal, doc.toolkit)
@@ -70,14 +121,36 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     _merge_first_names(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
     names = []
-    morph = doc.toolkit.morph_vocab if doc.toolkit is not None else None
     for group in ranked[:limit]:
-        best = max(group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
-        if best.type == "PER":
+        best = _shown_mention(group)
+        if best.type == "PER" and (" " in best.normal or _is_a_name(best.normal, morph)):
             names.append(_person_name(best, group))
-        else:
+        else:  # a place, an organisation, or one word slovnet took for a person («Биткоином»)
             names.append(_nominative_word(best.normal, morph))
-    return tuple(names)
+    return tuple(dict.fromkeys(names))
+
+
+def _shown_mention(group: list[Entity]) -> Entity:
+    """The fullest mention, or for a place with several names its usual one («Россия» for
+    «РФ», «США» for «Соединённые Штаты»)."""
+    usual = [e for e in group if e.type in _PLACE_TYPES
+             and _INITIALS.sub("", e.normal).strip().casefold().replace("ё", "е")
+             == _entity_key(e).removeprefix("PLACE:")]
+    return usual[0] if usual and _entity_key(group[0]).startswith("PLACE:") else max(
+        group, key=lambda e: (len(_INITIALS.sub("", e.normal)), -e.start))
+
+
+def _is_a_name(word: str, morph: Any) -> bool:
+    """Whether pymorphy reads a word as a first name or surname, or does not know it (a
+    foreign surname): «Муквеге», «Путина»; not «Биткоином», which its guess reads as a thing
+    in the instrumental case."""
+    if morph is None:
+        return True
+    parses = morph.parse(word)
+    if not parses or any(tag in str(p.tag) for p in parses for tag in _NAME_TAGS):
+        return True
+    top = str(parses[0].tag)
+    return not parses[0].is_known and not ("inan" in top and "nomn" not in top)
 
 
 def _nominative_word(name: str, morph: Any) -> str:
@@ -198,7 +271,8 @@ def _with_unit(sentence: Sentence, match: re.Match[str], morph: Any) -> str | No
     following = [t for t in sentence.tokens if t.start >= stop][:2]
     number = match.group(0).strip()
     if not (following and following[0].pos in _UNIT_POS and following[0].start - stop <= 1):
-        return number
+        # a bare number says nothing in a list of facts («73 · 68»): only a share or a time
+        return number if _COUNTS_ITSELF.search(number) else None
     unit = following[0].text
     if unit.casefold() in {"млн", "млрд", "тыс", "трлн"} and len(following) > 1:
         unit = sentence.text[following[0].start - sentence.start:following[1].stop
@@ -219,6 +293,8 @@ def _agree(noun: str, number: str, morph: Any) -> str | None:
     case = parses[0].feats.get("Case")
     if case == "Loc" and parses[0].feats.get("Number") == "Sing":
         return None  # «на 59 месте»: a place in a list, not 59 places
+    if _SCALE.search(number):
+        return _form_after(parses[0], 5) or noun  # «500 тыс. юаней», «1 млн рублей»
     digits = re.sub(r"\D", "", number.split("–")[-1].split("-")[-1])
     whole = digits and "," not in number and "." not in number
     # even a form a number can take may be another number's: «из 101 депутата» is «101
@@ -281,6 +357,14 @@ def _law_reference(text: str, match: re.Match[str]) -> bool:
     return bool(_LAW_BEFORE.search(text[:match.start()]) or _LAW_AFTER.match(text[match.end():]))
 
 
+def _names_something(text: str, match: re.Match[str]) -> bool:
+    """A number that is a reference, an id or a phone rather than a figure: a law's article
+    («ст. 15.4»), «№ 5», «номер 260602», six or more bare digits, a dotted section («15.4.1»)."""
+    number = match.group(0).strip()
+    return (_law_reference(text, match) or bool(_NAMING_BEFORE.search(text[:match.start()]))
+            or bool(_ID_LIKE.match(number)) or number.count(".") > 1)
+
+
 def _figures_in(sentence: Sentence, toolkit: Any) -> list[str]:
     """The sentence's figures in reading order: dates and money whole, then other numbers."""
     text = sentence.text
@@ -308,7 +392,7 @@ def _figures_in(sentence: Sentence, toolkit: Any) -> list[str]:
     for match in _NUMBER.finditer(text):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
-        if _law_reference(text, match):
+        if _names_something(text, match):
             continue
         figure = _with_unit(sentence, match, morph)
         if figure:

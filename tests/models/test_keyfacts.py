@@ -1,6 +1,6 @@
 """Key names are shown in the nominative, also when natasha's normaliser gives up on a name."""
 
-from models.engines.base import Article
+from models.engines.base import Article, Length
 
 
 def test_seed_names_are_nominative(embedded_engine, seed_text: str) -> None:
@@ -134,3 +134,55 @@ def test_a_counted_noun_takes_the_form_its_own_number_wants(embedded_engine) -> 
     )
     numbers = embedded_engine.summarize(Article(text), length="long").numbers
     assert "101 депутат" in numbers and "2 года" in numbers, numbers
+
+
+def test_no_junk_numbers_among_the_key_figures(embedded_engine) -> None:
+    """An id («260602»), a law's article («ст. 15.4»), a section («п. 4.2.1»), a number that
+    counts nothing («73 из 101» without its noun) are not figures; a share keeps no period."""
+    text = (
+        "Суд оштрафовал компанию по ч. 1 ст. 15.4 КоАП РФ, сообщили в пресс-службе суда. "
+        "Номер дела 260602, по п. 4.2.1 договора цены выросли на 38–56%. "
+        "За решение проголосовали 73 из 101 депутата при необходимых 68."
+    )
+    numbers = embedded_engine.summarize(Article(text), length=Length.LONG).numbers
+    assert "38–56%" in numbers, numbers
+    assert "101 депутат" in numbers, numbers
+    for junk in ("260602", "4", "1", "15.4", "4.2.1", "38–56%.", "68", "73"):
+        assert junk not in numbers, numbers
+
+
+def test_a_sum_in_thousands_or_millions_counts_its_unit_in_the_genitive_plural(
+        embedded_engine) -> None:
+    text = (
+        "Налоговая служба Китая оштрафовала киностудию на 884 млн юаней. "
+        "Ещё 500 тыс. юаней заплатит её директор, сообщили в ведомстве."
+    )
+    numbers = embedded_engine.summarize(Article(text), length=Length.LONG).numbers
+    assert "884 млн юаней" in numbers and "500 тыс. юаней" in numbers, numbers
+    assert not any(n.endswith("юаня") for n in numbers), numbers
+
+
+def test_a_foreign_name_is_not_made_up_nor_left_in_its_case(embedded_engine) -> None:
+    """natasha's normaliser makes «Фани Бинбин» of «Фань Бинбин»; slovnet takes «Биткоином»
+    for a person."""
+    text = (
+        "Актриса Фань Бинбин заплатит налоговый штраф. Фань Бинбин снималась в фильмах "
+        "«Люди Икс» и «Железный человек 3». Налоговая служба оштрафовала Фань Бинбин на "
+        "884 млн юаней. Платить штраф придётся Биткоином, пошутили в сети."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Фань Бинбин" in names and "Фани Бинбин" not in names, names
+    assert "Биткоином" not in names, names
+
+
+def test_one_place_under_two_names_is_one_key_fact(embedded_engine) -> None:
+    text = (
+        "Правительство РФ одобрило законопроект о беспилотных автомобилях. "
+        "В России такие машины пока ездят только на испытаниях, напомнили в Минтрансе. "
+        "Россия может стать одной из первых стран с таким законом, считают в РФ."
+    )
+    names = embedded_engine.summarize(Article(text)).names
+    assert "Россия" in names and "РФ" not in names, names
+    assert "КНР" not in embedded_engine.summarize(Article(
+        "Власти КНР запретили сервисы VPN. Китай блокирует зарубежные сайты с 2009 года. "
+        "В Китае за продажу VPN уже приговорили двух человек.")).names
