@@ -17,6 +17,7 @@ from bot.digest.delivery import DigestSender
 from bot.digest.schedule import ScheduleInputError
 from bot.digest.scheduler import DigestScheduler
 from bot.digest.service import DigestService, Schedule
+from bot.digest.zones import zone_label
 from bot.errors import BotError
 from bot.rendering.html import esc
 from bot.rendering.split import split_message
@@ -45,7 +46,8 @@ ANONYMOUS_SOURCE = ("Вы пишете анонимно, от имени гру�
 
 def describe_schedule(schedule: Schedule) -> str:
     local = schedule.next_local
-    return (f"Дайджест: каждый день в <b>{schedule.time_of_day}</b> ({esc(schedule.zone)}). "
+    return (f"Дайджест: каждый день в <b>{schedule.time_of_day}</b>, "
+            f"{esc(zone_label(schedule.zone, schedule.next_due_at))}. "
             f"Следующий — {local.day} {MONTHS_GENITIVE[local.month - 1]} в {local:%H:%M}.")
 
 

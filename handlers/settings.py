@@ -20,6 +20,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.digest.schedule import UnknownZone, parse_zone
 from bot.digest.service import DigestService
+from bot.digest.zones import zone_label, zone_name
 from bot.rendering.html import esc
 from bot.storage.repo import ChatSettings, Repo
 from handlers.buttons import STALE
@@ -30,15 +31,9 @@ from models.engines.base import Length
 Rows = list[list[InlineKeyboardButton]]
 
 PRESET_TIMES = ("07:00", "09:00", "12:00", "18:00", "21:00")  # the digest's buttons
-TIMEZONES = {
-    "Europe/Kaliningrad": "Калининград",
-    "Europe/Moscow": "Москва",
-    "Asia/Yekaterinburg": "Екатеринбург",
-    "Asia/Novosibirsk": "Новосибирск",
-    "Asia/Almaty": "Алматы",
-    "Asia/Baku": "Баку",
-    "Asia/Vladivostok": "Владивосток",
-}
+# The zones offered as buttons; their names come from `bot.digest.zones.ZONE_NAMES`.
+TIMEZONES = ("Europe/Kaliningrad", "Europe/Moscow", "Asia/Yekaterinburg", "Asia/Novosibirsk",
+             "Asia/Almaty", "Asia/Baku", "Asia/Vladivostok")
 
 
 @dataclass(frozen=True)
@@ -64,15 +59,14 @@ async def _length_rows(chat: ChatSettings, repo: Repo) -> Rows:
 
 
 async def _tz_line(chat: ChatSettings, repo: Repo) -> str:
-    name = TIMEZONES.get(chat.timezone, chat.timezone)
-    return (f"Часовой пояс: <b>{esc(name)}</b> "
+    return (f"Часовой пояс: <b>{esc(zone_label(chat.timezone))}</b> "
             "(другой: <code>/settings tz Новосибирск</code>)")
 
 
 async def _tz_rows(chat: ChatSettings, repo: Repo) -> Rows:
     rows = InlineKeyboardBuilder()
-    for zone, name in TIMEZONES.items():
-        rows.button(text=_ticked(name, zone == chat.timezone),
+    for zone in TIMEZONES:
+        rows.button(text=_ticked(zone_name(zone), zone == chat.timezone),
                     callback_data=SettingsCb(key="tz", value=zone))
     return rows.adjust(4).export()
 
@@ -82,8 +76,9 @@ async def _digest_line(chat: ChatSettings, repo: Repo) -> str:
     if current is None or not current.active:
         return "Дайджест: выключен (включить: <code>/subscribe 09:00</code>)"
     paused = " — приостановлен" if current.paused_reason else ""
-    return (f"Дайджест: в <b>{current.time_of_day}</b> ({esc(current.timezone)}){paused} "
-            "(другое время: <code>/subscribe 20:30</code>)")
+    return (f"Дайджест: в <b>{current.time_of_day}</b>, "
+            f"{esc(zone_label(current.timezone, current.next_due_at))}{paused}. "
+            "Другое время: <code>/subscribe 20:30</code>")
 
 
 async def _digest_rows(chat: ChatSettings, repo: Repo) -> Rows:
@@ -201,7 +196,7 @@ async def on_timezone(query: CallbackQuery, callback_data: SettingsCb, bot: Bot,
     if (message := await changeable(query, bot, callback_answer)) is None:
         return
     await digest.change_schedule(repo, message.chat.id, zone=callback_data.value)
-    callback_answer.text = f"Часовой пояс: {TIMEZONES[callback_data.value]}"
+    callback_answer.text = f"Часовой пояс: {zone_label(callback_data.value)}"
     await refresh_settings(message, repo, message.chat.id)
 
 

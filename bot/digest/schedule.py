@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.digest.zones import CITY_ZONES
 from bot.storage.tables import as_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -35,8 +36,8 @@ class BadTime(ScheduleInputError):
 class UnknownZone(ScheduleInputError):
     def __init__(self, raw: str) -> None:
         super().__init__(
-            f"Не знаю часовой пояс «{raw}». Укажите его как в базе IANA, например: "
-            "/subscribe 08:00 Asia/Almaty или Europe/Moscow"
+            f"Не знаю часовой пояс «{raw}». Напишите город, например: /subscribe 08:00 "
+            "Иркутск, или пояс из базы IANA: /subscribe 08:00 Asia/Almaty"
         )
 
 
@@ -53,21 +54,6 @@ def parse_time_of_day(raw: str) -> time:
 
 def format_time_of_day(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
-
-
-# City names people type (and the /settings buttons show), for the zones of Russian speakers.
-CITY_ZONES = {
-    "калининград": "Europe/Kaliningrad", "москва": "Europe/Moscow",
-    "санкт-петербург": "Europe/Moscow", "петербург": "Europe/Moscow", "спб": "Europe/Moscow",
-    "самара": "Europe/Samara", "екатеринбург": "Asia/Yekaterinburg", "омск": "Asia/Omsk",
-    "новосибирск": "Asia/Novosibirsk", "красноярск": "Asia/Krasnoyarsk",
-    "иркутск": "Asia/Irkutsk", "якутск": "Asia/Yakutsk", "владивосток": "Asia/Vladivostok",
-    "магадан": "Asia/Magadan", "камчатка": "Asia/Kamchatka",
-    "петропавловск-камчатский": "Asia/Kamchatka", "алматы": "Asia/Almaty",
-    "астана": "Asia/Almaty", "ташкент": "Asia/Tashkent", "бишкек": "Asia/Bishkek",
-    "минск": "Europe/Minsk", "киев": "Europe/Kyiv", "баку": "Asia/Baku",
-    "тбилиси": "Asia/Tbilisi", "ереван": "Asia/Yerevan",
-}
 
 
 def parse_zone(raw: str) -> ZoneInfo:

@@ -163,7 +163,7 @@ async def test_group_admins_change_settings_and_the_digest(harness) -> None:
     # An anonymous owner's button press still carries the real user: getChatMember vouches.
     toast = await _toast(harness, U.callback_query(_buttons(menu)["Баку"],
                                                    message=menu.result, user_id=OWNER))
-    assert toast.get("text") == "Часовой пояс: Баку"
+    assert toast.get("text") == "Часовой пояс: Баку, UTC+4"
     row = await _chat_row(harness, group)
     assert (row.summary_length, row.timezone) == ("long", "Asia/Baku")
     # A command written as the group (anonymous admin) has no user to check, and counts.
