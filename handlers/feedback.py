@@ -5,12 +5,18 @@ every member may vote. After a 👎 the bot asks once per answer, where the chat
 from corrections (/settings), for the right answer as a ForceReply; a reply to that prompt is
 matched to the article's words (`bot.services.feedback.match_phrase`) and stored as a labelled
 QA row, or as an unanswerable one for «нет в статье».
+
+Consent: in a chat that does not learn (/settings «Учиться на исправлениях» off) nothing about
+its questions, answers or votes is written to the database. Its answers carry the same two
+buttons, whose data holds only the question's kind (`UnrecordedVoteCb`); a press is thanked once
+and counted on /metrics (`newsbot_answer_votes_total`, no text), and that is all. A press on an
+answer recorded while the chat learned, made after learning was turned off, is treated alike.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
@@ -30,7 +36,12 @@ from pydantic import Field
 
 from bot import metrics
 from bot.rendering.html import esc
-from bot.services.feedback import match_phrase, says_not_in_article
+from bot.services.feedback import (
+    KIND_BY_CODE,
+    KIND_CODES,
+    match_phrase,
+    says_not_in_article,
+)
 from bot.storage.feedback import ShownAnswer
 from bot.storage.repo import Repo
 from handlers.buttons import STALE
@@ -41,6 +52,10 @@ logger = logging.getLogger(__name__)
 # A shown answer's id (`ShownAnswer.id`, random, never reused): button data is user input, so
 # an id out of range does not parse and the press is answered as a stale button.
 AnswerId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A question's kind as its letter (`bot.services.feedback.KIND_CODES`): anything else in forged
+# data does not parse, so the counter's `kind` label only ever takes one of the nine kinds.
+KindCode = Literal["n", "w", "t", "p", "y", "q", "s", "h", "o"]
+assert set(get_args(KindCode)) == set(KIND_BY_CODE)
 UP, DOWN = "👍", "👎"
 ASK_CORRECTION = "Пришлите правильный ответ — фразу из статьи (или «нет в статье»)"
 NOT_FOUND = ("Не нашёл этих слов в статье. Пришлите фразу точно как в тексте — ответом на "
@@ -51,6 +66,7 @@ THANKS_NONE = "Спасибо! Запомнил, что в статье этог
 ALREADY_CORRECTED = "Спасибо, исправление к этому ответу уже записано."
 LEARNING_OFF = ("Исправления в этом чате не собираю: обучение выключено в /settings. "
                 "Спасибо за помощь!")
+THANKS_UNRECORDED = "Спасибо за оценку!"
 ARTICLE_GONE = "Статьи, к которой относился ответ, уже нет: исправление не сохранить."
 MAX_CORRECTION_CHARS = 300
 
@@ -62,10 +78,22 @@ class VoteCb(CallbackData, prefix="vote"):
     up: bool
 
 
-def vote_keyboard(answer_id: int) -> InlineKeyboardMarkup:
+class UnrecordedVoteCb(CallbackData, prefix="vq"):
+    """👍 (`up`) or 👎 on an answer that was not recorded (the chat does not learn): the data
+    names only the question's kind, for the counter («vq:n:1», well under Telegram's 64 bytes)."""
+
+    kind: KindCode
+    up: bool
+
+
+def vote_keyboard(answer_id: int | None, kind: str = "другое") -> InlineKeyboardMarkup:
+    """👍/👎 for the shown answer `answer_id`, or for an answer not recorded (None) of `kind`:
+    the same two buttons either way."""
     keyboard = InlineKeyboardBuilder()
-    keyboard.button(text=UP, callback_data=VoteCb(answer_id=answer_id, up=True))
-    keyboard.button(text=DOWN, callback_data=VoteCb(answer_id=answer_id, up=False))
+    for text, up in ((UP, True), (DOWN, False)):
+        keyboard.button(text=text, callback_data=(
+            VoteCb(answer_id=answer_id, up=up) if answer_id is not None
+            else UnrecordedVoteCb(kind=KIND_CODES.get(kind, "o"), up=up)))
     return keyboard.adjust(2).as_markup()
 
 
@@ -95,6 +123,11 @@ async def on_vote(query: CallbackQuery, callback_data: VoteCb, repo: Repo,
         callback_answer.text, callback_answer.show_alert = STALE, True
         return
     up = callback_data.up
+    if not await repo.feedback.learning(message.chat.id):  # turned off since it was shown
+        _count_unrecorded(callback_answer, up, shown.kind)
+        logger.info("vote chat=%s answer=%s up=%s not stored (learning off)", message.chat.id,
+                    shown.id, up)
+        return
     outcome = await repo.feedback.vote(shown, query.from_user.id, up)
     if outcome != "same":
         metrics.ANSWER_VOTES.labels("up" if up else "down", shown.kind).inc()
@@ -105,6 +138,29 @@ async def on_vote(query: CallbackQuery, callback_data: VoteCb, repo: Repo,
                 outcome)
     if asking:
         await _ask_for_correction(message, query.from_user, repo, shown)
+
+
+async def on_unrecorded_vote(query: CallbackQuery, callback_data: UnrecordedVoteCb, repo: Repo,
+                             callback_answer: CallbackAnswer) -> None:
+    """A vote on an answer shown where the chat did not learn: nothing was stored, so nothing
+    is looked up, checked or written. The press is thanked and counted, every press (there is
+    no record to tell a repeat by). The data is user input and names no answer, so a forged
+    press (another chat's button, made-up data) can at most add one to the anonymous counter,
+    under one of the nine kinds; only a press on a message that no longer stands for an
+    article of this chat (after /forget, or too old to show) is a stale button."""
+    message = query.message
+    if (not isinstance(message, Message)
+            or await repo.articles.by_message(message.chat.id, message.message_id) is None):
+        callback_answer.text, callback_answer.show_alert = STALE, True
+        return
+    _count_unrecorded(callback_answer, callback_data.up, KIND_BY_CODE[callback_data.kind])
+    logger.info("vote chat=%s up=%s not stored (learning off)", message.chat.id,
+                callback_data.up)
+
+
+def _count_unrecorded(callback_answer: CallbackAnswer, up: bool, kind: str) -> None:
+    metrics.ANSWER_VOTES.labels("up" if up else "down", kind).inc()
+    callback_answer.text = THANKS_UNRECORDED
 
 
 async def _ask_for_correction(message: Message, user: User, repo: Repo,
@@ -179,6 +235,7 @@ def build_router() -> Router:
     correction prompt is never read as an article or a question."""
     router = Router(name=__name__)
     router.callback_query.register(on_vote, VoteCb.filter(), F.message)
+    router.callback_query.register(on_unrecorded_vote, UnrecordedVoteCb.filter(), F.message)
     router.message.register(on_correction, F.reply_to_message, F.text, CorrectionReply())
     return router
 

@@ -51,16 +51,20 @@ OFFER_TO_READ = ("Статей в этом чате пока нет, так чт
 
 async def send_answer(message: Message, repo: Repo, result: QuestionResult, *,
                       show_title: bool) -> None:
-    """The answer (or «в статье этого нет»), with 👍/👎 under its last piece: the shown answer
-    is recorded first, so the buttons carry its id."""
-    shown = await record_shown(repo, message.chat.id, result)
+    """The answer (or «в статье этого нет»), with 👍/👎 under its last piece. Where the chat
+    learns from its readers the shown answer is recorded first, so the buttons carry its id;
+    where it does not, nothing about the question or the answer is stored and the buttons
+    carry only the question's kind (handlers.feedback.UnrecordedVoteCb)."""
+    shown = (await record_shown(repo, message.chat.id, result)
+             if await repo.feedback.learning(message.chat.id) else None)
+    keyboard = vote_keyboard(shown.id if shown is not None else None, result.kind)
     pieces = split_message(render_answer(result, show_title=show_title))
     for number, piece in enumerate(pieces, 1):
-        sent = await message.reply(
-            piece, reply_markup=vote_keyboard(shown.id) if number == len(pieces) else None)
+        sent = await message.reply(piece, reply_markup=keyboard if number == len(pieces) else None)
         await repo.articles.link_message(message.chat.id, sent.message_id, result.article.id,
                                          role="answer")
-    await repo.feedback.set_message(shown.id, sent.message_id)
+    if shown is not None:
+        await repo.feedback.set_message(shown.id, sent.message_id)
     metrics.REPLIES.labels("answer").inc()
 
 

@@ -23,6 +23,12 @@ _KIND_WORDS = (
 _KIND_PATTERNS = [(kind, re.compile(rf"(?<![\w-])(?:{words})(?![\w-])"))
                   for kind, words in _KIND_WORDS]
 
+# A kind as one Latin letter, for a button's data where nothing is stored to look it up in (a
+# chat that does not learn): stable codes, never positions in KINDS, so old buttons keep theirs.
+KIND_CODES = {"сколько": "n", "кто": "w", "когда": "t", "где": "p", "почему": "y",
+              "какой": "q", "что": "s", "как": "h", "другое": "o"}
+KIND_BY_CODE = {code: kind for kind, code in KIND_CODES.items()}
+
 # What a user writes to say the article does not answer the question (normalised).
 NOT_IN_ARTICLE = frozenset({
     "нет в статье", "в статье нет", "в статье этого нет", "этого нет в статье", "этого нет",

@@ -4,6 +4,10 @@ consent to learn from them («Учиться на исправлениях»). T
 Every write that must happen once whatever the number of bot instances is one conditional
 statement: a vote is one row per (answer, user), the correction prompt is claimed by an UPDATE
 that only one press can win, a correction is one row per answer.
+
+Consent: the handlers write an answer, a vote or a correction only in a chat that learns
+(`learning`); a chat that does not has no rows here but those kept from while it did, which
+stay until /forget. What the reports and the export read is only what was stored.
 """
 
 from __future__ import annotations

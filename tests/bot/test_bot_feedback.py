@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from bot.services.feedback import normalized
 from bot.storage.tables import AnswerVoteRow, CorrectionRow, ShownAnswerRow
-from handlers.feedback import ASK_CORRECTION
+from handlers.feedback import ASK_CORRECTION, THANKS_UNRECORDED
 from tests.support import updates as U
 from tests.support.fake_bot_api import BOT_USERNAME
 
@@ -68,6 +68,32 @@ async def _corrections(harness, chat: int) -> list[CorrectionRow]:
     async with harness.sessionmaker() as session:
         return list(await session.scalars(
             select(CorrectionRow).where(CorrectionRow.chat_id == chat)))
+
+
+FEEDBACK_TABLES = (ShownAnswerRow, AnswerVoteRow, CorrectionRow)
+
+
+async def _stored(harness, chat: int) -> dict[str, int]:
+    """Rows of every feedback table that hold this chat's questions, answers or votes."""
+    return {table.__tablename__: await _count(harness, table, chat) for table in FEEDBACK_TABLES}
+
+
+def _nothing(stored: dict[str, int]) -> bool:
+    return not any(stored.values())
+
+
+def _prompts(harness, since: int) -> list:
+    return [call for call in harness.api.calls_for("sendMessage", since=since)
+            if (call.params.get("reply_markup") or {}).get("force_reply")]
+
+
+async def _learning(harness, chat: int, on: bool, user_id: int | None = None) -> None:
+    """/settings «Учиться: вкл/выкл», pressed by `user_id` (a group's administrator)."""
+    await harness.feed(U.command("/settings", chat_id=chat, user_id=user_id or chat))
+    shown = harness.api.calls_for("sendMessage")[-1]
+    toast, _ = await _press(harness, _buttons(shown)["Учиться: вкл" if on else "Учиться: выкл"],
+                            shown.result, user_id=user_id)
+    assert toast["text"] == f"Учиться на исправлениях: {'вкл' if on else 'выкл'}"
 
 
 def _votes_metric(verdict: str, kind: str) -> float:
@@ -202,25 +228,79 @@ async def test_no_answer_reply_gets_buttons_and_a_false_refusal_is_kept(
     assert shown.answer == "" and shown.kind == "кто"
 
 
-async def test_learning_off_no_prompt_and_no_correction(harness, seed_text) -> None:
+async def test_learning_off_stores_nothing_yet_the_vote_is_thanked_and_counted(
+        harness, seed_text) -> None:
+    """The consent rule (#29): with «Учиться на исправлениях» off nothing about the chat's
+    questions, answers or votes is written; the buttons stay, each press is answered once and
+    counted; turned on, the next answer is recorded."""
     chat = harness.new_chat()
-    await harness.feed(U.command("/settings", chat_id=chat))
-    shown = harness.api.calls_for("sendMessage")[-1]
-    assert "Учиться на исправлениях: <b>вкл</b>" in shown.params["text"]
-    toast, _ = await _press(harness, _buttons(shown)["Учиться: выкл"], shown.result)
-    assert toast["text"] == "Учиться на исправлениях: выкл"
-    answer = await _answered(harness, chat, seed_text)
-    toast, sent = await _press(harness, _buttons(answer)["👎"], answer.result)
-    assert not sent and "правильный ответ" not in toast["text"]
-    # a reply to the answer is a question again, not a correction
+    await _learning(harness, chat, on=False)
+    mark = harness.api.mark()
+    answer = await _answered(harness, chat, seed_text,
+                             "Сколько документов в договорно-правовой базе?")
+    buttons = _buttons(answer)
+    assert list(buttons) == ["👍", "👎"]  # the same keyboard as where the chat learns
+    assert all(len(data.encode()) <= 64 for data in buttons.values())
+    assert _nothing(await _stored(harness, chat))
+    before = _votes_metric("up", "сколько"), _votes_metric("down", "сколько")
+    for button in ("👍", "👎"):
+        toast, sent = await _press(harness, buttons[button], answer.result)  # answered once
+        assert toast["text"] == THANKS_UNRECORDED and not toast.get("show_alert")
+        assert not sent
+    assert (_votes_metric("up", "сколько"), _votes_metric("down", "сколько")) == (
+        before[0] + 1, before[1] + 1)
+    assert not _prompts(harness, mark)  # no ForceReply asking for a correction
+    # a reply to the answer is a question again, never a correction
     await harness.feed(U.private_text("объем взаимной торговли", chat_id=chat,
                                       reply_to=answer.result))
-    assert await _corrections(harness, chat) == []
+    assert not _prompts(harness, mark)
+    assert await _stored(harness, chat) == {"shown_answers": 0, "answer_votes": 0,
+                                            "answer_corrections": 0}
+
+    # Data that is not one of the nine kinds does not parse: a stale button, nothing counted.
+    toast, _ = await _press(harness, buttons["👍"].replace(":n:", ":zz:"), answer.result)
+    assert toast.get("show_alert") is True and "устарела" in toast["text"]
+
+    await _learning(harness, chat, on=True)
+    later = await _answered(harness, chat, seed_text)
+    toast, [prompt] = await _press(harness, _buttons(later)["👎"], later.result)
+    assert toast["text"].startswith("Спасибо за оценку 👎") and prompt.params["text"] == (
+        ASK_CORRECTION)
+    assert await _stored(harness, chat) == {"shown_answers": 1, "answer_votes": 1,
+                                            "answer_corrections": 0}
+    # the answer shown while learning was off stays unrecorded: thanked and counted only
+    toast, sent = await _press(harness, buttons["👍"], answer.result)
+    assert toast["text"] == THANKS_UNRECORDED and not sent
+    assert await _count(harness, AnswerVoteRow, chat) == 1
+
+
+async def test_turning_learning_off_stops_recording_at_once(harness, seed_text) -> None:
+    """An answer recorded while the chat learned, voted on after learning was turned off: the
+    press is counted, not stored; what was stored before stays (only /forget deletes it)."""
+    chat = harness.new_chat()
+    answer = await _answered(harness, chat, seed_text)
+    await _press(harness, _buttons(answer)["👍"], answer.result)
+    await _learning(harness, chat, on=False)
+    mark = harness.api.mark()
+    before = _votes_metric("down", "где")
+    toast, sent = await _press(harness, _buttons(answer)["👎"], answer.result)
+    assert toast["text"] == THANKS_UNRECORDED and not sent and not _prompts(harness, mark)
+    assert _votes_metric("down", "где") == before + 1
     async with harness.sessionmaker() as session:
-        row = await session.scalar(select(ShownAnswerRow).where(
-            ShownAnswerRow.chat_id == chat, ShownAnswerRow.message_id
-            == answer.result["message_id"]))
-    assert row.asked_at is None and row.prompt_message_id is None
+        [vote] = (await session.scalars(
+            select(AnswerVoteRow).where(AnswerVoteRow.chat_id == chat))).all()
+        shown = await session.get(ShownAnswerRow, vote.answer_id)
+    assert vote.up is True  # kept as it was, not changed
+    assert shown.asked_at is None and shown.prompt_message_id is None
+    await _answered(harness, chat, seed_text, "Кто приехал в Баку?")
+    assert await _stored(harness, chat) == {"shown_answers": 1, "answer_votes": 1,
+                                            "answer_corrections": 0}
+    # another chat's recorded answer, pressed here, is still refused
+    other = harness.new_chat()
+    other_answer = await _answered(harness, other, seed_text)
+    toast, _ = await _press(harness, _buttons(other_answer)["👍"], answer.result)
+    assert toast.get("show_alert") is True and "устарела" in toast["text"]
+    assert await _count(harness, AnswerVoteRow, other) == 0
 
 
 async def test_in_a_group_learning_waits_for_an_admin_and_every_member_votes(
@@ -230,8 +310,13 @@ async def test_in_a_group_learning_waits_for_an_admin_and_every_member_votes(
     harness.api.set_member(group, admin, "administrator")
     harness.api.set_member(group, member, "member")
     answer = await _answered(harness, group, seed_text, group=True)
-    _, sent = await _press(harness, _buttons(answer)["👎"], answer.result, user_id=member)
-    assert not sent  # off in a group until an admin turns it on
+    mark = harness.api.mark()
+    before = _votes_metric("down", "где")
+    toast, sent = await _press(harness, _buttons(answer)["👎"], answer.result, user_id=member)
+    assert not sent  # off in a group until an admin turns it on: no prompt, nothing stored
+    assert toast["text"] == THANKS_UNRECORDED and not _prompts(harness, mark)
+    assert _votes_metric("down", "где") == before + 1
+    assert _nothing(await _stored(harness, group))
     await harness.feed(U.command("/settings", chat_id=group, user_id=member))
     settings = harness.api.calls_for("sendMessage")[-1]
     assert "Учиться на исправлениях: <b>выкл</b>" in settings.params["text"]

@@ -22,6 +22,9 @@ from bot.storage.tables import AnswerVoteRow
 from models.reader.loading import WEIGHTS_DIR
 
 SBERQUAD = Path(__file__).resolve().parents[3] / "shared" / "train" / "sberquad_subset"
+# The bot writes feedback only in a chat that learns (#29's consent rule); the rows are written
+# here through the repository for all three, standing for what a chat stored before: the group's
+# and the opted-out chat's show that the export and `--votes` read only chats that allow it now.
 PRIVATE, GROUP, OPTED_OUT = 9101, -1009102, 9103
 # (question, answer shown, reason, score, votes [(user, up, week)], correction phrase or "")
 ANSWERS = [
