@@ -210,30 +210,11 @@ class EmbeddedEngine:
             except EngineError:
                 before = None
         meant = read_follow_up(parsed, before, previous)
-        asked = parsed  # the user's own words: names a follow-up borrows are not checked
         if meant.leans:
             question, parsed = meant.text, parse_question(meant.text, self.toolkit)
         if parsed.expect == Expect.TIME:
-            answer = self._rules_time(doc, question, parsed, meant.prior)
-        else:
-            answer = self.read_answer(doc, question, parsed, prior=meant.prior)
-        return self._grounded(doc, asked, answer)
-
-    def _grounded(self, doc: AnalyzedArticle, parsed: Question, answer: Answer) -> Answer:
-        """`Answer.none` for an answer whose sentence does not name the place, person or
-        organisation the user's question names (models/qa/grounding.py)."""
-        from models.qa.grounding import question_names, sentence_at, speaks_of
-
-        if not answer.found:
-            return answer
-        names = question_names(parsed, self.toolkit.morph_vocab.parse,
-                               self.toolkit.morph_vocab.word_is_known)
-        where = sentence_at(doc, answer.start)
-        if not names or where is None or speaks_of(doc, where, names):
-            return answer
-        return Answer.none(f"the answer's sentence does not name "
-                           f"{', '.join(name for name, _ in names)}",
-                           score=answer.score, sentence=answer.sentence, engine=self.name)
+            return self._rules_time(doc, question, parsed, meant.prior)
+        return self.read_answer(doc, question, parsed, prior=meant.prior)
 
     def _rules_time(self, doc: AnalyzedArticle, question: str, parsed: Question,
                     prior: str = "") -> Answer:

@@ -252,6 +252,25 @@ def counted_noun(question) -> str:
     return ""
 
 
+# How a time unit shows in a span, a noun or an adjective made of a number and it («60-дневную»,
+# «пятилетний» after the digits are dropped): the stems that tell one unit from another.
+UNIT_STEMS = {
+    "секунда": ("секунд",), "минута": ("минут",), "час": ("час",), "день": ("дн", "день", "сут"),
+    "сутки": ("сут",), "неделя": ("недел",), "месяц": ("месяц", "месяч"),
+    "год": ("год", "лет", "летн"), "лет": ("год", "лет", "летн"), "век": ("век",),
+}
+
+
+def counted_unit(question) -> str:
+    """The time unit a сколько-question counts («скока дней…» -> день), "" when none."""
+    if question.wh_index < 0 or question.wh not in {"сколько", "насколько"}:
+        return ""
+    for word in question.words[question.wh_index + 1:question.wh_index + 3]:
+        if word.pos in {"NOUN", "PROPN"}:
+            return word.lemma if word.lemma in UNIT_STEMS else ""
+    return ""
+
+
 def _animate(morph, word: str) -> bool:
     return any(_ANIMATE.search(str(p.tag)) for p in morph.parse(word)[:2])
 
@@ -273,6 +292,11 @@ def fits_count(doc: AnalyzedArticle, start: int, stop: int, question, morph) -> 
     inside = [t for t in tokens if start < t.stop and t.start < stop]
     if lemmas & DURATION_WORDS:
         return any(t.lemma in TIME_UNITS for t in inside)
+    unit = counted_unit(question)
+    if unit:  # «скока дней дали» is not answered by «пять часов», but by «60-дневную отсрочку»
+        said = [name for t in inside for name, stems in UNIT_STEMS.items()
+                if t.text.lower().replace("-", "").lstrip("0123456789").startswith(stems)]
+        return not said or unit in said
     noun = counted_noun(question)
     if not noun:
         return True
