@@ -13,6 +13,7 @@ from bot.services.message_kind import mostly_latin
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
 from models.engines.base import Summary
+from models.text.cleaning import without_markup
 
 
 def plural(count: int, one: str, few: str, many: str) -> str:
@@ -76,8 +77,8 @@ def source_line(article: StoredArticle) -> str:
 def render_summary(article: StoredArticle, summary: Summary) -> str:
     """Title, the summary as bullets, "Ключевое: names · numbers", the source line."""
     lines: list[str] = []
-    if article.title:
-        lines.append(f"<b>{esc(article.title)}</b>")
+    if title := shown_title(article):
+        lines.append(f"<b>{esc(title)}</b>")
     sentences = [s.strip() for s in summary.sentences if s.strip()] or [summary.text.strip()]
     lines.extend(f"• {esc(s)}" for s in sentences if s)
     facts = [*summary.names[:6], *summary.numbers[:4]]
@@ -97,10 +98,15 @@ NOT_RUSSIAN = ("<i>Я читаю статьи на русском, а эта, п
                "могут быть неточными.</i>")
 
 
+def shown_title(article: StoredArticle) -> str:
+    """The headline as a reader should see it: wiki markup ('' quotes, [[links]]) gone."""
+    return without_markup(article.title) if article.title else ""
+
+
 def short_title(article: StoredArticle, size: int = 60) -> str:
     """The headline, or the article's first words when it has none; a long one is cut at a
     word («…сексуальным нас…» read as a typo), unless its first word alone is that long."""
-    title = article.title or article.text or article.summary
+    title = shown_title(article) or without_markup((article.text or article.summary)[:1000])
     title = " ".join(title.split())
     if len(title) <= size:
         return title
