@@ -108,7 +108,11 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
     people: dict[str, list[str]] = {}  # a person is mentioned alike many times: read once
     morph = doc.toolkit.morph_vocab if doc.toolkit is not None else None
     words = frozenset(w.casefold() for w in re.findall(r"[^\W\d_][\w\-]*", doc.article.text))
+    text = doc.article.text
     for mention in doc.entities:
+        mention = _without_brackets(mention)
+        if mention is None:
+            continue
         mention = _as_written(mention, words, morph)
         if mention.type == "PER" and doc.toolkit is not None:
             if mention.normal not in people:
@@ -119,15 +123,112 @@ def key_names(doc: AnalyzedArticle, limit: int = MAX_NAMES) -> tuple[str, ...]:
         for entity in found:
             groups[_entity_key(entity)].append(entity)
     _merge_first_names(groups)
+    _merge_prefixes(groups)
     ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0].start))
-    names = []
-    for group in ranked[:limit]:
+    names: list[str] = []
+    for group in ranked:
+        if len(names) >= limit:
+            break
         best = _shown_mention(group)
+        if _common_word_at_sentence_start(group, text, morph):
+            continue  # «Заключённый одной из тюрем…»: a noun, capitalised by its place
         if best.type == "PER" and (" " in best.normal or _is_a_name(best.normal, morph)):
-            names.append(_person_name(best, group))
+            name = _person_name(best, group)
+        elif best.type == "LOC" and (place := _place_in_locative(group, text, morph)) != "":
+            if place is None:
+                continue  # «в Лукасвилле», a nominative not to be guessed («Лукасвиль»?)
+            name = place
         else:  # a place, an organisation, or one word slovnet took for a person («Биткоином»)
-            names.append(_nominative_word(best.normal, morph))
-    return tuple(dict.fromkeys(names))
+            name = _nominative_word(best.normal, morph)
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+_BRACKETED = re.compile(r"\s*\([^()]*\)?")
+
+
+def _without_brackets(entity: Entity) -> Entity | None:
+    """«Сюзанна Остхофф (Susanne Osthoff)» is «Сюзанна Остхофф»: a bracketed form (the name in
+    Latin letters, a gloss) is not part of the name; a mention that is only a bracket, none."""
+    if "(" not in entity.normal and "(" not in entity.text:
+        return entity
+    normal = _BRACKETED.sub("", entity.normal).strip()
+    if not normal:
+        return None
+    return replace(entity, normal=normal, text=_BRACKETED.sub("", entity.text).strip())
+
+
+def _merge_prefixes(groups: dict[str, list[Entity]]) -> None:
+    """One place or organisation named short and in full («Геликон» and «Геликон-опера»): the
+    short name's stem begins the full one's first word (or is its first words), same type."""
+    keys = sorted((k for k in groups if not k.startswith("PER:")), key=len)
+    for short in keys:
+        kind, _, name = short.partition(":")
+        stem = _SURNAME_ENDING.sub("", name) if len(name) > 4 else name
+        if len(stem) < 4:
+            continue
+        for full in keys:
+            if full == short or full not in groups or short not in groups:
+                continue
+            other_kind, _, other = full.partition(":")
+            if (other_kind == kind and len(other) > len(name) and other.startswith(stem)
+                    and (other[len(name):len(name) + 1] in ("-", " ")
+                         or other[len(stem):].split("-")[0].split()[0] in ("", *_ENDINGS)
+                         and ("-" in other or " " in other))):
+                groups[full].extend(groups.pop(short))
+                break
+
+
+_ENDINGS = ("а", "у", "е", "ом", "ы", "и", "ой", "ей", "ого", "ому")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t«\"(—–-")
+    return not before or before[-1] in ".!?…\n"
+
+
+def _common_word_at_sentence_start(group: list[Entity], text: str, morph: Any) -> bool:
+    """A one-word «name» pymorphy knows as an ordinary word (a participle, an adjective, a noun
+    that is no first name, surname or place), written capitalised only where a sentence begins:
+    «Заключённый одной из тюрем Огайо…»."""
+    if morph is None or any(" " in e.normal or not e.normal.isalpha() for e in group):
+        return False
+    if not all(_sentence_start(text, e.start) for e in group):
+        return False
+    parses = morph.parse(group[0].text)
+    if not parses or not parses[0].is_known:
+        return False
+    tags = " ".join(str(p.tag) for p in parses)
+    return not any(tag in tags for tag in (*_NAME_TAGS, "Geox", "Orgn", "Trad"))
+
+
+_LOCATIVE_BEFORE = re.compile(r"(?:^|\s)(?:в|во|на|при)\s+$", re.IGNORECASE)
+
+
+def _place_in_locative(group: list[Entity], text: str, morph: Any) -> str | None:
+    """A one-word place pymorphy does not know, written only after «в»/«на» and ending in «-е»
+    (natasha leaves «в Лукасвилле» as it is): its nominative where the stem ends in a
+    consonant that cannot end in «-ь» («Лукасвилл», «Кливленд»), else None (leave it out: a
+    nominative not to be guessed). "" when this does not apply."""
+    words = {e.text for e in group}
+    if morph is None or len(words) != 1:
+        return ""
+    word = next(iter(words))
+    if not word.isalpha() or not word.endswith("е") or len(word) < 5:
+        return ""
+    if not all(_LOCATIVE_BEFORE.search(text[max(0, e.start - 6):e.start]) for e in group):
+        return ""
+    parses = morph.parse(word)
+    if parses and parses[0].is_known:
+        return ""
+    stem = word[:-1]
+    vowels = "аеёиоуыэюя"
+    if stem[-1] in vowels or stem[-1] in "йжшщчц":
+        return None
+    if stem[-1] in "лнрст" and stem[-2] in vowels:
+        return None  # «в Сиэтле»? «в Бристоле» is «Бристоль»: not to be guessed
+    return stem
 
 
 def _shown_mention(group: list[Entity]) -> Entity:
@@ -156,7 +257,12 @@ def _is_a_name(word: str, morph: Any) -> bool:
 def _nominative_word(name: str, morph: Any) -> str:
     """A one-word place or organisation natasha left in its case («в Нидерландах») put in the
     nominative («Нидерланды»); a word that has a nominative reading stays as written."""
-    if morph is None or " " in name or not name.isalpha():
+    if morph is None or " " in name:
+        return name
+    parts = name.split("-")
+    if len(parts) == 2 and all(part.isalpha() for part in parts):
+        return _nominative_hyphenated(name, morph)
+    if not name.isalpha():
         return name
     parses = [p for p in morph.parse(name) if p.pos in ("NOUN", "PROPN")]
     if not parses or any(p.feats.get("Case") == "Nom" for p in parses):
@@ -166,6 +272,23 @@ def _nominative_word(name: str, morph: Any) -> str:
         return name
     word = nominative.word if "ё" in name.lower() else nominative.word.replace("ё", "е")
     return word[:1].upper() + word[1:] if name[:1].isupper() else word
+
+
+def _nominative_hyphenated(name: str, morph: Any) -> str:
+    """«Геликон-оперы» -> «Геликон-опера»: a hyphenated name pymorphy knows, read as its most
+    likely parse (the genitive singular here, not the nominative plural it also could be)."""
+    parses = morph.parse(name)
+    top = parses[0] if parses else None
+    if top is None or not top.is_known or top.pos not in ("NOUN", "PROPN"):
+        return name
+    if top.feats.get("Case") in (None, "Nom"):
+        return name
+    nominative = top.inflect({"Nom", top.feats.get("Number", "Sing")})
+    if nominative is None or nominative.word.count("-") != 1:
+        return name
+    shown = [new[:1].upper() + new[1:] if old[:1].isupper() else new
+             for old, new in zip(name.split("-"), nominative.word.split("-"))]
+    return "-".join(shown)
 
 
 def _people_in(normal: str, toolkit: Any) -> list[str]:
@@ -315,6 +438,8 @@ def _form_after(parse: Any, count: float) -> str | None:
                  {"Gen", "Plur"})
     if grams == {"Gen", "Plur"} and parse.normal == "год":
         return "лет"  # «5 лет», not pymorphy's «5 годов»
+    if grams == {"Gen", "Plur"} and parse.normal == "человек":
+        return "человек"  # «5 человек», not the plural «людей» pymorphy's paradigm holds
     inflected = parse.inflect(grams)
     return inflected.word if inflected is not None else None
 

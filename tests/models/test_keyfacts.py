@@ -1,5 +1,8 @@
 """Key names are shown in the nominative, also when natasha's normaliser gives up on a name."""
 
+import json
+from pathlib import Path
+
 from models.engines.base import Article, Length
 
 
@@ -186,3 +189,41 @@ def test_one_place_under_two_names_is_one_key_fact(embedded_engine) -> None:
     assert "КНР" not in embedded_engine.summarize(Article(
         "Власти КНР запретили сервисы VPN. Китай блокирует зарубежные сайты с 2009 года. "
         "В Китае за продажу VPN уже приговорили двух человек.")).names
+
+
+# --- #28, item 13 leftovers, on the real articles the tests hold ---------------------------
+
+_SUPPORT = Path(__file__).resolve().parents[1] / "support" / "articles"
+_SAMPLE = Path(__file__).resolve().parent / "articles" / "wikinews_sample.jsonl"
+
+
+def _support_names_and_numbers(engine, name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    summary = engine.summarize(Article((_SUPPORT / name).read_text(encoding="utf-8")))
+    return summary.names, summary.numbers
+
+
+def test_a_bracketed_latin_form_is_the_same_person_shown_once(embedded_engine) -> None:
+    """wikinews_1592: «Сюзанна Остхофф (Susanne Osthoff)» was a second entry beside «Сюзанна
+    Остхофф»."""
+    names, _ = _support_names_and_numbers(embedded_engine, "wikinews_1592.txt")
+    assert [n for n in names if "Остхофф" in n] == ["Сюзанна Остхофф"], names
+    assert not any("(" in n or "Osthoff" in n for n in names), names
+
+
+def test_a_noun_opening_a_sentence_and_a_place_in_the_locative_are_no_names(
+        embedded_engine) -> None:
+    """wikinews_13549: «Заключённый одной из тюрем Огайо…» gave «Заключенный», «в Лукасвилле»
+    gave «Лукасвилле»; «протестовало 5 человек» gave «5 людей»."""
+    names, numbers = _support_names_and_numbers(embedded_engine, "wikinews_13549.txt")
+    assert not any(n.casefold().startswith("заключ") for n in names), names
+    assert "Лукасвилле" not in names, names
+    assert "5 человек" in numbers and "5 людей" not in numbers, numbers
+
+
+def test_a_short_and_a_full_name_of_one_organisation_are_one_entry(embedded_engine) -> None:
+    """train/505701 (tests/models/articles): «Геликон-оперы · Геликон» was one theatre twice,
+    the full name in the genitive."""
+    row = next(r for r in map(json.loads, _SAMPLE.read_text(encoding="utf-8").splitlines())
+               if r["id"] == "train/505701_text")
+    names = embedded_engine.summarize(Article(row["text"], title=row["title"])).names
+    assert [n for n in names if n.startswith("Геликон")] == ["Геликон-опера"], names
