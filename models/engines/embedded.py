@@ -298,6 +298,12 @@ class EmbeddedEngine:
         if asks_name(parsed):  # «как звали смертника»: a name, not «грузовика»
             def accept(start: int, stop: int) -> bool:
                 return looks_like_name(doc.article.text[start:stop])
+        elif parsed.wh == "чей":  # «чей рекорд она побила»: whose, «королевы Виктории»
+            from models.qa.answer_shape import entities_over
+
+            def accept(start: int, stop: int) -> bool:
+                return bool(entities_over(doc, start, stop, "PER")
+                            or entities_over(doc, start, stop, "ORG"))
         answer = reader.answer(doc, question, ranked, engine=self.name, accept=accept)
         if not answer.found:  # as for a floor: the sentence retrieval found, for logs and eval
             return replace(answer, sentence=answer.sentence or doc.sentences[best].text)
@@ -306,7 +312,13 @@ class EmbeddedEngine:
                                sentence=answer.sentence, engine=self.name)
         if parsed.expect == Expect.PERSON and answer.found:
             answer = self._person(doc, question, parsed, ranked, answer)
-        return self._shaped(doc, parsed, answer)
+        shaped = self._shaped(doc, parsed, answer)
+        if parsed.wh == "чей" and shaped.found:
+            from models.qa.answer_shape import with_title
+
+            start = with_title(doc, shaped.start, shaped.stop, self.toolkit.morph_vocab.parse)
+            shaped = replace(shaped, text=doc.article.text[start:shaped.stop], start=start)
+        return shaped
 
     def _reason_answer(self, doc: AnalyzedArticle, question: str,
                        ranked: list[tuple[int, float]]) -> Answer | None:

@@ -167,3 +167,28 @@ def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
     return any(word.lower()[:4] in stems for entity in doc.entities
                if entity.type in {"PER", "LOC"}
                for word in (entity.normal or entity.text).split())
+
+
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+
+
+def _cases(word: str, parse) -> set[str]:
+    return {case for form in parse(word.lower()) for case in _CASES & set(form.tag.grammemes)}
+
+
+def with_title(doc: AnalyzedArticle, start: int, stop: int, parse) -> int:
+    """Where a name answering «чей…» starts once the noun that titles it is taken in: «королевы
+    Виктории», not «Виктории»; the noun is lower-case, right before the name, in a case the name
+    can be in. `parse` is pymorphy's."""
+    sentence = doc.sentence_at(start)
+    if sentence is None:
+        return start
+    before = [t for t in sentence.tokens if t.stop <= start]
+    first = next((t for t in sentence.tokens if t.start >= start), None)
+    if not before or first is None or stop <= first.start:
+        return start
+    title = before[-1]
+    if (title.pos == "NOUN" and title.text[:1].islower()
+            and _cases(title.text, parse) & _cases(first.text, parse)):
+        return title.start
+    return start

@@ -44,6 +44,15 @@ EXECUTION = Article(
     "подать апелляцию. Последняя смертная казнь женщины в США была проведена в штате Вирджиния "
     "в сентябре 2010 года. Маккарти узнала об отсрочке за пять часов до казни."
 )
+
+QUEEN = Article(
+    "Елизавета II стала самым долгоправящим монархом Великобритании.\n\n"
+    "Она превзошла рекорд своей прапрабабушки королевы Виктории, которая правила 63 года и "
+    "семь месяцев. Снайперская винтовка сержанта Николая Никитина выставлена в музее рядом с "
+    "револьвером командира расчёта Михаила Козомазова."
+)
+
+
 def ask(engine, article: Article, question: str, previous: Turn | None = None):
     return engine.answer(article, question, previous=previous)
 
@@ -119,3 +128,9 @@ def test_a_count_of_days_is_not_answered_in_hours(embedded_engine) -> None:
     assert ask(embedded_engine, EXECUTION, "скока дней дали").text == "60-дневную отсрочку"
     assert ask(embedded_engine, EXECUTION,
                "за сколько часов до казни она узнала").text.endswith("пять часов")
+
+
+def test_whose_gets_the_owner_with_the_noun_that_titles_him(embedded_engine) -> None:
+    """«чей…» asks for an owner, a person: «королевы Виктории», not «63 года» nor «Виктории»."""
+    assert ask(embedded_engine, QUEEN, "чей рекорд она побила").text == "королевы Виктории"
+    assert ask(embedded_engine, QUEEN, "чья винтовка в музее").text.startswith("сержанта")
