@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from bot import metrics
 from bot.errors import ArticleNotFound, EmptyMessage
 from bot.rendering.html import esc
-from bot.rendering.replies import render_answer
+from bot.rendering.replies import render_answer, short_title
 from bot.rendering.split import split_message
 from bot.services.articles import ArticleIntake, IncomingArticle
 from bot.services.feedback import evidence_span
@@ -197,7 +197,7 @@ async def on_ask_button(query: CallbackQuery, callback_data: AskCb, repo: Repo,
         raise ArticleNotFound()
     await repo.chats.set_current_article(message.chat.id, article.id)
     callback_answer.text = "Жду ваш вопрос"  # the prompt below says how to ask: no second rule
-    title = f" о «{esc(article.title)}»" if article.title else ""
+    title = f" о «{esc(short_title(article))}»" if article.title else ""
     prompt = await message.answer(
         f"Спрашивайте{title}: ответьте на это сообщение или просто напишите вопрос.",
         reply_markup=question_prompt(),

@@ -1,7 +1,7 @@
 """A headline with wiki markup, through the real Dispatcher and the test Bot API server (#28,
 item 3 of the round): the forwarded text's first line «[[Расул Мирзаев]], виновный в гибели
 ''московского студента'', освобождён в зале суда» is shown as its words, in the summary's bold
-title, the /articles list and the digest, never with '' or [[ ]]."""
+title, the «Задать вопрос» prompt, the /articles list and the digest, never with '' or [[ ]]."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ async def test_a_marked_up_headline_is_shown_clean_in_summary_list_and_digest(ha
     [summary] = harness.api.sent_texts(chat)
     assert summary.startswith(f"<b>{SHOWN}</b>"), summary
     assert not WIKI_MARKUP.search(summary), summary
+
+    shown = harness.api.calls_for("sendMessage")[-1]
+    ask = next(b["callback_data"] for row in shown.params["reply_markup"]["inline_keyboard"]
+               for b in row if b["text"] == "Задать вопрос")
+    mark = harness.api.mark()
+    await harness.feed(U.callback_query(ask, message=shown.result))
+    [prompt] = harness.api.sent_texts(chat, since=mark)
+    assert prompt.startswith("Спрашивайте о «Расул Мирзаев, виновный в гибели"), prompt
+    assert not WIKI_MARKUP.search(prompt), prompt
 
     mark = harness.api.mark()
     await harness.feed(U.command("/articles", chat_id=chat))
