@@ -177,8 +177,13 @@ REPLY_KINDS = {"question": ("answer", "no article", "busy question"),
                "article": ("summary", "busy article")}
 
 
-def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
-    """Replies by kind, silent and doubly answered updates, latency by kind of update."""
+def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0,
+          origin: float | None = None) -> dict:
+    """Replies by kind, silent and doubly answered updates, latency by kind of update.
+
+    A chat whose replies do not match its updates is shown with its replies' times, seconds
+    from `origin` (the kill, in the kill scenario: a reply twice near 0 is one the killed run
+    sent but had not noted yet)."""
     kinds: Counter[str] = Counter()
     silent = extra = 0
     examples: list[dict] = []
@@ -190,7 +195,9 @@ def tally(api: FakeBotAPI, sent: dict[int, Sent], since: int = 0) -> dict:
         silent += max(0, len(s.updates) - len(got))
         if len(got) != len(s.updates) and len(examples) < 3:
             examples.append({"chat": s.chat, "sent": [k for _, k in s.updates],
-                             "got": [kind for _, kind in got]})
+                             "got": [kind for _, kind in got],
+                             **({"got_at_s": [round(at - origin, 2) for at, _ in got]}
+                                if origin is not None else {})})
         extra += max(0, len(got) - len(s.updates))
         kinds.update(kind for _, kind in got)
         for kind, reply_kinds in REPLY_KINDS.items():
@@ -285,13 +292,14 @@ async def scenario_kill(args: argparse.Namespace, tmp: Path) -> dict:
         mark = api.mark()
         plan = burst_plan(args.chats, args.per_chat, args.seconds, first_chat=60_000)
         pushed = await push_plan(api, plan, sent, stop_after=5.0)
+        killed_at = time.monotonic()
         await first.kill()
         answered_before = sum(len(replies(api, s.chat, mark)) for s in sent.values())
         restarted = time.monotonic()
         await second.start()
         done = await drain(api, sent, args.timeout, mark)
         await asyncio.sleep(3)  # duplicates, if any, show up now
-        report = tally(api, sent, mark)
+        report = tally(api, sent, mark, origin=killed_at)
         report.pop("_summary_times")
         report.update(pushed_before_kill=pushed, answered_before_kill=answered_before,
                       all_answered_after_restart_s=round(done - restarted, 1),
