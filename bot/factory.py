@@ -61,7 +61,7 @@ from bot.services.paste_pieces import PastePieces
 from bot.services.questions import QuestionService
 from bot.settings import Settings
 from bot.storage.repo import Repo
-from models.engines.base import Engine
+from models.core.types import Engine
 
 logger = logging.getLogger(__name__)
 

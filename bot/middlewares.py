@@ -43,7 +43,7 @@ from bot.services.message_kind import typed_article
 from bot.services.paste_pieces import PastePieces
 from bot.storage.db import bind_update_session, release_connection, update_session
 from bot.storage.repo import Repo
-from models.engines.base import Length
+from models.core.types import Length
 
 if TYPE_CHECKING:
     from aiogram import Bot

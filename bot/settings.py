@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.event_loop import EventLoopKind
 from bot.storage.db import create_db_engine
-from models.engines.base import Length
-from models.engines.config import EngineConfig, QaOptions, SummaryOptions
+from models.core.config import EngineConfig, QaOptions, SummaryOptions
+from models.core.types import Length
 
 
 class Settings(BaseSettings):

@@ -61,8 +61,8 @@ from handlers.filters import (
     strip_mention,
 )
 from handlers.keyboards import SummaryCb, pressed_shorter, summary_keyboard
-from models.engines.base import Summary
-from models.engines.errors import EngineError
+from models.core.errors import EngineError
+from models.core.types import Summary
 
 logger = logging.getLogger(__name__)
 TYPING = {"chat_action": "typing"}

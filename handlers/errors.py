@@ -25,7 +25,7 @@ from bot import metrics
 from bot.inbox import Delivery
 from bot.middlewares import press_answered
 from bot.rendering.replies import tell_to_wait
-from models.engines import errors as engine_errors
+from models.core import errors as engine_errors
 
 logger = logging.getLogger(__name__)
 

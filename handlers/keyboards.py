@@ -10,7 +10,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from pydantic import Field
 
 from bot.services.articles import LENGTH_ORDER, LengthChoices
-from models.engines.base import Length
+from models.core.types import Length
 
 # An article's public id (`StoredArticle.public_id`, random, never reused; an older article's is
 # its row id): what SQLite (and PostgreSQL's bigint) can hold. Button data is user input (a

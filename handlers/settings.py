@@ -26,7 +26,7 @@ from bot.storage.repo import ChatSettings, Repo
 from handlers.buttons import STALE
 from handlers.keyboards import LENGTH_NAMES, LENGTH_ORDER, SettingsCb
 from handlers.rights import ADMINS_ONLY, may_change_chat
-from models.engines.base import Length
+from models.core.types import Length
 
 Rows = list[list[InlineKeyboardButton]]
 

@@ -1,4 +1,4 @@
-"""NLP engines: one interface (`models.engines.base.Engine`), two implementations chosen by name.
+"""NLP engines: one interface (`models.core.types.Engine`), two implementations chosen by name.
 
 `embedded` (default) needs nothing but PyPI wheels; `transformers` loads seq2seq and QA models
 from the hub or a folder. torch and transformers are imported only when that engine is chosen.
@@ -13,9 +13,9 @@ import os
 # (numpy) is affected; torch uses its own thread pool.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from models.engines.base import Answer, Article, Engine, Length, Span, Summary
-from models.engines.config import EngineConfig
-from models.engines.errors import UnknownEngine
+from models.core.config import EngineConfig
+from models.core.errors import UnknownEngine
+from models.core.types import Answer, Article, Engine, Length, Span, Summary
 
 ENGINES = ("embedded", "transformers")
 

@@ -33,7 +33,7 @@ from bot.distributed.remote_models import RemoteModels  # noqa: E402
 from bot.distributed.tasks import article_to_payload, build_brokers, done_key  # noqa: E402
 from bot.services.nlp import LocalModels  # noqa: E402
 from bot.services.nlp_executor import NlpExecutor  # noqa: E402
-from models.engines.base import Article, Length  # noqa: E402
+from models.core.types import Article, Length  # noqa: E402
 from scripts.loadtest import article_pool, variant  # noqa: E402
 from tests.support import updates as U  # noqa: E402
 from tests.support.bot_process import BotProcess, free_port  # noqa: E402

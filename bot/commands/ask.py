@@ -41,8 +41,8 @@ def _text_field(row: dict[str, Any], name: str, missing: str) -> str:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.engines.base import Article
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
+    from models.core.types import Article
 
     if not args.jsonl:
         if not args.path:

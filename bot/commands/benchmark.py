@@ -22,8 +22,8 @@ from typing import Any
 
 from bot.commands.evaluate import format_report
 from bot.commands.summarize import EXIT_OK, BadInput, fail, load_configured_engine, read_article
-from bot.evaluation.common import percentile
 from bot.settings import Settings
+from models.metrics import percentile
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "000_3e03566f6385fd19.txt"
 QUESTIONS = (
@@ -84,8 +84,8 @@ def _time(call: Any, cpu: list[float] | None = None) -> float:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.engines.base import Article
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
+    from models.core.types import Article
 
     if args.runs < 1:
         return fail("--runs must be a positive number")

@@ -108,7 +108,7 @@ def _natural_file(path: Path) -> Path:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
 
     if args.task == "feedback":
         return run_feedback(args, settings)

@@ -1,9 +1,9 @@
 """`python -m bot models download|where|train-reader|…`: model folders, and the reader's training.
 
-`train-reader` fine-tunes the embedded engine's QA reader (models/reader/training.py) on the
+`train-reader` fine-tunes the embedded engine's QA reader (models/training/trainer.py) on the
 SberQuAD rows in ../shared/train and writes its weights, log and model card to `--out`
 (default: models/reader/weights, where the engine loads them from). `average-readers` writes
-the mean of two or more trained readers' weights (models/reader/averaging.py): the shipped one.
+the mean of two or more trained readers' weights (models/training/averaging.py): the shipped one.
 
 `export-feedback` writes the readers' corrections (`python -m bot eval feedback` counts them)
 from the chats that allow learning from them as SberQuAD rows, for `train-reader --extra FILE`
@@ -65,7 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "instead of the bare e5 base")
     reader.add_argument("--nerel", action="store_true",
                         help="also train on questions made from NEREL's relations (news; "
-                             "models/reader/nerel_questions.py), scored on held-out texts")
+                             "models/training/nerel_questions.py), scored on held-out texts")
     reader.add_argument("--average", action="append", default=None, metavar="FOLDER",
                         help="average-readers: a trained reader's folder (twice or more)")
     reader.add_argument("--extra", action="append", default=None, metavar="FILE",
@@ -88,7 +88,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "from retrieval alone on the SberQuAD train and dev rows (~20 min)")
     reader.add_argument("--windows", nargs="+", default=None,
                         help="calibrate-reader: WINDOWS:SENTENCES[:WEIGHT] choices to compare, "
-                             "e.g. 2:0 4:4:20 (default: models/reader/calibration.py "
+                             "e.g. 2:0 4:4:20 (default: models/training/calibration.py "
                              "WINDOW_CHOICES)")
 
 
@@ -97,7 +97,7 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub import errors as hub_errors
 
-    from models.engines.errors import ModelUnavailable
+    from models.core.errors import ModelUnavailable
     from models.hf.loading import hub_reachable, safe_name, unreachable_message
 
     reachable, why = hub_reachable()
@@ -123,11 +123,11 @@ def download(model_id: str, root: Path, revision: str | None) -> Path:
 
 def train_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Fine-tune the reader; DEVICE=cuda (or auto with a GPU present) trains on the GPU."""
-    from models.engines.errors import ModelUnavailable
+    from models.core.errors import ModelUnavailable
     from models.hf.loading import pick_device
-    from models.reader.card import write_card
     from models.reader.loading import WEIGHTS_DIR
-    from models.reader.training import TrainConfig, train
+    from models.training.card import write_card
+    from models.training.trainer import TrainConfig, train
 
     data = SHARED_TRAIN / "sberquad_subset"
     train_file, dev_file = data / "sberquad_subset.train.jsonl", data / "sberquad_subset.dev.jsonl"
@@ -229,12 +229,12 @@ async def _from_database(settings: Settings, read):  # noqa: ANN001, ANN202
 
 
 def calibrate_from_votes(args: argparse.Namespace, settings: Settings) -> int:
-    """The reader's margin floor chosen again from the votes (models/reader/calibration.py)."""
+    """The reader's margin floor chosen again from the votes (models/training/calibration.py)."""
     import asyncio
 
     from bot.evaluation.feedback import vote_outcomes
-    from models.reader.calibration import MIN_VOTES, rechoose_from_votes
     from models.reader.loading import WEIGHTS_DIR
+    from models.training.calibration import MIN_VOTES, rechoose_from_votes
 
     folder = Path(args.out or WEIGHTS_DIR)
     votes = asyncio.run(_from_database(settings,
@@ -247,16 +247,16 @@ def calibrate_from_votes(args: argparse.Namespace, settings: Settings) -> int:
 
 def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     """Choose the reader's windows and no-answer threshold on SberQuAD dev (never on eval)."""
-    from models.engines.config import EngineConfig
+    from models.core.config import EngineConfig
     from models.engines.embedded import EmbeddedEngine
-    from models.reader.calibration import calibrate
     from models.reader.loading import WEIGHTS_DIR
+    from models.training.calibration import calibrate
 
     folder = Path(args.out or WEIGHTS_DIR)
     if args.votes:
         return calibrate_from_votes(args, settings)
     if args.saved:
-        from models.reader.calibration import rechoose
+        from models.training.calibration import rechoose
 
         return _print_report(rechoose(folder))
     dev_file = SHARED_TRAIN / "sberquad_subset" / "sberquad_subset.dev.jsonl"
@@ -267,13 +267,13 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
     engine = EmbeddedEngine.load(EngineConfig(device=settings.device, threads=settings.nlp_threads,
                                               reader_dir=str(folder)))
     if args.length_floors:
-        from models.reader.calibration import calibrate_length_floors
+        from models.training.calibration import calibrate_length_floors
 
         section = calibrate_length_floors(engine, [train_file, dev_file], folder,
                                           limit=args.dev_limit)
         print(json.dumps(section, indent=1, ensure_ascii=False))
         return EXIT_OK
-    from models.reader.calibration import WINDOW_CHOICES
+    from models.training.calibration import WINDOW_CHOICES
 
     report = calibrate(engine, dev_file, folder, limit=args.dev_limit,
                        window_choices=tuple(_window_choice(w) for w in args.windows)
@@ -282,9 +282,9 @@ def calibrate_reader(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def average_readers(args: argparse.Namespace) -> int:
-    """Write the mean of trained readers' weights (models/reader/averaging.py) to --out."""
-    from models.engines.errors import ModelUnavailable
-    from models.reader.averaging import write_average
+    """Write the mean of trained readers' weights (models/training/averaging.py) to --out."""
+    from models.core.errors import ModelUnavailable
+    from models.training.averaging import write_average
 
     folders = [Path(folder) for folder in args.average or []]
     if len(folders) < 2 or not args.out:
@@ -304,7 +304,7 @@ def nerel_dev(args: argparse.Namespace) -> int:
     by `nerel_questions.is_dev`): where retrieval changes are measured before XQuAD."""
     from natasha import MorphVocab
 
-    from models.reader.nerel_questions import whole_text_rows
+    from models.training.nerel_questions import whole_text_rows
 
     nerel_file = SHARED_TRAIN / "nerel_train" / "nerel_v1.1_train.jsonl"
     if not nerel_file.is_file():
@@ -343,7 +343,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return nerel_dev(args)
     if args.action == "export-feedback":
         return export_feedback(args, settings)
-    from models.engines.errors import ModelUnavailable
+    from models.core.errors import ModelUnavailable
     from models.hf.loading import resolve_source
 
     for noisy in ("httpx", "httpx2"):  # one INFO line per file request otherwise

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Settings
-from models.engines.base import Length
+from models.core.types import Length
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -89,7 +89,7 @@ def load_configured_engine(settings: Settings) -> Any:
 
 def run_jsonl(handle: Callable[[dict[str, Any]], dict[str, Any]], empty: dict[str, Any]) -> int:
     """Apply `handle` to each input row; rows that fail get `empty` plus an error message."""
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
 
     status = EXIT_OK
     for _, row, error in jsonl_rows(sys.stdin):
@@ -107,8 +107,8 @@ def run_jsonl(handle: Callable[[dict[str, Any]], dict[str, Any]], empty: dict[st
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from models.engines.base import Article
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
+    from models.core.types import Article
 
     length = Length(args.length or settings.default_summary_length)
     if not args.jsonl and not args.path:

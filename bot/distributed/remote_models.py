@@ -21,8 +21,8 @@ from bot.distributed.tasks import Brokers, article_to_payload, done_key
 from bot.errors import Busy, ModelTimeout
 from bot.services.nlp import answer_from_payload, summary_from_payload, turn_to_payload
 from bot.storage.db import release_connection
-from models.engines import errors as engine_errors
-from models.engines.base import Answer, Article, Length, Summary, Turn
+from models.core import errors as engine_errors
+from models.core.types import Answer, Article, Length, Summary, Turn
 
 logger = logging.getLogger(__name__)
 ENGINE_ERRORS = {cls.__name__: cls for cls in (

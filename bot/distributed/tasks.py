@@ -26,7 +26,7 @@ from taskiq import AckableMessage, Context, TaskiqDepends, TaskiqMessage, Taskiq
 from taskiq.result import TaskiqResult
 from taskiq_redis import RedisAsyncResultBackend, RedisStreamBroker
 
-from models.engines.base import Article
+from models.core.types import Article
 
 logger = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from bot.services.nlp import (
 )
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.settings import Settings
-from models.engines.base import Article, Engine, Length
-from models.engines.errors import EngineError
+from models.core.errors import EngineError
+from models.core.types import Article, Engine, Length
 
 logger = logging.getLogger(__name__)
 PREPARED_SECONDS = 24 * 3600  # as long as a chat's current article is likely to get questions

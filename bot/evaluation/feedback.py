@@ -6,7 +6,7 @@ corrections of chats that allow learning from them, as SberQuAD rows (`{"id", "c
 "question", "answers": [{"text", "answer_start"}]}`, `answers` empty when the article does not
 answer), de-duplicated, ids made from the article's hash (never a chat or an article id).
 `natural_articles`: such rows as the articles `eval natural` reads. `vote_outcomes`: what
-the votes say about the reader's no-answer floor (models/reader/calibration.py).
+the votes say about the reader's no-answer floor (models/training/calibration.py).
 """
 
 from __future__ import annotations

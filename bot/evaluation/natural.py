@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.common import percentile, read_jsonl, token_f1
-from models.engines.base import Answer, Article, Engine, Turn
-from models.engines.errors import EngineError
+from bot.evaluation.common import read_jsonl
+from models.core.errors import EngineError
+from models.core.types import Answer, Article, Engine, Turn
+from models.metrics import percentile, token_f1
 
 logger = logging.getLogger(__name__)
 

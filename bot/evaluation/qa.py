@@ -16,9 +16,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.common import exact_match, holds_gold, percentile, read_jsonl, token_f1
-from models.engines.base import Answer, Article, Engine
-from models.engines.errors import EngineError
+from bot.evaluation.common import read_jsonl
+from models.core.errors import EngineError
+from models.core.types import Answer, Article, Engine
+from models.metrics import exact_match, holds_gold, percentile, token_f1
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.evaluation.common import percentile, read_jsonl
-from models.engines.base import Article, Engine
-from models.engines.errors import EngineError
+from bot.evaluation.common import read_jsonl
+from models.core.errors import EngineError
+from models.core.types import Article, Engine
+from models.metrics import percentile
 from models.text.toolkit import NlpToolkit, load_toolkit
 
 logger = logging.getLogger(__name__)

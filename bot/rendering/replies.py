@@ -12,7 +12,7 @@ from bot.rendering.html import esc, link
 from bot.services.message_kind import mostly_latin
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
-from models.engines.base import Summary
+from models.core.types import Summary
 from models.text.cleaning import without_markup
 
 

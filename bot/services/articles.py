@@ -17,7 +17,7 @@ from bot.services.message_kind import reads_as_news
 from bot.services.nlp import NlpService
 from bot.storage.db import release_connection
 from bot.storage.repo import Repo, StoredArticle
-from models.engines.base import Article, Length, Summary
+from models.core.types import Article, Length, Summary
 
 logger = logging.getLogger(__name__)
 

@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Length, Summary, Turn
-from models.engines.config import EngineConfig
-from models.engines.errors import EngineError, ModelUnavailable
+from models.core.config import EngineConfig
+from models.core.errors import EngineError, ModelUnavailable
+from models.core.types import Answer, Article, Length, Summary, Turn
 
 logger = logging.getLogger(__name__)
 

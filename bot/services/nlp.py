@@ -21,7 +21,7 @@ import numpy as np
 from bot.errors import Busy, ModelTimeout
 from bot.services.nlp_executor import Lane, NlpExecutor
 from bot.storage.repo import Repo
-from models.engines.base import Answer, Article, Engine, Length, Span, Summary, Turn
+from models.core.types import Answer, Article, Engine, Length, Span, Summary, Turn
 
 logger = logging.getLogger(__name__)
 

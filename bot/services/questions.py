@@ -16,8 +16,8 @@ from bot.services.chat_order import ChatOrder
 from bot.services.feedback import question_kind
 from bot.services.nlp import NlpService
 from bot.storage.repo import Repo, StoredArticle
-from models.engines.base import Answer, Turn
-from models.engines.errors import EmptyQuestion
+from models.core.errors import EmptyQuestion
+from models.core.types import Answer, Turn
 
 logger = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bot.storage.tables import (
     QuestionRow,
     SummaryCacheRow,
 )
-from models.engines.base import Length
+from models.core.types import Length
 
 
 @dataclass(frozen=True, slots=True)

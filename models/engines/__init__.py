@@ -1,2 +1,3 @@
-"""The engines and their interface: `base` (Article, Summary, Answer, the Engine protocol),
-`errors`, the default `embedded` engine and the hub-model `transformers_engine`."""
+"""The top floor: the default `embedded` engine and the hub-model `transformers_engine`, each
+composing the stages below (text, qa, summary, reader, hf). No stage imports this package;
+`models.load_engine` picks one by name."""

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Length, Summary, Turn
-from models.engines.config import EngineConfig
-from models.engines.errors import EngineError
+from models.core.config import EngineConfig
+from models.core.errors import EngineError
+from models.core.types import Answer, Article, Length, Summary, Turn
 from models.hf.loading import ModelClock, pick_device
 from models.qa.question import PLACE_WORDS, Expect, Question
 from models.qa.retrieval import embeds_whole
@@ -83,9 +83,9 @@ class EmbeddedEngine:
         """The QA reader (a SpanQA over the shipped e5 reader), loaded on first use."""
         with self._reader_lock:
             if self._reader is None:
-                from models.engines.config import QaOptions
+                from models.core.config import QaOptions
                 from models.hf.loading import fast_bf16
-                from models.hf.span_reader import SpanQA
+                from models.qa.span_reader import SpanQA
                 from models.reader.loading import load_reader
 
                 settings = self.settings()

@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Length, Summary, Turn
-from models.engines.config import EngineConfig
+from models.core.config import EngineConfig
+from models.core.errors import EmptyQuestion
+from models.core.types import Answer, Article, Length, Summary, Turn
 from models.engines.embedded import EmbeddedEngine
-from models.engines.errors import EmptyQuestion
 from models.hf.loading import ModelClock, load_model
-from models.hf.span_reader import SpanQA
+from models.qa.span_reader import SpanQA
 from models.summary.faithfulness import FaithfulnessGuard
 from models.text.analysis import AnalyzedArticle
 

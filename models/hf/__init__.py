@@ -1,3 +1,2 @@
-"""`transformers` models: loading (hub id or folder, device, clock), token windows over a long
-article and the span reader that scores answers in them (used by the transformers engine and by
-the project's own reader)."""
+"""Loading `transformers` models (hub id or folder, device, bf16 where fast, the clock that
+times them). Imports `models.core` only."""

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlparse
 
-from models.engines.errors import ModelUnavailable
+from models.core.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -1,3 +1,4 @@
-"""Question answering shared by both readers: parsing the question and ranking the article's
-sentences (`retrieval`); `rules` holds the span rules that still answer date and number
-questions in the embedded engine (the trained reader answers the rest: models/reader)."""
+"""Question answering shared by both engines: the question (`question`), sentence retrieval,
+the span reader over token windows (`span_reader`, `windows`), the answer's shape and type
+checks, follow-ups and spelling; `rules` holds the span rules that still answer date and
+number questions. Imports core, text and hf."""

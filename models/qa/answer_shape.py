@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from models.engines.base import Answer
+from models.core.types import Answer
 from models.qa.question import Expect, Question
 from models.text.analysis import AnalyzedArticle, Entity
 

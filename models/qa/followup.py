@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.engines.base import Turn
+from models.core.types import Turn
 from models.qa.question import Question
 from models.text.analysis import AnalyzedArticle
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from models.engines.errors import EmptyQuestion
+from models.core.errors import EmptyQuestion
 from models.text.toolkit import NlpToolkit
 
 _WORDS = re.compile(r"\w", re.UNICODE)

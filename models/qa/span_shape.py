@@ -1,6 +1,6 @@
 """Answer spans reshaped by the sentence's dependency parse, so a user never sees half a phrase.
 
-The reader (`models.hf.span_reader`) picks character offsets; it often stops at one conjunct of a
+The reader (`models.qa.span_reader`) picks character offsets; it often stops at one conjunct of a
 list («документы о сотрудничестве …» without «… и утверждении договора …»), at a dangling
 preposition («в связи с началом нового»), or inside quotes («новая» водка). These rules read the
 parse of `models.qa.rules.parse` and the characters only. Every function takes and returns

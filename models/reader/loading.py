@@ -5,7 +5,7 @@
 (it is only looked up, and bf16 halves its 384 MB). The model is built on the meta device and
 the tensors assigned, so no random initialisation is paid for and nothing is held twice. The
 reader's vocabulary is e5's without the scripts Russian news does not use
-(`e5_base.READER_SCRIPTS`): its tokenizer and embedding rows take ~190 MB less.
+(`models.e5.base.READER_SCRIPTS`): its tokenizer and embedding rows take ~190 MB less.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.engines.errors import ModelUnavailable
-from models.reader.e5_base import (
+from models.core.errors import ModelUnavailable
+from models.e5.base import (
     WORD_EMBEDDINGS,
     E5Header,
     compact_word_embeddings,
@@ -72,7 +72,7 @@ class ReaderSettings:
 
 def reader_config(header: E5Header, vocab_size: int):
     """The reader's BertConfig: e5-small's, with the compact vocabulary and two span logits."""
-    from models.reader.e5_base import bert_config
+    from models.e5.base import bert_config
 
     config = bert_config(header)
     config.vocab_size = vocab_size
@@ -114,7 +114,7 @@ class LoweringTokenizer:
 def load_reader_tokenizer(cased: bool = False):
     """The reader's tokenizer (compact vocabulary; lowercasing unless the reader was trained on
     cased text) and, for each of its ids, the row of the base word-embedding matrix it reads."""
-    from models.reader.e5_base import compact_tokenizer
+    from models.e5.base import compact_tokenizer
 
     tokenizer, ids = compact_tokenizer()
     return (tokenizer if cased else LoweringTokenizer(tokenizer)), ids

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from models.engines.base import Length, Summary
-from models.engines.config import SummaryOptions
+from models.core.config import SummaryOptions
+from models.core.types import Length, Summary
 from models.hf.loading import LoadedModel, ModelClock
 from models.summary.extractive import BUDGETS, rank_sentences
 from models.summary.extractive import summarize as extractive_summarize

@@ -60,7 +60,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.engines.base import Length, Span, Summary
+from models.core.types import Length, Span, Summary
 from models.summary.keyfacts import key_names, key_numbers
 from models.summary.quotability import (
     cuts_a_quote,

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from models.engines.base import Article
-from models.engines.errors import EmptyText, TextTooShort
+from models.core.errors import EmptyText, TextTooShort
+from models.core.types import Article
 from models.text.cleaning import CleanText, clean_text, has_prose
 from models.text.lexicon import PROPER_NAME_GRAMMEMES
 from models.text.sentences import sentence_spans

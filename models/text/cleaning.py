@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from models.engines.base import Span
+from models.core.types import Span
 from models.text.lexicon import MONTH_PATTERN
 
 _WEEKDAYS = r"(?:понедельник|вторник|сред[аы]|четверг|пятниц[аы]|суббот[аы]|воскресень[ея])"

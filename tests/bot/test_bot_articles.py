@@ -129,7 +129,7 @@ async def test_same_article_twice_is_summarised_once(harness, seed_text) -> None
     from sqlalchemy import func, select
 
     from bot.storage.tables import SummaryCacheRow
-    from models.engines.base import Article
+    from models.core.types import Article
 
     async def cached() -> int:
         async with harness.sessionmaker() as session:
@@ -243,7 +243,7 @@ async def test_vectors_for_questions_are_ready_soon_after_the_summary(harness, e
                                                                       ) -> None:
     import asyncio
 
-    from models.engines.base import Article
+    from models.core.types import Article
 
     embedded_engine.clear_cache()
     chat = harness.new_chat()

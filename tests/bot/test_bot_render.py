@@ -9,7 +9,7 @@ from bot.rendering.replies import quote_around, render_answer, render_summary, s
 from bot.rendering.split import split_message
 from bot.services.questions import QuestionResult
 from bot.storage.repo import StoredArticle
-from models.engines.base import Answer, Summary
+from models.core.types import Answer, Summary
 
 
 def _article(**kw) -> StoredArticle:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.db import SCHEMA_VERSION, create_db_engine, create_schema, create_sessionmaker
 from bot.storage.repo import Repo
-from models.engines.base import Length
+from models.core.types import Length
 from tests.support.postgres import postgres_engine
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.storage.repo import Repo
 from handlers.keyboards import SummaryCb
-from models.engines.base import Length
+from models.core.types import Length
 from tests.support import updates as U
 
 SHORT_ARTICLE = (Path(__file__).parents[1] / "support" / "articles" / "wikinews_100084.txt"

@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.services.engine_process import EngineProcess, ModelProcessLost
-from models.engines.base import Article, Length
-from models.engines.config import EngineConfig
-from models.engines.errors import EmptyQuestion
+from models.core.config import EngineConfig
+from models.core.errors import EmptyQuestion
+from models.core.types import Article, Length
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from bot.distributed.tasks import Brokers, build_brokers
 from bot.distributed.worker import WorkerPool, prepared_key
 from bot.errors import ModelTimeout
 from bot.services.nlp_executor import NlpExecutor
-from models.engines.base import Article, Length
+from models.core.types import Article, Length
 from tests.support.routing_engine import TitleEchoEngine
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # the stream names are fixed: a database of its own

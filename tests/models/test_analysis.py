@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.engines.base import Article
-from models.engines.errors import EmptyText, TextTooShort
+from models.core.errors import EmptyText, TextTooShort
+from models.core.types import Article
 from models.text.analysis import AnalyzedArticle, analyze
 
 

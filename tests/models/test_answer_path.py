@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.engines.base import Article, Turn
+from models.core.types import Article, Turn
 
 NOBEL = Article(
     "Нобелевскую премию мира получили конголезский врач и правозащитник Денис Муквеге и "

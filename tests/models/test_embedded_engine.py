@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from models import load_engine
-from models.engines.base import Article, Engine
-from models.engines.config import EngineConfig
+from models.core.config import EngineConfig
+from models.core.types import Article, Engine
 
 
 def test_engine_implements_the_interface_and_loads_weights_once(embedded_engine) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from models.engines.base import Article, Length
+from models.core.types import Article, Length
 from models.summary.extractive import BUDGETS, rank_sentences
 
 SAMPLE = Path(__file__).parent / "articles" / "wikinews_sample.jsonl"

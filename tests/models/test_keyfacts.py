@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from models.engines.base import Article, Length
+from models.core.types import Article, Length
 
 
 def test_seed_names_are_nominative(embedded_engine, seed_text: str) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.reader import nerel_questions
-from models.reader.nerel_questions import is_dev, make_rows, questions_of, subject_phrase
+from models.training import nerel_questions
+from models.training.nerel_questions import is_dev, make_rows, questions_of, subject_phrase
 
 NEREL = (Path(__file__).resolve().parents[3] / "shared" / "train" / "nerel_train"
          / "nerel_v1.1_train.jsonl")

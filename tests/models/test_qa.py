@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from models.engines.base import Article
-from models.engines.errors import EmptyQuestion
+from models.core.errors import EmptyQuestion
+from models.core.types import Article
 
 XQUAD = (Path(__file__).resolve().parents[3] / "shared" / "eval" / "xquad_ru"
          / "xquad_ru_dev.article.jsonl")
@@ -74,7 +74,7 @@ def test_people_listed_together_are_found_around_the_one_answered(embedded_engin
                                                                   seed_article) -> None:
     from dataclasses import replace
 
-    from models.engines.base import Answer
+    from models.core.types import Answer
     from models.qa.answer_shape import coordinated_people
 
     doc = embedded_engine.analyze(seed_article)

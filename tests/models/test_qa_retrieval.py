@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models.engines.base import Article
+from models.core.types import Article
 from models.qa.cues import date_words, number_words, opens_with_link, paragraph_ids
 from models.qa.question import parse_question
 from models.qa.retrieval import (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation.common import exact_match, normalize_answer, percentile, read_jsonl, token_f1
+from bot.evaluation.common import read_jsonl
+from models.metrics import exact_match, normalize_answer, percentile, token_f1
 
 
 def test_normalisation_drops_case_punctuation_and_russian_quotes() -> None:
@@ -40,7 +41,7 @@ def test_read_jsonl_skips_blank_lines_and_stops_at_limit(tmp_path) -> None:
 
 
 def test_evidence_counts_the_gold_at_its_own_offsets() -> None:
-    from bot.evaluation.common import holds_gold
+    from models.metrics import holds_gold
 
     context = "Встреча прошла в Баку. Потом делегация вылетела из Баку в Астану."
     first, second = "Встреча прошла в Баку.", "Потом делегация вылетела из Баку в Астану."

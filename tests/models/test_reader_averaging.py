@@ -11,9 +11,9 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from bot.cli import main
-from models.engines.errors import ModelUnavailable
-from models.reader.averaging import average_states
+from models.core.errors import ModelUnavailable
 from models.reader.loading import WEIGHTS_DIR, load_reader
+from models.training.averaging import average_states
 
 
 def reader_folder(folder: Path, tensors: dict[str, torch.Tensor]) -> Path:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.reader.calibration import SHORT_QUESTION_WORDS, choose_length_floors, choose_windows
 from models.reader.loading import ReaderSettings
+from models.training.calibration import SHORT_QUESTION_WORDS, choose_length_floors, choose_windows
 
 
 def run(f1: float, evidence: float, n: int = 500) -> dict:

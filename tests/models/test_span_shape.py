@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.engines.base import Article
+from models.core.types import Article
 from models.qa.rules.parse import ParsedSentence, parse_sentences
 from models.qa.span_shape import balanced, reason_clause, whole_coordination, whole_phrase
 from models.text.analysis import analyze

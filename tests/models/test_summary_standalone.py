@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models.engines.base import Article, Length
+from models.core.types import Article, Length
 from models.summary.quotability import opens_anaphorically
 
 TESTS = Path(__file__).resolve().parents[1]

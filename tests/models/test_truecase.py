@@ -40,7 +40,7 @@ def test_written_capitals_are_kept_and_a_lowercase_question_is_spotted(truecase)
 
 
 def test_truecased_rows_keep_each_answer_at_its_offset() -> None:
-    from models.reader.training import truecased_rows
+    from models.training.trainer import truecased_rows
 
     row = {"context": "саммит прошёл в баку. его открыл алиев.", "question": "где прошёл саммит?",
            "answers": [{"text": "в баку", "answer_start": 14}]}
@@ -58,9 +58,9 @@ def test_a_cased_reader_trains_from_the_shipped_one_and_loads_cased(tmp_path) ->
 
     from safetensors.torch import load_file
 
-    from models.reader.card import write_card
     from models.reader.loading import WEIGHTS_DIR, LoweringTokenizer, load_reader
-    from models.reader.training import TrainConfig, train
+    from models.training.card import write_card
+    from models.training.trainer import TrainConfig, train
 
     config = TrainConfig(str(SBERQUAD / "sberquad_subset.train.jsonl"),
                          str(SBERQUAD / "sberquad_subset.dev.jsonl"), str(tmp_path),

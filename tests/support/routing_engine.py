@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.engines.base import Answer, Article, Engine, Length, Summary, Turn
+from models.core.types import Answer, Article, Engine, Length, Summary, Turn
 
 
 class TitleEchoEngine:

@@ -13,8 +13,8 @@ import pytest
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from models.engines.base import Article  # noqa: E402
-from models.engines.config import EngineConfig, QaOptions, SummaryOptions  # noqa: E402
+from models.core.config import EngineConfig, QaOptions, SummaryOptions  # noqa: E402
+from models.core.types import Article  # noqa: E402
 from tests.transformers_engine.tiny_models import SEED, build_all  # noqa: E402
 
 CLOSED_ENDPOINT = "http://127.0.0.1:9"  # the discard port: nothing listens there

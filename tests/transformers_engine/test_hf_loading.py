@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from models import load_engine
-from models.engines.base import Article
-from models.engines.errors import ModelUnavailable
+from models.core.errors import ModelUnavailable
+from models.core.types import Article
 from models.engines.transformers_engine import TransformersEngine
 from models.hf.loading import load_model, resolve_source, safe_name
 

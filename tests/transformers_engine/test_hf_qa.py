@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from models.engines.base import Article
-from models.engines.config import QaOptions
-from models.engines.errors import EmptyQuestion
+from models.core.config import QaOptions
+from models.core.errors import EmptyQuestion
+from models.core.types import Article
 from models.hf.loading import ModelClock, load_model
-from models.hf.span_reader import SpanQA, whole_words
+from models.qa.span_reader import SpanQA, whole_words
 from tests.transformers_engine.tiny_models import EVAL, build_pointing_xlmr_qa
 
 QUESTION = "Какой документ подписан?"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.engines.base import Article, Length
-from models.engines.config import SummaryOptions
+from models.core.config import SummaryOptions
+from models.core.types import Article, Length
 from models.hf.loading import ModelClock, load_model
 from models.summary.abstractive import AbstractiveSummarizer
 from models.summary.extractive import BUDGETS, rank_sentences
@@ -121,7 +121,7 @@ def test_mbart_loads_and_summarises_through_the_engine_loader(engine, tiny_model
     ({"num_beams": 0}, "SUMMARY_NUM_BEAMS"),
 ])
 def test_bad_generation_settings_are_explained(options, message: str) -> None:
-    from models.engines.errors import EngineError
+    from models.core.errors import EngineError
 
     with pytest.raises(EngineError, match=message):
         SummaryOptions(**options)

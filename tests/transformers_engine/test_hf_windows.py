@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.hf.windows import (
+from models.qa.windows import (
     Window,
     best_span,
     best_spans_by_segment,

@@ -14,7 +14,7 @@ import logging
 
 import numpy as np
 
-from models.engines.base import Answer
+from models.core.types import Answer
 from models.qa.question import Expect, Question, parse_question
 from models.qa.retrieval import sentence_scores
 from models.qa.rules.parse import parse_sentences

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models.engines.base import Length
-from models.engines.errors import EngineError
+from models.core.errors import EngineError
+from models.core.types import Length
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ class QaOptions:
     answer_sentences: int = 0
     # given a ranking: each sentence's best span scores its logits plus this many times the
     # sentence's retrieval score, so that the reader's logits alone do not pick the sentence
-    # (they are a weak judge of which sentence answers; models/reader/calibration.py)
+    # (they are a weak judge of which sentence answers; models/training/calibration.py)
     retrieval_weight: float = 0.0
 
 

