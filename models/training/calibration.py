@@ -116,7 +116,8 @@ def choose_floors(positives: dict, negatives: dict, max_rejected: float = MAX_RE
     steps = np.linspace(0.0, max_rejected, 21)
     for q_margin in steps:
         for q_retrieval in steps:
-            margin_floor = float(np.quantile(positives["margins"], q_margin)) if q_margin else -math.inf
+            margin_floor = (float(np.quantile(positives["margins"], q_margin))
+                            if q_margin else -math.inf)
             retrieval_floor = (float(np.quantile(positives["retrieval"], q_retrieval))
                                if q_retrieval else -math.inf)
 
@@ -230,11 +231,7 @@ def calibrate_length_floors(engine, row_files: list[Path], out_dir: Path,
                    "wrong_article_rejected": _share_below(figures["wrong_article"],
                                                           settings.retrieval_floor)}}
     _write_json(out_dir / SETTINGS_FILE, asdict(settings))
-    report_path = out_dir / REPORT_FILE
-    report = (json.loads(report_path.read_text(encoding="utf-8"))
-              if report_path.is_file() else {})
-    report["length_floors"] = section
-    _write_json(report_path, report)
+    _add_to_report(out_dir, "length_floors", section)
     return section
 
 
@@ -344,9 +341,14 @@ def rechoose_from_votes(out_dir: Path, outcomes: dict[str, list[float]],
     if section["changed"]:
         _write_json(out_dir / SETTINGS_FILE,
                     asdict(replace(settings, null_threshold=section["null_threshold"])))
+    _add_to_report(out_dir, "votes", section)
+    return section
+
+
+def _add_to_report(out_dir: Path, key: str, section: dict) -> None:
+    """Put `section` under `key` in calibration.json, keeping what earlier runs wrote."""
     report_path = out_dir / REPORT_FILE
     report = (json.loads(report_path.read_text(encoding="utf-8"))
               if report_path.is_file() else {})
-    report["votes"] = section
+    report[key] = section
     _write_json(report_path, report)
-    return section

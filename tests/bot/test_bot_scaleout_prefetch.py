@@ -15,13 +15,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from redis.asyncio import Redis
 
 from bot.distributed.setup import ScaleOut
 from bot.factory import build_bot, build_dispatcher, build_services
 from bot.storage.db import create_schema, create_sessionmaker
 from tests.bot.conftest import BotHarness, make_settings
 from tests.support import updates as U
+from tests.support.cluster import empty_redis
 from tests.support.fake_bot_api import FakeBotAPI
 
 REDIS_URL = "redis://127.0.0.1:6379/12"  # the task streams' names are fixed: a database of its own
@@ -29,13 +29,7 @@ REDIS_URL = "redis://127.0.0.1:6379/12"  # the task streams' names are fixed: a 
 
 @pytest.fixture
 async def no_worker_harness(bot_db_path: Path, embedded_engine) -> AsyncIterator[BotHarness]:
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        await redis.ping()
-    except Exception as exc:  # noqa: BLE001
-        await redis.aclose()
-        pytest.skip(f"Redis at 127.0.0.1:6379 is not reachable: {type(exc).__name__}")
-    await redis.flushdb()
+    redis = await empty_redis(REDIS_URL)
     api = FakeBotAPI()
     await api.start()
     settings = make_settings(api, bot_db_path, redis_url=REDIS_URL, nlp_timeout=1.0)

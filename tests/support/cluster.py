@@ -120,6 +120,19 @@ class Cluster:
         return worker
 
 
+async def empty_redis(url: str) -> Redis:
+    """A client of the Redis database at `url`, flushed; the test is skipped when no Redis
+    answers at 127.0.0.1:6379."""
+    redis = Redis.from_url(url)
+    try:
+        await redis.ping()
+    except Exception as exc:  # noqa: BLE001
+        await redis.aclose()
+        pytest.skip(f"Redis at 127.0.0.1:6379 is not reachable: {type(exc).__name__}")
+    await redis.flushdb()
+    return redis
+
+
 async def fresh_database() -> tuple[str, str]:
     name = f"scale_{uuid.uuid4().hex[:10]}"
     admin = create_async_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
@@ -146,13 +159,7 @@ async def drop_database(name: str) -> None:
 async def scale_out_cluster(tmp: Path, *, bots: int = 2, workers: int = 2,
                             **settings: str) -> AsyncIterator[Cluster]:
     redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}"
-    redis = Redis.from_url(redis_url)
-    try:
-        await redis.ping()
-    except Exception as exc:  # noqa: BLE001
-        await redis.aclose()
-        pytest.skip(f"Redis at 127.0.0.1:6379 is not reachable: {type(exc).__name__}")
-    await redis.flushdb()
+    redis = await empty_redis(redis_url)
     db_name, db_url = await fresh_database()
     api = FakeBotAPI()
     await api.start()
