@@ -63,7 +63,8 @@ async def test_short_questions_in_slang_or_with_a_slip_are_answered_at_once(harn
     или вопрос?» and cost a tap."""
     chat = harness.new_chat()
     await harness.feed(U.forwarded_channel_post(seed_text, chat_id=chat))
-    for text in ("скока денег дают", "скоьлко она заработала", "а в питере когда"):
+    for text in ("скока денег дают", "скоьлко она заработала", "а в питере когда",
+                 "скока всего иностранцев похитили в ираке"):  # news-sized: was stored
         sent = await _reply(harness, chat, U.private_text(text, chat_id=chat))
         assert len(sent) == 1 and "новость" not in sent[0].params["text"], (text, sent)
         assert _only_votes(sent[0]), (text, sent[0].params)  # an answer, not «новость?»
