@@ -26,7 +26,7 @@ NUMBER_WORDS = {"тысяча", "миллион", "миллиард", "сотн�
 
 
 def trim_edges(words: tuple[Word, ...], lo: int, hi: int) -> tuple[int, int]:
-    """Drop prepositions, conjunctions and punctuation from both ends ("в 1970-х" -> "1970-х")."""
+    """Drop prepositions, conjunctions and punctuation off both ends ("в 1970-х" -> "1970-х")."""
     while lo <= hi and (words[lo].pos in EDGE_POS or words[lo].text in "«»\"'()"):
         lo += 1
     while hi >= lo and (words[hi].pos in {"PUNCT", "CCONJ", "ADP", "SCONJ"}

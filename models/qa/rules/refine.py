@@ -54,7 +54,7 @@ def refine(best: Candidate, rivals: list[Candidate], question: Question) -> Cand
     sentence ("предпринимателя и миллионера начала 20 века Тео Кирни") answers with the name.
     A phrase headed by a general noun ("документы", "меры") is widened to its whole phrase, since
     what it names is in its complement ("документы о сотрудничестве в сфере ..."). Otherwise words
-    of the question are cut from both edges.
+    of the question are cut off both edges.
     """
     if best.repeated > 0 and question.expect in {Expect.NUMBER, Expect.TIME}:
         inner = [c for c in rivals if c.sentence is best.sentence and c.repeated == 0
