@@ -143,6 +143,11 @@ class NlpService:
         self.models = models
         self._background: set[asyncio.Task[None]] = set()
 
+    @property
+    def idle(self) -> bool:
+        """No user is waiting for the models: extra work for comfort may run now."""
+        return self.models.idle
+
     def prefetch(self, article: Article) -> None:
         """Let the engine get ready for questions about `article` while the user reads.
 
