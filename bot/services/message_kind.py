@@ -118,8 +118,7 @@ def asks_in_few_words(text: str) -> bool:
         return False
     if found[0] in _FOLLOW_UP_OPENERS and len(found) <= 5:
         return True
-    return any(w in QUESTION_WORDS or w in _SLANG_QUESTION_WORDS or _near_question_word(w)
-               for w in found)
+    return any(_asks(w) for w in found)
 
 
 # «а в питере когда», «ну а сколько»: a reply in a conversation, not a headline

@@ -155,7 +155,7 @@ class NlpService:
         for the seed on two cores); doing it right after the summary makes that first question
         as fast as the next. A busy queue skips this: a user's request always wins over a guess.
         """
-        if self.models.idle:
+        if self.idle:
             self._start_prefetch(article)
 
     def prefetch_at_start(self, articles: list[Article]) -> None:

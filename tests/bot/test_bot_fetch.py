@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.errors import FetchFailed
 from bot.services.fetch import PageFetcher, is_public, shared_link
+from tests.support.pages import page_server
 
 ARTICLE = ("<html><head><title>Переговоры в Баку</title></head><body><nav>Меню</nav><article>"
            "<h1>Переговоры в Баку</h1>" + "<p>Стороны подписали документы о сотрудничестве в "
@@ -39,15 +40,10 @@ async def site():
     async def image(_: web.Request) -> web.Response:
         return web.Response(body=b"\x89PNG", content_type="image/png")
 
-    app = web.Application()
-    app.add_routes([web.get("/article", article), web.get("/hop/{n}", hop), web.get("/big", big),
-                    web.get("/slow", slow), web.get("/image", image)])
-    runner = web.AppRunner(app)
-    await runner.setup()
-    tcp = web.TCPSite(runner, "127.0.0.1", 0)
-    await tcp.start()
-    yield f"http://127.0.0.1:{tcp._server.sockets[0].getsockname()[1]}"
-    await runner.cleanup()
+    async with page_server(web.get("/article", article), web.get("/hop/{n}", hop),
+                           web.get("/big", big), web.get("/slow", slow),
+                           web.get("/image", image)) as base:
+        yield base
 
 
 async def test_page_text_is_extracted_after_redirects(site) -> None:

@@ -12,6 +12,7 @@ import pytest
 from aiohttp import web
 
 from tests.support import updates as U
+from tests.support.pages import page_server
 
 PRIVATE = "во внутреннюю сеть"
 
@@ -22,16 +23,8 @@ async def _page_server(body: bytes, content_type: str) -> AsyncIterator[str]:
     async def page(_: web.Request) -> web.Response:
         return web.Response(body=body, headers={"Content-Type": content_type})
 
-    app = web.Application()
-    app.router.add_get("/news", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/news"
-    finally:
-        await runner.cleanup()
+    async with page_server(web.get("/news", page)) as base:
+        yield f"{base}/news"
 
 
 @pytest.fixture
@@ -44,16 +37,8 @@ async def loopback_site() -> AsyncIterator[tuple[int, list[str]]]:
         return web.Response(text="<html><body><p>Секрет внутренней сети.</p></body></html>",
                             content_type="text/html")
 
-    app = web.Application()
-    app.router.add_get("/{tail:.*}", page)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield site._server.sockets[0].getsockname()[1], asked
-    finally:
-        await runner.cleanup()
+    async with page_server(web.get("/{tail:.*}", page)) as base:
+        yield int(base.rsplit(":", 1)[1]), asked
 
 
 # --- item 8: IPv4 wrapped in IPv6 --------------------------------------------------------------

@@ -4,6 +4,7 @@ loopback and summarised, or refused when it points into a private network."""
 from __future__ import annotations
 
 from tests.support import updates as U
+from tests.support.pages import page_server
 
 
 async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) -> None:
@@ -14,14 +15,8 @@ async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) ->
     async def news(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")
 
-    app = web.Application()
-    app.router.add_get("/news/1", news)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/news/1"
-    try:
+    async with page_server(web.get("/news/1", news)) as base:
+        url = f"{base}/news/1"
         allowed = await harness_factory(fetch_allow_private=True)
         chat = allowed.new_chat()
         await allowed.feed(U.private_text(url, chat_id=chat))
@@ -38,5 +33,3 @@ async def test_link_message_is_fetched_or_refused(harness_factory, seed_text) ->
             await shared.feed(U.private_text(message, chat_id=chat))
             [text] = shared.api.sent_texts(chat)
             assert "Ключевое:" in text and f'<a href="{url}">127.0.0.1</a>' in text, text
-    finally:
-        await runner.cleanup()

@@ -16,6 +16,7 @@ from aiohttp import web
 from tests.e2e.conftest import TOKEN, BotProcess, buttons, reply_in
 from tests.support import updates as U
 from tests.support.fake_bot_api import BOT_USERNAME, FakeBotAPI
+from tests.support.pages import page_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 SIGNED = ("медицинского страхования", "научных изданий", "волоконно-оптических")
@@ -49,14 +50,8 @@ async def news_site(seed_text: str):
     async def article(_: web.Request) -> web.Response:
         return web.Response(text=page, content_type="text/html")
 
-    app = web.Application()
-    app.router.add_get("/politics/asadov-bektenov", article)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-    await runner.cleanup()
+    async with page_server(web.get("/politics/asadov-bektenov", article)) as base:
+        yield base
 
 
 async def test_bot_starts_polling_and_registers_commands(api: FakeBotAPI, bot: BotProcess
