@@ -73,6 +73,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(repeatable; e.g. export-feedback's file)")
     reader.add_argument("--max-steps", type=int, default=None,
                         help="train-reader: stop after N optimizer steps (a quick run)")
+    reader.add_argument("--negatives", type=float, default=0.0, metavar="SHARE",
+                        help="train-reader: also train on questions the same text does not "
+                             "answer (SHARE of the rows with their answer's sentence cut out; "
+                             "with --nerel, questions on relations a text leaves open)")
+    reader.add_argument("--typed", type=float, default=0.0, metavar="SHARE",
+                        help="train-reader: type SHARE of the questions as users type them "
+                             "(lowercase, no question mark, some typos)")
     reader.add_argument("--votes", action="store_true",
                         help="calibrate-reader: choose the reader's no-answer floor again from "
                              "the readers' votes in the database (chats that allow learning)")
@@ -157,7 +164,8 @@ def train_reader(args: argparse.Namespace, settings: Settings) -> int:
                          limit=args.limit, dev_limit=args.dev_limit, cased=args.cased,
                          init_dir=args.init, nerel_file=str(nerel_file) if args.nerel else None,
                          extra_files=tuple(str(path) for path in extra),
-                         max_steps=args.max_steps)
+                         max_steps=args.max_steps, negative_share=args.negatives,
+                         typed_share=args.typed)
     summary = train(config)
     card = write_card(Path(config.out_dir), summary)
     best = summary["best"]

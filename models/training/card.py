@@ -27,6 +27,16 @@ FEEDBACK_NOTE = """- Readers' corrections (`--extra`, from `python -m bot models
   {rows} feedback rows ({files}); the bot's users' phrases of their own articles, from chats
   that allow learning from them (/settings)."""
 
+NEGATIVES_NOTE = """
+- Questions the same text does not answer (`--negatives {share:g}`,
+  models/training/negatives.py): {rows} rows, the train rows' own questions asked of their
+  paragraph with the answer's sentence cut out{nerel}, so the no-answer score is taught on
+  questions about what a text names but does not say."""
+
+TYPED_NOTE = """
+- {share:.0%} of the questions typed as users type them (`--typed`): lowercase, no question
+  mark, one typo in three; names' capitals restored as the engine restores them."""
+
 
 def command(config: dict) -> str:
     """The `train-reader` command line that trains with `config` (its flags, not the files)."""
@@ -41,6 +51,10 @@ def command(config: dict) -> str:
     if config.get("init_dir"):
         flags.append(f"--init {config['init_dir']}")
     flags += [f"--extra {path}" for path in config.get("extra_files") or ()]
+    if config.get("negative_share"):
+        flags.append(f"--negatives {config['negative_share']:g}")
+    if config.get("typed_share"):
+        flags.append(f"--typed {config['typed_share']:g}")
     if config.get("max_steps"):
         flags.append(f"--max-steps {config['max_steps']}")
     return "python -m bot models train-reader " + " ".join(flags)
@@ -57,6 +71,13 @@ def write_card(folder: Path, summary: dict) -> Path:
                               news_dev=best.get("news_rows", "?")) if news else ""
     feedback = FEEDBACK_NOTE.format(rows=summary.get("feedback_rows", 0), files=", ".join(
         f"`{Path(p).name}`" for p in config.get("extra_files") or ()) or "none")
+    if config.get("negative_share"):
+        feedback += NEGATIVES_NOTE.format(
+            share=config["negative_share"], rows=summary.get("unanswerable_rows", "?"),
+            nerel=", and NEREL template questions on relations a train text annotates for none "
+                  "of an entity's mentions" if config.get("nerel_file") else "")
+    if config.get("typed_share"):
+        feedback += TYPED_NOTE.format(share=config["typed_share"])
     text = f"""# e5-small Russian reader (extractive QA)
 
 `BertForQuestionAnswering` on multilingual-e5-small (intfloat, MIT), rebuilt from the 4-bit file

@@ -285,3 +285,75 @@ def whole_text_rows(path: str, morph: Any, seed: int = 13) -> list[dict]:
         whole.append({**row, "context": text, "answers": [
             {"text": answer["text"], "answer_start": offset + answer["answer_start"]}]})
     return whole
+
+
+# Relations a text either states about a person or leaves open; an event's place and time, where
+# an organisation sits or what a person does are said in so many ways that an unannotated one is
+# often there all the same, so those make no negatives.
+UNANSWERED_RELATIONS = frozenset({
+    "PLACE_OF_BIRTH", "PLACE_OF_DEATH", "DATE_OF_BIRTH", "DATE_OF_DEATH", "CAUSE_OF_DEATH",
+    "MEDICAL_CONDITION", "AWARDED_WITH", "AGE_IS", "CONVICTED_OF", "PENALIZED_AS", "SPOUSE",
+    "FOUNDED_BY", "ORIGINS_FROM"})
+
+
+def _entity_key(text: str, person: bool) -> tuple[str, ...]:
+    """Who an entity mention names, inflection aside: its words' first five letters (a
+    person's surname only, so «Путин» and «Владимира Путина» are one man)."""
+    words = [w.casefold()[:5] for w in _WORD.findall(text)] or [text.casefold()]
+    return (words[-1],) if person else tuple(words)
+
+
+def unanswered_questions_of(row: dict, morph: Any, rng: random.Random) -> list[dict]:
+    """Template questions about entities `row` names, for relations it annotates for none of
+    their mentions («Где родился X?» with no PLACE_OF_BIRTH of X): rows with no answers, the
+    context the paragraphs around the entity. NEREL's annotators marked the relations its
+    sentences state, so such a question is one the text leaves open."""
+    text = row["text"]
+    by_id = {e["id"]: e for e in row["entities"]}
+    stated: set[tuple[tuple[str, ...], str]] = set()
+    for relation in row["relations"]:
+        for arg in ("arg1", "arg2"):
+            if (entity := by_id.get(relation[arg])) is not None:
+                stated.add((_entity_key(entity["text"], entity["type"] == "PERSON"),
+                            relation["type"]))
+    made, seen = [], set()
+    for entity in row["entities"]:
+        if len(entity["spans"]) != 1:
+            continue
+        key = _entity_key(entity["text"], entity["type"] == "PERSON")
+        for template in TEMPLATES:
+            if (template.reverse or template.relation not in UNANSWERED_RELATIONS
+                    or entity["type"] not in template.subject_types
+                    or (key, template.relation) in stated):
+                continue
+            phrase = subject_phrase(entity["text"], template.case, morph,
+                                    person=entity["type"] == "PERSON")
+            if phrase is None:
+                continue
+            question = _question(rng.choice(template.forms), phrase)
+            if question in seen:
+                continue
+            seen.add(question)
+            s_start, s_stop = entity["spans"][0]
+            c_start, c_stop = _context(text, s_start, s_stop)
+            made.append({"id": f"nerel-{row['id']}-{entity['id']}-none",
+                         "relation": template.relation, "context": text[c_start:c_stop],
+                         "question": question, "answers": []})
+    return made
+
+
+def unanswered_rows(path: str, morph: Any, seed: int = 13, per_relation: int = 120
+                    ) -> list[dict]:
+    """Unanswered questions (`unanswered_questions_of`) from the train texts of `path` (never
+    the held-out ones), at most `per_relation` of each relation."""
+    rng = random.Random(seed)
+    by_relation: dict[str, list[dict]] = {}
+    for row in _texts(path, dev=False):
+        for made in unanswered_questions_of(row, morph, rng):
+            by_relation.setdefault(made["relation"], []).append(made)
+    chosen = []
+    for relation in sorted(by_relation):
+        rows = by_relation[relation]
+        chosen.extend(rng.sample(rows, per_relation) if len(rows) > per_relation else rows)
+    rng.shuffle(chosen)
+    return chosen

@@ -58,6 +58,11 @@ class TrainConfig:
     # corrections from `models export-feedback`; a row with no answers is unanswerable
     extra_files: tuple[str, ...] = ()
     max_steps: int | None = None  # stop after this many optimizer steps (a quick run)
+    # same-text questions the text does not answer (models/training/negatives.py): this share
+    # of the rows again with their answer's sentence cut out, and NEREL questions about
+    # relations a text leaves open (with nerel_file)
+    negative_share: float = 0.0
+    typed_share: float = 0.0  # this share of the questions typed as users type them
 
 
 @dataclass
@@ -142,6 +147,49 @@ def news_questions(config: TrainConfig) -> tuple[list[dict], list[dict]]:
     train_rows = make_rows(config.nerel_file, morph, config.seed)
     dev_rows = make_rows(config.nerel_file, morph, config.seed, dev=True)
     return train_rows[:config.limit], dev_rows[:config.dev_limit]
+
+
+def unanswerable_rows(config: TrainConfig, rows: list[dict], rng: random.Random
+                      ) -> list[dict]:
+    """Same-text questions the text does not answer (models/training/negatives.py), none
+    unless `negative_share` is set."""
+    if not config.negative_share:
+        return []
+    from models.training.negatives import same_text_negatives
+
+    made = same_text_negatives(rows, config.negative_share, rng)
+    if config.nerel_file:
+        from natasha import MorphVocab
+
+        from models.training.nerel_questions import unanswered_rows
+
+        made += unanswered_rows(config.nerel_file, MorphVocab(), config.seed)[:config.limit]
+    return made
+
+
+def typed_rows(config: TrainConfig, rows: list[dict], rng: random.Random) -> list[dict]:
+    """`rows` with `typed_share` of their questions typed as users type them; a cased reader
+    gets them with the names' capitals restored, as the engine restores them before reading."""
+    if not config.typed_share:
+        return rows
+    from models.training.negatives import typed_like_users
+
+    truecase = None
+    if config.cased:
+        from natasha import MorphVocab
+
+        from models.reader.truecase import Truecaser, needs_truecase
+
+        truecase = Truecaser(MorphVocab())
+    typed = []
+    for row in rows:
+        if rng.random() < config.typed_share:
+            question = typed_like_users(row["question"], rng)
+            if truecase is not None and needs_truecase(question):
+                question = truecase(question)
+            row = {**row, "question": question}
+        typed.append(row)
+    return typed
 
 
 def pad_batch(rows: list[list[int]], pad_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -278,11 +326,14 @@ def train(config: TrainConfig) -> dict:
     extra_rows = [row for path in config.extra_files for row in read_rows(path)]
     if config.cased:
         extra_rows = truecased_rows(extra_rows)
-    features = make_features(tokenizer, train_rows + news_rows + extra_rows, config, rng)
+    rows = train_rows + news_rows + extra_rows
+    negatives = unanswerable_rows(config, rows, rng)
+    rows = typed_rows(config, rows + negatives, rng)
+    features = make_features(tokenizer, rows, config, rng)
     positives = sum(1 for f in features if f.end)
-    logger.info("train: %d rows (%d from NEREL, %d extra) -> %d windows (%d with the answer); "
-                "dev %d rows (+%d from NEREL)", len(train_rows) + len(news_rows) + len(extra_rows),
-                len(news_rows), len(extra_rows), len(features), positives, len(dev_rows),
+    logger.info("train: %d rows (%d from NEREL, %d extra, %d unanswerable) -> %d windows (%d with "
+                "the answer); dev %d rows (+%d from NEREL)", len(rows), len(news_rows),
+                len(extra_rows), len(negatives), len(features), positives, len(dev_rows),
                 len(news_dev))
 
     decay, no_decay = [], []
@@ -346,6 +397,7 @@ def train(config: TrainConfig) -> dict:
                "train_windows": len(features), "train_positive_windows": positives,
                "news_train_rows": len(news_rows),
                "feedback_rows": len(extra_rows),
+               "unanswerable_rows": len(negatives),
                "steps": step,
                "seconds": round(time.time() - started, 1),
                "torch": torch.__version__, "threads": torch.get_num_threads()}

@@ -97,3 +97,35 @@ def test_held_out_questions_are_asked_of_their_whole_texts(morph) -> None:
         assert cut["context"] in row["context"] and len(row["context"]) >= len(cut["context"])
     assert len({r["context"] for r in whole}) > 50  # articles, not one per question
     assert sum(len(r["context"]) > nerel_questions.CONTEXT_CHARS for r in whole) > len(whole) / 2
+
+
+def test_a_relation_the_text_leaves_open_becomes_an_unanswered_question(morph) -> None:
+    text = ("Умер актёр Сергей Иванов\n"
+            "Актёр Сергей Иванов умер 11 июля в клинике Германии. Иванов родился в Москве.")
+    later = text.index("Иванов родился")
+    row = {"id": "t2", "text": text,
+           "entities": [_entity(text, "PERSON", "T1", "Сергей Иванов"),
+                        _entity(text, "DATE", "T2", "11 июля"),
+                        _entity(text, "CITY", "T3", "Москве"),
+                        {"id": "T4", "type": "PERSON", "text": "Иванов",
+                         "spans": [[later, later + len("Иванов")]]}],
+           "relations": [{"id": "R1", "type": "DATE_OF_DEATH", "arg1": "T1", "arg2": "T2"},
+                         {"id": "R2", "type": "PLACE_OF_BIRTH", "arg1": "T4", "arg2": "T3"}]}
+    made = nerel_questions.unanswered_questions_of(row, morph, random.Random(1))
+    asked = {r["question"] for r in made}
+    assert all(r["answers"] == [] and "Иванов" in r["context"] for r in made)
+    # what the text states of him (his death's date; his birthplace, said of «Иванов»: the
+    # same man) makes no question; what it leaves open does
+    assert not any(q.startswith("Когда умер") for q in asked)
+    assert not any(q.startswith("Где родился") for q in asked)
+    assert "Где умер Сергей Иванов?" in asked
+    assert "Сколько лет Сергею Иванову?" in asked
+
+
+def test_unanswered_questions_come_from_train_texts_only(morph) -> None:
+    if not NEREL.is_file():
+        pytest.skip(f"no NEREL texts at {NEREL}")
+    rows = nerel_questions.unanswered_rows(str(NEREL), morph, per_relation=5)
+    assert rows and all(r["answers"] == [] for r in rows)
+    assert not any(is_dev(r["id"][len("nerel-"):].rsplit("-", 2)[0]) for r in rows)
+    assert {r["relation"] for r in rows} <= nerel_questions.UNANSWERED_RELATIONS

@@ -65,12 +65,17 @@ def test_a_cased_reader_trains_from_the_shipped_one_and_loads_cased(tmp_path) ->
     config = TrainConfig(str(SBERQUAD / "sberquad_subset.train.jsonl"),
                          str(SBERQUAD / "sberquad_subset.dev.jsonl"), str(tmp_path),
                          epochs=1, batch_size=2, limit=2, dev_limit=2, seed=3, cased=True,
-                         init_dir=str(WEIGHTS_DIR), learning_rate=1e-5)
+                         init_dir=str(WEIGHTS_DIR), learning_rate=1e-5, negative_share=1.0,
+                         typed_share=1.0)
     summary = train(config)
+    # the first row asked again of its paragraph without the answer's sentence
+    assert summary["unanswerable_rows"] >= 1
+    assert summary["train_windows"] > summary["train_positive_windows"]
     card = write_card(tmp_path, summary).read_text(encoding="utf-8")
     assert "capitals restored" in card and str(WEIGHTS_DIR) in card
+    assert "answer's sentence cut out" in card and "typed as users type them" in card
     assert ("`python -m bot models train-reader --epochs 1 --lr 1e-05 --seed 3 --cased "
-            f"--init {WEIGHTS_DIR}`") in card  # the command that trains it again
+            f"--init {WEIGHTS_DIR} --negatives 1 --typed 1`") in card  # the command that trains it again
     shipped = load_file(str(WEIGHTS_DIR / "reader.safetensors"))
     trained = load_file(str(tmp_path / "reader.safetensors"))
     head = "qa_outputs.weight"
