@@ -291,7 +291,7 @@ class EmbeddedEngine:
             start, stop = widen(answer.start, answer.stop)
             return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
         if parsed.expect == Expect.REASON:
-            reasoned = self._reason_answer(doc, question, ranked)
+            reasoned = self._reason_answer(doc, question, parsed, ranked)
             if reasoned is not None:
                 return reasoned
         accept = None
@@ -320,25 +320,20 @@ class EmbeddedEngine:
             shaped = replace(shaped, text=doc.article.text[start:shaped.stop], start=start)
         return shaped
 
-    def _reason_answer(self, doc: AnalyzedArticle, question: str,
+    def _reason_answer(self, doc: AnalyzedArticle, question: str, parsed: Question,
                        ranked: list[tuple[int, float]]) -> Answer | None:
-        """A почему/за что answer from the best-ranked sentences that state a reason («так
-        как …», «из-за …», «Причиной стало …»): the reader reads only those, only spans that
-        touch a reason win, and the answer is that reason. None when none of them gives one
-        (the reader then answers as for any question)."""
+        """A почему/за что answer from the sentences that state a reason («так как …», «из-за
+        …», «Причиной стало …», «вызвана …», «признана виновной в …»; which sentences are
+        searched: models/qa/reasons.py): the reader reads only those, only spans that touch a
+        reason win, and the answer is that reason; a reason the text states in so many words
+        stands even where the reader doubts it. None when none of them gives one (the reader
+        then answers as for any question)."""
         from models.qa import span_shape
-        from models.qa.rules.parse import parse_sentences
+        from models.qa.reasons import stated_reasons
 
-        near = [i for i, _ in ranked[:REASON_SENTENCES]]
-        trees = parse_sentences(doc, near, self.toolkit)
-        reasons: dict[int, list[tuple[int, int]]] = {}
-        for i in near:
-            tree = trees[i]
-            found = [(tree.words[a].start, tree.words[b].stop)
-                     for a, b in span_shape._reasons(tree)]
-            stated = span_shape.stated_reason(tree)
-            reasons[i] = found + ([stated] if stated else [])
-        candidates = [(i, score) for i, score in ranked[:REASON_SENTENCES] if reasons[i]]
+        stated = stated_reasons(doc, parsed, ranked, self.toolkit, REASON_SENTENCES)
+        reasons = stated.spans
+        candidates = [(i, score) for i, score in ranked if i in reasons]
         if not candidates:
             return None
 
@@ -349,6 +344,10 @@ class EmbeddedEngine:
 
         answer = self.reader().answer(doc, question, candidates, engine=self.name,
                                       accept=touches_reason)
+        certain = [(i, score) for i, score in candidates if i in stated.certain]
+        if not answer.found and certain:  # the text says it is the reason: the reader need not
+            answer = self.reader().answer(doc, question, certain, engine=self.name,
+                                          accept=touches_reason, null_threshold=float("-inf"))
         sentence = doc.sentence_at(answer.start) if answer.found else None
         if sentence is None:
             return None

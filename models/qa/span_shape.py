@@ -186,12 +186,19 @@ REASON_MARKERS: dict[tuple[str, ...], str] = {
     ("из-за",): PHRASE, ("за",): PHRASE, ("за", "счёт"): PHRASE, ("за", "счет"): PHRASE,
     ("в", "связи", "с"): PHRASE, ("в", "связи", "со"): PHRASE, ("ввиду",): PHRASE,
     ("вследствие",): PHRASE, ("благодаря",): PHRASE, ("в", "знак"): PHRASE,
+    ("под", "воздействием"): PHRASE, ("под", "влиянием"): PHRASE, ("под", "давлением"): PHRASE,
+    ("в", "результате"): PHRASE, ("по", "вине"): PHRASE, ("на", "почве"): PHRASE,
+    ("из", "соображений"): PHRASE, ("по", "соображениям"): PHRASE,
+    ("по", "подозрению"): PHRASE,
     ("в", "ответ", "на"): PHRASE, ("по", "причине"): PHRASE, ("в", "целях"): PHRASE,
     ("с", "целью"): PHRASE, ("так", "как"): CLAUSE, ("поскольку",): CLAUSE, ("ибо",): CLAUSE,
     ("чтобы",): CLAUSE, ("дабы",): CLAUSE, ("потому",): NEEDS_CLAUSE,
     ("оттого",): NEEDS_CLAUSE, ("для",): NEEDS_CLAUSE, ("ради",): NEEDS_CLAUSE,
     ("после",): NEEDS_CLAUSE,
 }
+# markers that more often tell when than why («после того как фанаты начали жечь
+# пиротехнику»): a reason after them counts only where no other reason is near
+WEAK_MARKERS = frozenset({"после"})
 DEMONSTRATIVES = frozenset({"то", "того", "тому", "тем"})
 SUBORDINATORS = frozenset({"что", "как", "чтобы"})
 # after a comma these open a complement of the clause («чтобы понять, почему …»), not a new one
@@ -203,7 +210,8 @@ CLAUSE_BREAKS = frozenset(",;:—–")
 NOT_REASON_OBJECTS = frozenset({
     "секунда", "минута", "час", "день", "сутки", "неделя", "месяц", "год", "век", "время",
     "период", "десятилетие", "квартал", "полугодие", "ночь", "вечер", "утро", "сезон", "срок",
-    "раз", "рубеж", "граница", "предел", "город", "океан", "дверь", "стол", "руль"})
+    "раз", "рубеж", "граница", "предел", "город", "океан", "дверь", "стол", "руль", "полгода",
+    "полчаса", "полвека", "полдня", "полмесяца", "выходные", "неделька", "мгновение"})
 NOT_REASON_GOVERNORS = frozenset({
     "голосовать", "проголосовать", "выступать", "выступить", "агитировать", "отвечать",
     "ответить", "браться", "взяться", "приниматься", "приняться", "выходить", "выйти"})
@@ -245,6 +253,8 @@ def _za_is_reason(parsed: ParsedSentence, k: int) -> bool:
     noun = parsed.words[target]
     if noun.feats.get("Case") != "Acc" or noun.lemma in NOT_REASON_OBJECTS:
         return False
+    if any(w.text.lower() == "до" for w in parsed.words[k + 1:k + 6]):
+        return False  # «за пять часов до казни», «за полгода до этого»: how long before
     governor = noun.head
     return governor < 0 or parsed.words[governor].lemma not in NOT_REASON_GOVERNORS
 
@@ -293,8 +303,14 @@ def _clause_end(parsed: ParsedSentence, first: int, last: int) -> int:
     return last
 
 
-def _reasons(parsed: ParsedSentence) -> list[tuple[int, int]]:
-    """Every reason phrase or clause of the sentence, as (first, last) words, in order."""
+def _only_pronoun(parsed: ParsedSentence, first: int, last: int) -> bool:
+    """«в результате чего», «из-за этого»: the reason is in another sentence or clause."""
+    return first == last and parsed.words[first].pos in ("PRON", "DET")
+
+
+def _reasons(parsed: ParsedSentence, weak: bool | None = None) -> list[tuple[int, int]]:
+    """Every reason phrase or clause of the sentence, as (first, last) words, in order; with
+    `weak` True only those after a marker of WEAK_MARKERS, with False only the others."""
     words, found, k = parsed.words, [], 0
     while k < len(words):
         hit = _marker_at(words, k)
@@ -304,7 +320,9 @@ def _reasons(parsed: ParsedSentence) -> list[tuple[int, int]]:
             continue
         after, _, clause = hit
         extent = _content(parsed, range(k, after), after)
-        if extent is not None:
+        if weak is not None and (words[k].text.lower() in WEAK_MARKERS) != weak:
+            extent = None
+        if extent is not None and not _only_pronoun(parsed, *extent):
             first, last = extent
             found.append((first, _clause_end(parsed, first, last) if clause else last))
         k = after
@@ -547,7 +565,20 @@ def _ancestors(parsed: ParsedSentence, i: int, top: int) -> list[int]:
 
 def gives_reason(parsed: ParsedSentence) -> bool:
     """Whether the sentence states a reason at all (a marker, or «причиной стало …»)."""
-    return bool(_reasons(parsed)) or stated_reason(parsed) is not None
+    return bool(reason_spans(parsed))
+
+
+def reason_spans(parsed: ParsedSentence, weak: bool = False) -> list[tuple[int, int]]:
+    """Every reason the sentence states, as character offsets: after a marker («так как …»,
+    «из-за …»), as the subject of «причиной/поводом стало» and as a cause or a charge
+    («вызвана …», «признана виновной в …»); with `weak` only those after WEAK_MARKERS."""
+    words = parsed.words
+    if weak:
+        return [(words[a].start, words[b].stop) for a, b in _reasons(parsed, weak=True)]
+    found = [(words[a].start, words[b].stop)
+             for a, b in _reasons(parsed, weak=False) + stated_cause(parsed)]
+    stated = stated_reason(parsed)
+    return sorted(set(found + ([stated] if stated else [])))
 
 
 _CAUSE_NOUNS = frozenset({"причина", "повод", "основание"})
@@ -576,3 +607,91 @@ def stated_reason(parsed: ParsedSentence) -> tuple[int, int] | None:
             last -= 1
         return words[first].start, words[last].stop
     return None
+
+
+# a reason the words around it state, with no marker: what caused it («акция была вызвана
+# недавним убийством болельщика», «объяснив их сильным алкогольным опьянением», «депутаты
+# объяснили поправки тем, что …») and what one is found guilty of or charged with («была
+# признана виновной в убийстве и ограблении», «обвиняется в мошенничестве») — what a «за что»
+# question about a sentence, an arrest or a trial asks
+CAUSED_BY = frozenset({
+    "вызвать", "вызывать", "обусловить", "обусловливать", "обуславливать", "объяснить",
+    "объяснять", "объясняться", "продиктовать", "мотивировать", "спровоцировать"})
+CHARGED_WITH = frozenset({
+    "виновный", "виновен", "обвинять", "обвинить", "обвиняться", "обвинение", "обвиняемый",
+    "подозревать", "подозреваться", "подозрение", "подозреваемый", "уличить", "уличать"})
+# «обвиняемым в рамках этого дела», «в ходе процесса», «в суде»: where or how, not the charge
+NOT_CHARGES = frozenset({
+    "рамка", "рамки", "ход", "качество", "связь", "отношение", "суд", "дело", "процесс",
+    "время", "год", "месяц", "день", "момент", "период", "интервью", "заявление", "эфир",
+    "город", "страна", "штат", "область", "район", "статья"})
+# a cheap look at the text before a parse: a sentence without these states no charge
+CHARGE_STEMS = re.compile(r"виновн|обвин|подозр|улич", re.IGNORECASE)
+
+
+def _without_relative(parsed: ParsedSentence, first: int, last: int) -> int:
+    """The last word of a noun phrase before a relative clause set off by a comma («убийством
+    болельщика, в память о котором фанаты развернули плакаты»): the reason is the noun's."""
+    for k in range(first, last + 1):
+        if parsed.words[k].rel == "acl:relcl":
+            lo = parsed.subtree(k)[0]
+            if first < lo - 1 <= last and parsed.words[lo - 1].text == ",":
+                last = min(last, lo - 2)
+    while last > first and _is_punct(parsed.words[last]):
+        last -= 1
+    if last > first and parsed.words[last].text.lower() == "назад":  # «… почти 16 лет назад»
+        last = max(first, min(parsed.subtree(parsed.words[last].head)[0] if
+                              parsed.words[last].head >= 0 else last, last) - 1)
+    return last
+
+
+def _clause_after_that(parsed: ParsedSentence, i: int) -> tuple[int, int] | None:
+    """«тем, что число преступлений выросло»: the clause after «что», for «тем» at word i."""
+    words = parsed.words
+    k = i + 1
+    if k < len(words) and words[k].text == ",":
+        k += 1
+    if k >= len(words) or words[k].text.lower() != "что":
+        return None
+    last = max(parsed.subtree(i)[1], parsed.subtree(k)[1])
+    first = k + 1
+    if first > last:
+        return None
+    return first, _clause_end(parsed, first, last)
+
+
+def stated_cause(parsed: ParsedSentence, charges_only: bool = False) -> list[tuple[int, int]]:
+    """The causes and charges of the sentence (see CAUSED_BY, CHARGED_WITH), as (first, last)
+    words without their preposition, in order; only the charges with `charges_only`."""
+    words, found = parsed.words, []
+    for i, word in enumerate(words):
+        if word.lemma in CAUSED_BY and not charges_only:
+            for c in parsed.children[i]:
+                if words[c].feats.get("Case") != "Ins" or words[c].rel not in (
+                        "obl", "obj", "iobj", "nmod"):
+                    continue
+                if words[c].text.lower() == "тем":
+                    clause = _clause_after_that(parsed, c)
+                    if clause:
+                        found.append(clause)
+                elif words[c].pos in ("NOUN", "PROPN"):
+                    first, last = parsed.subtree(c)
+                    found.append((first, _without_relative(parsed, first, last)))
+        elif word.lemma in CHARGED_WITH:
+            for c in parsed.children[i]:
+                if c < i or words[c].pos not in ("NOUN", "PROPN"):
+                    continue
+                case = [p for p in parsed.children[c]
+                        if words[p].rel == "case" and words[p].text.lower() in ("в", "во")]
+                if not case or words[c].lemma in NOT_CHARGES:
+                    continue
+                first, last = parsed.subtree(c)
+                first = max(first, case[0] + 1)
+                found.append((first, _without_relative(parsed, first, last)))
+    return sorted(found)
+
+
+def cause_spans(parsed: ParsedSentence, charges_only: bool = False) -> list[tuple[int, int]]:
+    """`stated_cause` as character offsets."""
+    words = parsed.words
+    return [(words[a].start, words[b].stop) for a, b in stated_cause(parsed, charges_only)]

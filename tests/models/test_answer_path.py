@@ -84,6 +84,43 @@ def test_a_reason_question_gets_the_reason(embedded_engine) -> None:
     assert "сексуального насилия" in for_what and not for_what.startswith("за "), for_what
 
 
+TRIAL = Article(
+    "В Техасе отложили казнь Кимберли Маккарти.\n\n"
+    "Судья перенёс казнь на 3 апреля. Маккарти узнала об отсрочке за пять часов до казни. "
+    "Смертные казни женщин в США довольно редки. Последняя была проведена в штате Вирджиния "
+    "в сентябре 2010 года. Кимберли Маккарти была признана виновной в убийстве и ограблении "
+    "своей 71-летней соседки почти 16 лет назад."
+)
+VERDICT = Article(
+    "Верховный суд отменил приговор блогеру.\n\n"
+    "В среду, 16 ноября 2016 года, Верховный суд России отменил приговор Алексею Навальному "
+    "по делу «Кировлеса». Дело передано на новое рассмотрение в районный суд Кирова. "
+    "Поводом для этого стало вступившее в июне решение Европейского суда по правам человека."
+)
+MATCH = Article(
+    "В Словакии прервали матч «Спартака».\n\n"
+    "Судья остановил игру на четвёртой минуте, после того как фанаты начали жечь пиротехнику. "
+    "По данным блогеров, эта акция болельщиков была запланирована и вызвана недавним "
+    "убийством болельщика «Спартака» Егора Свиридова, в память о котором фанаты развернули "
+    "на трибуне плакаты. Игру продолжили через двадцать минут."
+)
+
+
+def test_a_reason_is_found_where_news_states_it(embedded_engine) -> None:
+    # what she was found guilty of answers «за что», far from the sentences about the execution;
+    # «за пять часов до казни» is how long before, never why
+    charge = ask(embedded_engine, TRIAL, "за что её казнят").text
+    assert "убийстве" in charge and "ограблении" in charge, charge
+    assert "часов" not in charge and "назад" not in charge, charge
+    # «Поводом для этого стало …» gives the reason for what the sentence before says
+    ruling = ask(embedded_engine, VERDICT, "почему вдруг отменили").text
+    assert "решение Европейского суда" in ruling, ruling
+    # «вызвана …» is the cause; «после того как …» only tells when, and the relative clause
+    # after the cause is not part of it
+    cause = ask(embedded_engine, MATCH, "зачем они это устроили").text
+    assert "убийством болельщика" in cause and "плакаты" not in cause, cause
+
+
 def test_answers_are_whole_balanced_and_in_the_form_asked(embedded_engine) -> None:
     film = ask(embedded_engine, FILM, "какой фильм стал переломным").text
     assert film.count("«") == film.count("»") and "Вор" in film, film

@@ -128,6 +128,9 @@ def test_a_reason_after_tak_kak_drops_the_marker(toolkit) -> None:
     ("Закон вступил в силу после того, как его подписал президент.",
      "его подписал президент"),
     ("Он не пришёл на заседание, поскольку был болен, и суд перенёс слушания.", "был болен"),
+    ("По его словам, он начал планировать атаку около года назад под воздействием "
+     "просмотренных видео ИГ.", "просмотренных видео ИГ"),
+    ("Он признал, что действовал под давлением следователей.", "следователей"),
 ])
 def test_each_reason_marker_gives_its_phrase_or_clause(toolkit, sentence, reason) -> None:
     assert _reason(toolkit, sentence) == reason
@@ -142,6 +145,16 @@ def test_each_reason_marker_gives_its_phrase_or_clause(toolkit, sentence, reason
 def test_a_reason_clause_stops_where_the_next_clause_begins(toolkit, sentence, reason) -> None:
     # natasha hangs the following clause on the reason's verb in both
     assert _reason(toolkit, sentence) == reason
+
+
+@pytest.mark.parametrize("sentence", [
+    "Маккарти узнала об отсрочке за пять часов до казни.",
+    "За полгода до этого Григорьева обвинила Гибсона в причинении побоев.",
+    "Из-за этого рейсы задержали.",
+])
+def test_how_long_before_or_a_pronoun_is_no_reason(toolkit, sentence) -> None:
+    # «за + a time span + до» tells when; «из-за этого» leaves the reason in another sentence
+    assert _reason(toolkit, sentence) is None
 
 
 def test_a_reason_phrase_keeps_its_relative_clause(toolkit) -> None:
