@@ -214,7 +214,7 @@ class EmbeddedEngine:
             question, parsed = meant.text, parse_question(meant.text, self.toolkit)
         if parsed.expect == Expect.TIME:
             return self._rules_time(doc, question, parsed, meant.prior)
-        return self.read_answer(doc, question, parsed, prior=meant.prior)
+        return self.read_answer(doc, question, parsed, prior=meant.prior, previous=previous)
 
     def _rules_time(self, doc: AnalyzedArticle, question: str, parsed: Question,
                     prior: str = "") -> Answer:
@@ -244,12 +244,14 @@ class EmbeddedEngine:
         return respell(question, self.toolkit.morph_vocab.word_is_known, article_words(doc))
 
     def read_answer(self, doc: AnalyzedArticle, question: str,
-                    parsed: Question | None = None, *, prior: str = "") -> Answer:
+                    parsed: Question | None = None, *, prior: str = "",
+                    previous: Turn | None = None) -> Answer:
         """The reader's answer: retrieval ranks the sentences (`prior`, the sentence of the
         answer a follow-up leans on, first among near equals), the reader reads the windows
         around the best ones; `Answer.none` below the calibrated floors (reader.json) or when
-        a когда/сколько question finds no time/number in them."""
-        from models.qa import answer_types
+        a когда/сколько question finds no time/number in them. `previous` tells whom a
+        pronoun stands for (models/qa/antecedent.py)."""
+        from models.qa import answer_types, antecedent
         from models.qa.answer_shape import looks_like_name, says_unknown
         from models.qa.question import asks_name, parse_question
         from models.qa.retrieval import rank_evidence
@@ -283,9 +285,20 @@ class EmbeddedEngine:
             # a sum of money in a sentence about the question answers «скока денег дают» even
             # when the reader doubts it: the currency is the evidence the reader lacks
             money = parsed.expect == Expect.NUMBER and answer_types.asks_money(parsed)
-            answer = reader.answer(doc, question, ranked, engine=self.name,
-                                   accept=lambda a, b: widen(a, b) is not None,
-                                   null_threshold=float("-inf") if money else None)
+            answer = Answer.none("")
+            whose = antecedent.antecedent(doc, parsed, previous) if (
+                parsed.expect == Expect.NUMBER
+                and answer_types.asks_age(parsed, self.toolkit.morph_vocab.word_is_known)) else ""
+            if whose:  # «скока ему лет»: his age, of the several the text gives, when it
+                # gives his (the reader may doubt an age it was not sure whose)
+                answer = reader.answer(doc, question, ranked, engine=self.name,
+                                       accept=lambda a, b: antecedent.age_of(doc, widen(a, b),
+                                                                             whose),
+                                       null_threshold=float("-inf"))
+            if not answer.found:
+                answer = reader.answer(doc, question, ranked, engine=self.name,
+                                       accept=lambda a, b: widen(a, b) is not None,
+                                       null_threshold=float("-inf") if money else None)
             if not answer.found:
                 return replace(answer, sentence=answer.sentence or doc.sentences[best].text)
             start, stop = widen(answer.start, answer.stop)
@@ -311,6 +324,12 @@ class EmbeddedEngine:
             return Answer.none("the article says it is not known", score=answer.score,
                                sentence=answer.sentence, engine=self.name)
         if parsed.expect == Expect.PERSON and answer.found:
+            refuse = antecedent.refusing(doc, parsed, previous, answer)
+            if refuse is not None:  # «кого он нашёл» is not «он» himself: asked again, for
+                # the best span that is someone else (the question was found answered)
+                again = reader.answer(doc, question, ranked, engine=self.name, accept=refuse,
+                                      null_threshold=float("-inf"))
+                answer = again if again.found else answer
             answer = self._person(doc, question, parsed, ranked, answer)
         shaped = self._shaped(doc, parsed, answer)
         if parsed.wh == "чей" and shaped.found:

@@ -59,10 +59,16 @@ APPROXIMATORS = frozenset({"более", "менее", "около", "свыше
                            "от", "приблизительно", "до", "не", "каждый"})
 ABBREVIATED = frozenset({"тыс", "млн", "млрд", "трлн"})  # «20 тыс. деревьев»: the dot is theirs
 MAX_UNIT_GAP = 2  # adjectives allowed between a number and its unit noun («шведских крон»)
-# an age as news write it: «90-летняя», «81 год», «в возрасте 76 лет»
-_AGE = re.compile(r"(?<!\w)(?:в\s+возрасте\s+)?\d{1,3}"
+# the numerals that make an age adjective in words: «восьмидесятилетний», «семидесятипятилетняя»
+_AGE_NUMERALS = (r"одно|двух|трёх|трех|четырёх|четырех|пяти|шести|семи|восьми|девяти|десяти"
+                 r"|одиннадцати|двенадцати|тринадцати|четырнадцати|пятнадцати|шестнадцати"
+                 r"|семнадцати|восемнадцати|девятнадцати|двадцати|тридцати|сорока|пятидесяти"
+                 r"|шестидесяти|семидесяти|восьмидесяти|девяноста|сто|ста")
+# an age as news write it: «90-летняя», «81 год», «в возрасте 76 лет», «восьмидесятилетний»
+_AGE = re.compile(r"(?<!\w)(?:(?:в\s+возрасте\s+)?\d{1,3}"
                   r"(?:\s+(?:тысяч|миллион\w*|млн|млрд|миллиард\w*))?"
-                  r"(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)(?!\w)",
+                  r"(?:\s*-\s*|\s+)(?:летн\w*|год\w*|лет)"
+                  rf"|(?:{_AGE_NUMERALS}){{1,3}}летн\w*)(?!\w)",
                   re.IGNORECASE)
 AGE_WORDS = frozenset({"возраст", "стукнуть", "исполниться"})
 
@@ -339,8 +345,9 @@ def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
              if w.pos in {"PROPN", "NOUN"} and w.lemma not in TIME_UNITS | AGE_WORDS
              and len(w.lemma) >= 4 and w.lemma[:4] in everyone}
     after = [t for t in sentence.tokens if t.start >= stop][:2]
-    if after and after[0].pos == "NOUN" and after[0].lemma in TIME_UNITS | {"стаж", "срок"}:
-        return False  # «с 23-летним стажем», «20-летний срок»
+    if after and (after[0].pos == "NOUN" and after[0].lemma in TIME_UNITS | {"стаж", "срок"}
+                  or after[0].lemma == "назад"):
+        return False  # «с 23-летним стажем», «20-летний срок», «16 лет назад»
     if not named:
         return True
     nearest = sorted(people, key=lambda e: min(abs(e.start - stop), abs(start - e.stop)))[:1]

@@ -1,0 +1,97 @@
+"""Questions that name their person by a pronoun (#26): «кого он нашёл» is not answered by
+him, «скока ей лет» by her neighbour's age; the pronoun is the person the previous answer
+named, else the one the article is about. Real news text, quoted here, through the real
+embedded engine; the answers are checked by what the user reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.core.types import Article, Turn
+from models.qa.antecedent import asks_other_than_antecedent
+from models.qa.question import parse_question
+
+BUFFETT = Article(
+    "У.Баффет нашел для своего холдинга второго менеджера по инвестициям.\n\n"
+    "Американский миллиардер Уоррен Баффет, возглавляющий инвестиционный конгломерат Berkshire "
+    "Hathaway, нашел для своего детища второго менеджера по инвестициям. Им станет 50-летний "
+    "Тед Вешлер, управляющий партнер хедж-фонда Peninsula Capital Advisors. Сейчас У.Баффету "
+    "81 год, но он продолжает распоряжаться большинством финансовых средств Berkshire."
+)
+SPARTAK = Article(
+    "По данным блогеров, эта хулиганская акция красно-белых была запланирована и вызвана "
+    "недавним убийством болельщика «Спартака» Егора Свиридова, в память о котором фанаты "
+    "развернули на трибуне плакаты. Напомним, 6 декабря 2010 года на автобусной остановке на "
+    "Кронштадтском бульваре завязалась драка, в ходе которой уроженец Кабардино-Балкарии "
+    "Аслан Черкесов выстрелил в Егора Свиридова из травматического пистолета. В результате "
+    "полученных ранений болельщик «Спартака» Егор Свиридов скончался на месте."
+)
+MCCARTHY = Article(
+    "Казнь женщины из Техаса отложена на 60 дней.\n\n"
+    "Адвокаты жительницы штата Техас Кимберли Маккарти добились отсрочки исполнения "
+    "приговора. Кимберли Маккарти была признана виновной в убийстве и ограблении своей "
+    "71-летней соседки почти 16 лет назад. Маккарти, которой сейчас 51 год, была признана "
+    "виновной в преднамеренном убийстве в июле 1997 года в техасском городе Ланкастер своей "
+    "соседки Дороти Бус."
+)
+MIURA = Article(
+    "Новый рекорд: Эверест покорил японец.\n\n"
+    "23 мая 2013 года восьмидесятилетний Юитиро Миура из Японии поднялся на гору Эверест, "
+    "став самым старым человеком, совершившим восхождение на высочайшую вершину мира. Однако "
+    "его рекорд может быть побит уже в ближайшее время: 81-летний гражданин Непала Мин Бахадур "
+    "Шерхан планирует новое восхождение на следующей неделе. Миура, которого сопровождал его "
+    "сын Гото, затратил на покорение вершины около восьми суток."
+)
+
+
+def ask(engine, article: Article, question: str, previous: Turn | None = None):
+    return engine.answer(article, question, previous=previous)
+
+
+def test_whom_he_found_is_not_he(embedded_engine) -> None:
+    """«он» is Баффет, whom the article is about: he found Вешлер, and his title
+    («американский миллиардер») is still he."""
+    found = ask(embedded_engine, BUFFETT, "кого он нашёл")
+    assert "Вешлер" in found.shown and "Баффет" not in found.shown, found
+    assert "миллиардер" not in found.shown, found
+
+
+def test_who_killed_him_after_an_answer_about_the_victim(embedded_engine) -> None:
+    """After an answer naming Свиридов, «кто ево убил» asks for his killer, not for him."""
+    turn = Turn("зачем они это устроили",
+                "недавним убийством болельщика «Спартака» Егора Свиридова",
+                SPARTAK.text.split(". ")[0])
+    killer = ask(embedded_engine, SPARTAK, "кто ево убил", previous=turn)
+    assert "Черкесов" in killer.shown and "Свиридов" not in killer.shown, killer
+
+
+def test_her_age_is_hers_not_her_neighbours(embedded_engine) -> None:
+    assert ask(embedded_engine, MCCARTHY, "скока ей лет").text == "51 год"
+
+
+def test_an_age_in_words_is_an_age_and_his_is_preferred(embedded_engine) -> None:
+    """«восьмидесятилетний» is an age; «81-летний» is his rival's, named beside it."""
+    assert ask(embedded_engine, MIURA, "скока ему лет").text == "восьмидесятилетний"
+    assert ask(embedded_engine, BUFFETT, "скока ему лет").text == "81 год"
+
+
+def test_a_question_about_him_is_answered_by_him(embedded_engine) -> None:
+    """«кто он такой» asks about Баффет himself: the rule leaves it alone, the answer says
+    who he is, not who someone else is."""
+    who = ask(embedded_engine, BUFFETT, "кто он такой")
+    assert who.found and "Баффет" in who.sentence and "Вешлер" not in who.shown, who
+
+
+@pytest.mark.parametrize(("question", "other"), [
+    ("кого он нашёл", True),
+    ("кто его убил", True),
+    ("кто с ним ходил", True),
+    ("кто он такой", False),
+    ("кто она", False),
+    ("как его зовут", False),
+    ("кем он стал", False),
+])
+def test_which_questions_ask_for_someone_else(embedded_engine, question: str,
+                                              other: bool) -> None:
+    parsed = parse_question(question, embedded_engine.toolkit)
+    assert asks_other_than_antecedent(parsed) is other
