@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     model_dir: Path = Path("data/models")
     preload_models: bool = True
     nlp_threads: int = 0
+    # embedded engine: the QA reader's folder (reader.safetensors + reader.json), e.g. one
+    # retrained with `python -m bot models train-reader --out …`; empty: the shipped reader
+    reader_dir: str = ""
     # transformers engine only: generation and QA windows (EngineConfig.summary / .qa)
     summary_strategy: str = "select"  # select (best sentences that fit) | map_reduce
     summary_max_input_tokens: int = 600
@@ -140,6 +143,7 @@ class Settings(BaseSettings):
             model_dir=str(self.model_dir),
             preload=self.preload_models,
             threads=self.nlp_threads,
+            reader_dir=self.reader_dir,
             summary=SummaryOptions(
                 strategy=self.summary_strategy,
                 max_input_tokens=self.summary_max_input_tokens,

@@ -149,3 +149,20 @@ def test_ask_jsonl_answers_in_order(monkeypatch, capsys, seed_text) -> None:
     for result in results:
         assert set(result) == {"id", "answer", "evidence", "score"}
         assert result["evidence"] in seed_text
+
+
+def test_reader_dir_points_the_engine_at_a_retrained_reader(tmp_path) -> None:
+    """READER_DIR (a `train-reader --out` folder) is the reader every command and the bot use:
+    its reader.json's floors, not the shipped ones."""
+    from bot.commands.summarize import load_configured_engine
+    from bot.settings import Settings
+    from models.reader.loading import WEIGHTS_DIR
+
+    shipped = json.loads((WEIGHTS_DIR / "reader.json").read_text(encoding="utf-8"))
+    retrained = {**shipped, "null_threshold": shipped["null_threshold"] - 3.5}
+    (tmp_path / "reader.json").write_text(json.dumps(retrained), encoding="utf-8")
+    (tmp_path / "reader.safetensors").symlink_to(WEIGHTS_DIR / "reader.safetensors")
+    engine = load_configured_engine(Settings(reader_dir=str(tmp_path), preload_models=False))
+    assert engine.settings().null_threshold == pytest.approx(retrained["null_threshold"])
+    default = load_configured_engine(Settings(preload_models=False))
+    assert default.settings().null_threshold == pytest.approx(shipped["null_threshold"])
