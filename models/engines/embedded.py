@@ -403,6 +403,11 @@ class EmbeddedEngine:
                 start, stop = not_the_question(
                     doc, parsed, (start, stop),
                     span_shape.whole_coordination(tree, start, stop))
+            if parsed.wh == "что" and parsed.expect == Expect.THING:
+                from models.qa.complement import whole_answer
+
+                start, stop = whole_answer(parsed, tree, answer.start, answer.stop) or (
+                    start, stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
         start, stop = trimmed(doc.article.text, start, stop)

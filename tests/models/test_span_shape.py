@@ -232,3 +232,81 @@ def test_a_whole_phrase_is_left_alone(toolkit) -> None:
     assert _phrase(toolkit, sentence, "урожай оказался низким") == "урожай оказался низким"
     sentence = "В связи с началом нового года компания изменила тарифы."
     assert _phrase(toolkit, sentence, "компания изменила тарифы") == "компания изменила тарифы"
+
+
+# --- the whole thing a что-question asks for (models/qa/complement.py) ----------------------
+
+FANS = ("Главный судья остановил игру на четвёртой минуте, после того как фанаты начали жечь "
+        "пиротехнику и пытались выбежать на поле.")
+BIDEN = ("Байден просил отказать Сноудену в предоставлении убежища, которое Сноуден, "
+         "предположительно, хочет получить.")
+FOREST = ("Защитников Химкинского леса возмущает, что, несмотря на решение президента "
+          "приостановить работы, ФГУ «Дороги» продолжает готовиться к прокладке дороги по "
+          "прежнему маршруту.")
+VICTIM = ("Она была госпитализирована 30 июня вместе с другим пострадавшим, Чарльзом Роули, "
+          "который находится в критическом состоянии.")
+ECHR = ("Главным нарушением, по мнению ЕСПЧ, стало раздельное рассмотрение дела Навального и "
+        "Офицерова с делом экс-главы КОГУП «Кировлес» Вячеслава Опалёва, который заключил "
+        "сделку со следствием и был осуждён первым.")
+
+
+def _whole(toolkit: NlpToolkit, sentence: str, question: str, piece: str) -> str | None:
+    from models.qa.complement import whole_answer
+    from models.qa.question import parse_question
+
+    text, parsed = _parsed(sentence, toolkit)
+    found = whole_answer(parse_question(question, toolkit), parsed, *_at(text, piece))
+    return None if found is None else text[found[0]:found[1]]
+
+
+@pytest.mark.parametrize("sentence, question, piece, whole", [
+    # the question's verb takes an infinitive: the answer is all of it
+    (BIDEN, "о чем байден просил", "убежища", "отказать Сноудену в предоставлении убежища"),
+    # «возмущает, что …»: the clause, without its «что,», the words natasha hung outside kept
+    (FOREST, "что их возмущает", "что, несмотря на решение президента приостановить работы",
+     "несмотря на решение президента приостановить работы, ФГУ «Дороги» продолжает "
+     "готовиться к прокладке дороги по прежнему маршруту"),
+    # what the fans did: their predicate and the verb joined to it, not its object
+    (FANS, "что фанаты творили", "пиротехнику",
+     "начали жечь пиротехнику и пытались выбежать на поле"),
+    # «что с X»: what the sentence says of X, not his name
+    (VICTIM, "что со вторым пострадавшим", "Чарльзом Роули",
+     "находится в критическом состоянии"),
+    # «в чём X»: the whole phrase the sentence equates with X, not its relative clause
+    (ECHR, "в чём главное нарушение по мнению еспч",
+     "раздельное рассмотрение дела Навального и Офицерова",
+     "раздельное рассмотрение дела Навального и Офицерова с делом экс-главы КОГУП «Кировлес» "
+     "Вячеслава Опалёва"),
+])
+def test_a_chto_question_gets_the_whole_thing_it_asks_for(toolkit, sentence, question, piece,
+                                                         whole) -> None:
+    assert _whole(toolkit, sentence, question, piece) == whole
+
+
+def test_a_question_word_after_another_preposition_keeps_the_span(toolkit) -> None:
+    # «от чего может зависеть» asks for what «зависеть» governs, not for the infinitive
+    sentence = "Эластичность бедности по росту может зависеть от существующего уровня неравенства."
+    assert _whole(toolkit, sentence, "От чего может зависеть эластичность бедности по росту?",
+                  "существующего уровня неравенства") is None
+
+
+def test_what_someone_did_stops_before_a_clause_with_its_own_subject(toolkit) -> None:
+    sentence = ("Фармацевты имеют право продавать лекарства населению, но они не имеют права "
+                "брать деньги у врачей.")
+    whole = _whole(toolkit, sentence, "что делают фармацевты", "лекарства")
+    assert whole == "имеют право продавать лекарства населению", whole
+
+
+MATCH = ("Матч между «Спартаком» и ЦСКА был остановлен из-за беспорядков на трибунах. " + FANS
+         + " Игра возобновилась через двадцать минут. Клубы могут быть оштрафованы.")
+SNOWDEN = ("Вице-президент США Джозеф Байден позвонил президенту Эквадора Рафаэлю Корреа. "
+           + BIDEN + " Корреа в ответ заявил, что судьба Сноудена находится в российских руках.")
+
+
+def test_the_engine_answers_a_chto_question_with_the_whole_predicate(embedded_engine) -> None:
+    for question in ("а чё фанаты творили", "что сделали фанаты"):
+        answer = embedded_engine.answer(Article(MATCH), question)
+        assert answer.text == "начали жечь пиротехнику и пытались выбежать на поле", (
+            question, answer.text)
+    asked = embedded_engine.answer(Article(SNOWDEN), "о чем байден просил")
+    assert asked.text == "отказать Сноудену в предоставлении убежища", asked.text
