@@ -307,6 +307,18 @@ class EmbeddedEngine:
             reasoned = self._reason_answer(doc, question, parsed, ranked)
             if reasoned is not None:
                 return reasoned
+        from models.qa import places
+
+        if places.asks_origin(parsed):  # «он откуда вообще»: where he is from, not the event's
+            origin = places.origin_answer(doc, question, ranked, reader, self.toolkit, self.name)
+            if origin is not None:
+                return origin
+        if places.asks_workplace(parsed):  # «где он сейчас работает»: an organisation
+            work = places.workplace_answer(doc, question, ranked, reader, self.name,
+                                           antecedent.antecedent(doc, parsed, previous),
+                                           self.toolkit.morph_vocab.parse)
+            if work is not None:
+                return work
         accept = None
         if asks_name(parsed):  # «как звали смертника»: a name, not «грузовика»
             def accept(start: int, stop: int) -> bool:
@@ -323,6 +335,9 @@ class EmbeddedEngine:
         if says_unknown(answer.text):
             return Answer.none("the article says it is not known", score=answer.score,
                                sentence=answer.sentence, engine=self.name)
+        if parsed.wh == "где":  # «где щас сноуден»: a place, not «Власти Эквадора»
+            answer = places.placed_answer(doc, question, ranked, reader, self.toolkit,
+                                          self.name, answer)
         if parsed.expect == Expect.PERSON and answer.found:
             refuse = antecedent.refusing(doc, parsed, previous, answer)
             if refuse is not None:  # «кого он нашёл» is not «он» himself: asked again, for
@@ -381,7 +396,7 @@ class EmbeddedEngine:
         """The reader's span made a whole answer (models/qa/span_shape.py): the reason clause
         for почему/за что, whole phrases, the whole list for что/какие («документы о …, … и
         …»), quotes and brackets closed. Offsets stay in the article."""
-        from models.qa import span_shape
+        from models.qa import places, span_shape
         from models.qa.answer_shape import nominative, not_the_question, trimmed
         from models.qa.question import asks_list
         from models.qa.rules.parse import parse_sentences
@@ -395,6 +410,7 @@ class EmbeddedEngine:
             start, stop = span_shape.reason_clause(tree, start, stop) or (start, stop)
         elif parsed.expect == Expect.PLACE and parsed.wh in PLACE_WORDS:
             start, stop = span_shape.place_phrase(tree, start, stop)
+            start, stop = places.more_specific(doc, tree, start, stop)
             start, stop = span_shape.whole_coordination(tree, start, stop)
         else:
             start, stop = not_the_question(doc, parsed, (start, stop),

@@ -511,11 +511,7 @@ def place_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, in
     if head is None or parsed.words[head].pos not in {"NOUN", "PROPN"}:
         return start, stop
     words = parsed.words
-    while (words[head].rel in {"nmod", "flat", "flat:name", "appos"} and words[head].head >= 0
-           and words[words[head].head].pos in {"NOUN", "PROPN"} and words[head].head < head
-           and _place_preposition(parsed, words[head].head)
-           and _place_head(words[words[head].head])):
-        head = words[head].head  # «в детском доме в Гватемале», not «Уроженец Калининграда»
+    head = _place_top(parsed, head)
     members = _subtree_words(parsed, head) - {
         c for c in parsed.children[head] if words[c].rel == "conj"}
     members = {m for m in members if not any(
@@ -525,7 +521,7 @@ def place_phrase(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, in
         last -= 1
     if words[first].rel == "case" and words[first].text.lower() not in PLACE_PREPOSITIONS:
         first += 1
-    if last - first + 1 > MAX_PLACE_WORDS:
+    if max(members) - min(members) + 1 > MAX_PLACE_WORDS:  # a long span read is the reader's
         return start, stop
     return min(words[first].start, lo), max(words[last].stop, hi)
 
@@ -539,6 +535,21 @@ PLACE_HEADS = frozenset({
     "зона", "центр", "больница", "госпиталь", "суд", "школа", "университет", "парк", "лес",
     "страна", "штат", "провинция", "столица", "база", "лагерь", "тюрьма", "колония", "зал",
     "кладбище", "мечеть", "посольство", "здании", "отель", "гостиница", "магазин", "рынок"})
+
+
+def _place_top(parsed: ParsedSentence, head: int) -> int:
+    """The noun phrase with a preposition of place that word `head` nests in, through nouns of
+    place: «в детском доме в Гватемале», and «Украины» in «в городе Новгород-Северский
+    Черниговской области Украины» (via «области», which has no preposition), not «Уроженец
+    Калининграда» nor «Власти Эквадора»; `head` itself when there is none."""
+    words, top, i = parsed.words, head, head
+    while (words[i].rel in {"nmod", "flat", "flat:name", "appos"} and 0 <= words[i].head < i
+           and words[words[i].head].pos in {"NOUN", "PROPN"}
+           and _place_head(words[words[i].head])):
+        i = words[i].head
+        if _place_preposition(parsed, i):
+            top = i
+    return top
 
 
 def _place_head(word: Word) -> bool:

@@ -171,3 +171,66 @@ def test_whose_gets_the_owner_with_the_noun_that_titles_him(embedded_engine) -> 
     """«чей…» asks for an owner, a person: «королевы Виктории», not «63 года» nor «Виктории»."""
     assert ask(embedded_engine, QUEEN, "чей рекорд она побила").text == "королевы Виктории"
     assert ask(embedded_engine, QUEEN, "чья винтовка в музее").text.startswith("сержанта")
+
+
+LENIN = Article(
+    "Снесён последний памятник Ленину.\n\n"
+    "Как сообщают СМИ, в городе Новгород-Северский Черниговской области Украины в ночь на 24 "
+    "октября 2016 года демонтирован последний на территории Украины памятник вождю "
+    "пролетариата Владимиру Ленину. Памятник отправлен на хранение."
+)
+ATTACK = Article(
+    "Исламское государство (ИГ) назвало исполнителя теракта в Нью-Йорке «солдатом халифата».\n\n"
+    "31 октября 2017 года 29-летний иммигрант из Узбекистана Сайфулло Саипов на автомобиле "
+    "выехал на велодорожку и начал давить людей. Погибли восемь человек."
+)
+FBI = Article(
+    "Газета The Washington Post назвала кандидатов в сменщики Роберта Мюллера на пост "
+    "директора ФБР.\n\n"
+    "Как рассказали изданию осведомленные источники, наибольшие шансы стать новым главой ФБР "
+    "имеет Майкл Мэйсон (Michael Mason), ветеран бюро и нынешний начальник службы "
+    "безопасности компании Verizon Communications. Майкл Мэйсон, агент с 23-летним стажем, в "
+    "прошлом возглавлял офис ФБР в Вашингтоне. В 2007 году он оставил службу и занялся "
+    "вопросами безопасности в телекоммуникационной компании. Кандидатуру Мэйсона поддерживают "
+    "сами сотрудники бюро. Таким образом, назначение Мэйсона "
+    "директором ФБР будет означать, что бюро избавилось от пережитков периода сегрегации."
+)
+
+SNOWDEN = Article(
+    "Байден попросил Эквадор отказать Сноудену в убежище.\n\n"
+    "Власти Эквадора заявили, что не могут рассмотреть вопрос о предоставлении убежища Сноудену "
+    "до тех пор, пока он не окажется на территории страны. Предполагается, что Эдвард Сноуден "
+    "по-прежнему находится в транзитной зоне московского аэропорта Шереметьево, куда он "
+    "прилетел из Гонконга."
+)
+
+
+def test_where_is_a_place_said_with_its_preposition(embedded_engine) -> None:
+    """«где щас сноуден»: a phrase that says where, not «Эквадора» in «Власти Эквадора»."""
+    place = ask(embedded_engine, SNOWDEN, "где щас сноуден").text
+    assert place.startswith("в транзитной зоне") and "Шереметьево" in place, place
+
+
+def test_where_is_the_most_specific_place_not_the_country(embedded_engine) -> None:
+    """A place nested in a region and a country is answered from the smallest one: not
+    «Украины», which the sentence also says of the monument («последний на территории
+    Украины»)."""
+    place = ask(embedded_engine, LENIN, "где снесли последнего ленина").text
+    assert place.startswith("в городе Новгород-Северский"), place
+
+
+def test_where_from_asks_a_persons_origin(embedded_engine) -> None:
+    """«он откуда вообще» asks where he comes from («иммигрант из Узбекистана»), not where the
+    attack was; «откуда родом» too."""
+    assert ask(embedded_engine, ATTACK, "он откуда вообще").text == "из Узбекистана"
+    assert ask(embedded_engine, ATTACK, "откуда саипов родом").text == "из Узбекистана"
+
+
+def test_where_someone_works_is_an_organisation_said_of_him_now(embedded_engine) -> None:
+    """«где он сейчас работает» after «кто станет главой ФБР»: the company the text says he
+    heads now («нынешний начальник … компании Verizon Communications»), not the ФБР he may
+    head."""
+    first = ask(embedded_engine, FBI, "кто скорее всего станет главой фбр")
+    turn = Turn("кто скорее всего станет главой фбр", first.text, first.sentence)
+    work = ask(embedded_engine, FBI, "где он сейчас работает", previous=turn).text
+    assert "Verizon Communications" in work and "ФБР" not in work, work
