@@ -320,9 +320,12 @@ class EmbeddedEngine:
             if work is not None:
                 return work
         accept = None
-        if asks_name(parsed):  # «как звали смертника»: a name, not «грузовика»
+        kin = antecedent.kin_test(doc, parsed, previous)
+        if asks_name(parsed) or kin is not None:  # «как звали смертника»: a name, not
+            # «грузовика»; «как дочку зовут»: a name the text gives his daughter, not his own
             def accept(start: int, stop: int) -> bool:
-                return looks_like_name(doc.article.text[start:stop])
+                return looks_like_name(doc.article.text[start:stop]) and (
+                    kin is None or kin(start, stop))
         elif parsed.wh == "чей":  # «чей рекорд она побила»: whose, «королевы Виктории»
             from models.qa.answer_shape import entities_over
 
@@ -471,6 +474,7 @@ class EmbeddedEngine:
                 whole = answer_types.whole_number(doc, start, stop)
                 if (answer_types.is_score(doc.article.text[whole[0]:whole[1]])
                         or answer_types.whole_time(doc, *whole, dates) == whole  # «23 мая»
+                        or answer_types.dated(doc, *whole, parsed)  # «23 мая 2014 года»
                         or not answer_types.fits_count(doc, *whole, parsed, morph)):
                     return None
                 return whole

@@ -17,6 +17,7 @@ import threading
 import weakref
 from collections.abc import Callable
 
+from models.qa.antecedent import age_of_asked, asked_names
 from models.qa.cues import number_words
 from models.text.analysis import AnalyzedArticle, Sentence, Token
 
@@ -333,25 +334,47 @@ def _noun_class(lemma: str, morph) -> str:
 
 def age_of_named(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
     """Whether an age belongs to someone, and to the one the question names if it names
-    anyone: «23-летним стажем» is no one's age; «14 лет» of Рэпп does not answer «скока лет
-    щас спейси»."""
+    anyone (models/qa/antecedent.py tells whose an age is): «23-летним стажем» is no one's
+    age; «14 лет» of Рэпп does not answer «скока лет щас спейси», nor «54-летний шпион ФСБ»
+    beside «Юлии Скрипаль» «скока лет юлии»."""
     sentence = doc.sentence_at(start)
     if sentence is None:
         return False
-    people = [e for e in doc.entities if e.type == "PER"
-              and sentence.start <= e.start and e.stop <= sentence.stop]
-    everyone = " ".join((e.normal or e.text).lower() for e in doc.entities if e.type == "PER")
-    named = {w.lemma[:4] for w in question.words  # a name the article gives, not «президенту»
-             if w.pos in {"PROPN", "NOUN"} and w.lemma not in TIME_UNITS | AGE_WORDS
-             and len(w.lemma) >= 4 and w.lemma[:4] in everyone}
     after = [t for t in sentence.tokens if t.start >= stop][:2]
     if after and (after[0].pos == "NOUN" and after[0].lemma in TIME_UNITS | {"стаж", "срок"}
                   or after[0].lemma == "назад"):
         return False  # «с 23-летним стажем», «20-летний срок», «16 лет назад»
-    if not named:
-        return True
-    nearest = sorted(people, key=lambda e: min(abs(e.start - stop), abs(start - e.stop)))[:1]
-    return any(n in (e.normal or e.text).lower() for e in nearest for n in named)
+    asked = asked_names(doc, question)
+    return not asked or age_of_asked(doc, start, stop, asked)
+
+
+# a calendar date in a sentence: a day and its month («23 мая»), a month and its year, a year
+# said as one («в 2014 году», «2010 г.»); a bare four-figure number («1883 организации») is none
+_DATE = re.compile(
+    rf"(?<!\w)(?:\d{{1,2}}(?:\s*[-–—]\s*\d{{1,2}})?\s+(?:{_MONTHS})(?:\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\s+\d{{4}}"
+    r"|(?:1\d|20)\d{2}(?:\s*[-–—]\s*(?:1\d|20)\d{2})?\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|годах|гг?\.))"
+    r"(?!\w)",
+    re.IGNORECASE)
+# what a сколько-question may ask that a date tells: «сколько лет назад», «сколько времени»
+AGO_WORDS = frozenset({"назад", "время"})
+
+
+def dated(doc: AnalyzedArticle, start: int, stop: int, question) -> bool:
+    """Whether the number of text[start:stop] is the day or the year of a calendar date
+    («23 мая 2014 года», «в 2014 году»): a date counts nothing, so it answers no сколько-
+    question but «сколько лет назад» / «сколько времени»."""
+    if {w.lemma for w in question.words} & AGO_WORDS:
+        return False
+    sentence, tokens = _tokens(doc, start)
+    if sentence is None:
+        return False
+    numbers = [t for t in tokens if start < t.stop and t.start < stop and _is_number(t)]
+    if not numbers:
+        return False
+    first = numbers[0]
+    return any(sentence.start + m.start() <= first.start and first.stop <= sentence.start
+               + m.end() for m in _DATE.finditer(sentence.text))
 
 
 _SCORE = re.compile(r"^\d{1,3}\s*:\s*\d{1,3}$")

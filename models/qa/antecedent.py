@@ -9,6 +9,10 @@ another role of it is not answered by them («кого он нашёл» is not 
 Юитиро Миура», not «81-летний … Шерхан» his rival). «кто он такой», «кто она», «кем он
 стал» ask about the antecedent itself: no verb, or a copula with the pronoun its subject.
 
+A question that names its person («скока лет юлии») is answered only by an age the text
+gives that person; «как дочку зовут» only by a name the text gives his daughter, never his
+own.
+
 People are told apart by their surname, the last capitalised word of the name, compared by
 its stem so that «У.Баффету» and «Уоррен Баффет», «Т.Вешлеру» and «Тед Вешлер» are one.
 """
@@ -153,30 +157,62 @@ _CLAUSE_BREAK = re.compile(r"[—–«»\"“”„:;()]")
 MAX_TITLE_WORDS = 4  # «81-летний гражданин Непала Мин Бахадур Шерхан»: words before the name
 
 
-def age_owner(doc: AnalyzedArticle, start: int, stop: int) -> str:
-    """The surname of the person an age in text[start:stop] is given for, "" when unnamed: an
-    adjective («36-летний Мамука Бахтадзе», «81-летний гражданин Непала Мин Бахадур Шерхан»)
-    is the age of the name its noun phrase ends in, and of no one named when that is a plain
-    noun («71-летней соседки»); «51 год», «в возрасте 76 лет» are the age of the person named
-    last before it in the sentence («Маккарти, которой сейчас 51 год»), unless a quote or a
-    dash comes between (the age is then someone's words)."""
+def age_holder(doc: AnalyzedArticle, start: int, stop: int) -> Entity | None:
+    """The mention of the person an age in text[start:stop] is given for, None when unnamed:
+    an adjective («36-летний Мамука Бахтадзе», «81-летний гражданин Непала Мин Бахадур
+    Шерхан») is the age of the name its noun phrase ends in, and of no one named when that is
+    a plain noun («71-летней соседки»); «51 год», «в возрасте 76 лет» are the age of the
+    person named last before it in the sentence («Маккарти, которой сейчас 51 год»), unless a
+    quote or a dash comes between (the age is then someone's words)."""
     sentence = doc.sentence_at(start)
     if sentence is None:
-        return ""
+        return None
     mentioned = [e for e in people(doc) if sentence.start <= e.start and e.stop <= sentence.stop]
     if "летн" in doc.article.text[start:stop].lower():
         after: Sequence = [t for t in sentence.tokens if t.start >= stop][:MAX_TITLE_WORDS + 1]
         for token in after:
             entity = next((e for e in mentioned if e.start <= token.start < e.stop), None)
             if entity is not None:
-                return surname(entity)
+                return entity
             if token.pos not in {"NOUN", "PROPN", "ADJ"}:
-                return ""
-        return ""
+                return None
+        return None
     before = [e for e in mentioned if e.stop <= start]
     if not before or _CLAUSE_BREAK.search(doc.article.text[before[-1].stop:start]):
-        return ""  # «…, — сказал Юитиро Миура. — Я не мог представить, что в возрасте 80 лет»
-    return surname(before[-1])
+        return None  # «…, — сказал Юитиро Миура. — Я не мог представить, что в возрасте 80 лет»
+    return before[-1]
+
+
+def age_owner(doc: AnalyzedArticle, start: int, stop: int) -> str:
+    """The surname of the person an age in text[start:stop] is given for (`age_holder`), ""
+    when unnamed."""
+    holder = age_holder(doc, start, stop)
+    return surname(holder) if holder is not None else ""
+
+
+def name_words(entity: Entity) -> list[str]:
+    """The capitalised words of a person's mention, lower-case: «Юлии Скрипаль» -> «юлии»,
+    «скрипаль»."""
+    return [w.lower() for w in _NAME_WORD.findall(entity.text)
+            if w[:1].isupper() and not _ROMAN.match(w)]
+
+
+def asked_names(doc: AnalyzedArticle, parsed: Question) -> list[str]:
+    """The question's words that name one of the article's people, by their first name or
+    surname compared by stem («скока лет юлии» -> «юлии», of «Юлии Скрипаль»); [] for none."""
+    known = {w for entity in people(doc) for w in name_words(entity)}
+    return [word for word in (w.text.lower() for w in parsed.words)
+            if len(word) > 3 and word not in PRONOUNS
+            and any(same_name(word, name) for name in known)]
+
+
+def age_of_asked(doc: AnalyzedArticle, start: int, stop: int, asked: Sequence[str]) -> bool:
+    """Whether an age in text[start:stop] is given for the person the question names by the
+    words `asked` (`asked_names`): «54-летний шпион ФСБ» beside «Юлии Скрипаль» is no age of
+    hers, «14 лет» of Рэпп none of Спейси's."""
+    holder = age_holder(doc, start, stop)
+    return holder is not None and any(same_name(word, name) for word in asked
+                                      for name in name_words(holder))
 
 
 def age_of(doc: AnalyzedArticle, age: tuple[int, int] | None, name: str) -> bool:
@@ -197,3 +233,77 @@ def refusing(doc: AnalyzedArticle, parsed: Question, previous: Turn | None, answ
         return None
     return lambda start, stop: not (names(doc, start, stop, name)
                                     or describes(doc, start, stop, name))
+
+
+# nouns of a relation to someone: «как дочку зовут» asks the name of the main person's
+# daughter, never his own; the words a text may use for one relation count as one
+KIN = {"дочь": "дочь", "дочка": "дочь", "доченька": "дочь", "сын": "сын", "сынок": "сын",
+       "жена": "жена", "супруга": "жена", "муж": "муж", "супруг": "муж", "мать": "мать",
+       "мама": "мать", "отец": "отец", "папа": "отец", "брат": "брат", "сестра": "сестра",
+       "ребёнок": "ребёнок", "ребенок": "ребёнок", "внук": "внук", "внучка": "внучка",
+       "бабушка": "бабушка", "дедушка": "дедушка", "дед": "дедушка", "дядя": "дядя",
+       "тётя": "тётя", "тетя": "тётя", "племянник": "племянник", "племянница": "племянница",
+       "невеста": "невеста", "жених": "жених", "подруга": "подруга", "друг": "друг",
+       "девушка": "девушка", "парень": "парень", "любовник": "любовник",
+       "любовница": "любовница", "вдова": "вдова", "зять": "зять", "невестка": "невестка",
+       "адвокат": "адвокат", "защитник": "адвокат", "представитель": "представитель",
+       "пресс-секретарь": "пресс-секретарь", "помощник": "помощник", "агент": "агент",
+       "тренер": "тренер", "секретарь": "секретарь", "заместитель": "заместитель",
+       "преемник": "преемник", "наследник": "наследник", "коллега": "коллега"}
+NAME_LEMMAS = frozenset({"звать", "зваться", "называться", "имя"})
+
+
+def kin_asked(parsed: Question) -> str:
+    """The relation whose name «как дочку зовут», «как зовут его жену», «имя адвоката» asks
+    («дочь», «жена», «адвокат»), "" when the question asks no relative's name."""
+    lemmas = [w.lemma for w in parsed.words]
+    if not NAME_LEMMAS & set(lemmas) and "зовут" not in parsed.text.lower():
+        return ""
+    return next((KIN[lemma] for lemma in lemmas if lemma in KIN), "")
+
+
+def kin_names(doc: AnalyzedArticle, kin: str, owner: str) -> list[Entity]:
+    """The mentions the text gives as the name of a `kin` («дочь»): the last of the names
+    after the noun («его дочь Юлия Скрипаль», «адвокат Гибсона Стивен Колодни»: Гибсона is
+    whose), or a name with «, дочь …» after it («Юлия, дочь Сергея»). A mention of `owner`,
+    the person the relation is to, is no relative's name unless said as one in the
+    nominative («дочь Юлия Скрипаль» of Сергей Скрипаль, not «дочери Гибсона»)."""
+    found: list[Entity] = []
+    everyone = people(doc)
+    for sentence in doc.sentences:
+        tokens = list(sentence.tokens)
+        mentioned = [e for e in everyone if sentence.start <= e.start and e.stop <= sentence.stop]
+        for k, token in enumerate(tokens):
+            if KIN.get(token.lemma) != kin:
+                continue
+            run: list[Entity] = []
+            for following in tokens[k + 1:k + 2 + MAX_TITLE_WORDS]:
+                entity = next((e for e in mentioned if e.start <= following.start < e.stop),
+                              None)
+                if entity is not None:
+                    if entity not in run:
+                        run.append(entity)
+                elif run or following.pos not in {"NOUN", "ADJ", "PRON", "DET"}:
+                    break  # «его дочь Юлия», «дочь актёра Люсия»; a verb or a comma ends it
+            before = [e for e in mentioned if e.stop <= token.start]
+            if before and doc.article.text[before[-1].stop:token.start].strip() in {",", "—"}:
+                run.append(before[-1])
+            found += [e for e in run[-1:] if not same_name(surname(e), owner)
+                      or e.text == e.normal]
+    return found
+
+
+def kin_test(doc: AnalyzedArticle, parsed: Question, previous: Turn | None
+             ) -> Callable[[int, int], bool] | None:
+    """For a question asking a relative's name («как дочку зовут», «как зовут его жену»): a
+    test that takes only spans naming someone the text calls that relative of the person
+    asked about (named in the question, else the pronoun's, else the article's main person),
+    so that no relative named means «этого нет», not the main person's own name; None for
+    other questions («как его зовут» asks the antecedent's own)."""
+    kin = kin_asked(parsed)
+    if not kin:
+        return None
+    owner = (named_in(doc, " ".join(w.text for w in parsed.words if len(w.text) > 3))
+             or antecedent(doc, parsed, previous) or main_person(doc))
+    names_given = kin_names(doc, kin, owner)
+    return lambda start, stop: any(e.start < stop and start < e.stop for e in names_given)

@@ -52,6 +52,12 @@ QUEEN = Article(
     "револьвером командира расчёта Михаила Козомазова."
 )
 
+DOCTOR = Article(
+    "Вышел тизер восьмого сезона «Доктора Кто».\n\n"
+    "Би-би-си 23 мая 2014 года представил любителям фантастического сериала «Доктор Кто» "
+    "новый тизер, предваряющий премьеру восьмого сезона, которая запланирована на август."
+)
+
 
 def ask(engine, article: Article, question: str, previous: Turn | None = None):
     return engine.answer(article, question, previous=previous)
@@ -234,3 +240,10 @@ def test_where_someone_works_is_an_organisation_said_of_him_now(embedded_engine)
     turn = Turn("кто скорее всего станет главой фбр", first.text, first.sentence)
     work = ask(embedded_engine, FBI, "где он сейчас работает", previous=turn).text
     assert "Verizon Communications" in work and "ФБР" not in work, work
+
+
+def test_a_date_counts_nothing(embedded_engine) -> None:
+    """The text dates the teaser and says the season is the eighth, not how many episodes
+    it has: «23 мая» is no answer to «сколько серий»; a count in a dated text still is one."""
+    assert not ask(embedded_engine, DOCTOR, "сколько серий в новом сезоне").found
+    assert "1200" in ask(embedded_engine, LAW, "скока человек задержали").shown

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from models.core.types import Article, Turn
-from models.qa.antecedent import asks_other_than_antecedent
+from models.qa.antecedent import asks_other_than_antecedent, kin_asked
 from models.qa.question import parse_question
 
 BUFFETT = Article(
@@ -41,6 +41,28 @@ MIURA = Article(
     "его рекорд может быть побит уже в ближайшее время: 81-летний гражданин Непала Мин Бахадур "
     "Шерхан планирует новое восхождение на следующей неделе. Миура, которого сопровождал его "
     "сын Гото, затратил на покорение вершины около восьми суток."
+)
+
+SKRIPAL = Article(
+    "СМИ: Скрипалей отравил Гордон.\n\n"
+    "В отравлении Сергея и Юлии Скрипаль подозревается 54-летний шпион ФСБ (КГБ) с позывным "
+    "«Гордон» (Gordon), сообщает Daily Mirror со ссылкой на The Sunday People. Бывший "
+    "сотрудник ГРУ Сергей и его дочь Юлия Скрипаль найдены с признаками отравления 4 марта "
+    "2018 года в Солсбери."
+)
+SPACEY = Article(
+    "Актёр Энтони Рэпп из сериала «Звёздный путь» обвинил своего коллегу по цеху в "
+    "сексуальном домогательстве тридцать лет назад — в 1986 году, когда ему было 14 лет, "
+    "Спейси пытался склонить его к сексу. Кевин Спейси принёс извинения."
+)
+GIBSON = Article(
+    "Мел Гибсон и Оксана Григорьева пришли к соглашению.\n\n"
+    "Звезда экрана и множества скандалов Мел Гибсон, судя по всему, договорился с бывшей "
+    "подругой Оксаной Григорьевой об имущественном урегулировании и совместном воспитании "
+    "общего ребенка. Вопрос о совместном воспитании дочери, по поводу которого Григорьева "
+    "предъявила Гибсону иск с уголовными обвинениями, будет решен в закрытом заседании. В "
+    "июне 2010 года адвокат Гибсона Стивен Колодни заявил, что его подзащитный предоставил "
+    "своей бывшей подруге 4-комнатное жилье стоимостью несколько миллионов."
 )
 
 
@@ -95,3 +117,34 @@ def test_which_questions_ask_for_someone_else(embedded_engine, question: str,
                                               other: bool) -> None:
     parsed = parse_question(question, embedded_engine.toolkit)
     assert asks_other_than_antecedent(parsed) is other
+
+
+def test_an_age_asked_of_a_named_person_is_that_persons_or_none(embedded_engine) -> None:
+    """«54-летний шпион ФСБ» stands beside «Юлии Скрипаль» but is his age, not hers; «14 лет»
+    is Рэпп's, not Спейси's: the text gives neither woman's nor Спейси's age. Баффет's is
+    his."""
+    assert not ask(embedded_engine, SKRIPAL, "скока лет юлии").found
+    assert not ask(embedded_engine, SPACEY, "скока лет щас спейси").found
+    assert ask(embedded_engine, BUFFETT, "скока баффету лет").text == "81 год"
+
+
+def test_a_relatives_name_is_not_the_main_persons(embedded_engine) -> None:
+    """The Гибсон article speaks of his daughter but never names her: «как дочку зовут» is
+    «этого нет», not «Мел Гибсон»; his lawyer it names, and Юлия is Скрипаль's daughter."""
+    daughter = ask(embedded_engine, GIBSON, "как дочку зовут")
+    assert not daughter.found, daughter
+    lawyer = ask(embedded_engine, GIBSON, "как зовут его адвоката")
+    assert "Колодни" in lawyer.shown and "Мел" not in lawyer.shown, lawyer
+    assert "Юлия" in ask(embedded_engine, SKRIPAL, "как зовут его дочь").shown
+
+
+@pytest.mark.parametrize(("question", "kin"), [
+    ("как дочку зовут", "дочь"),
+    ("как зовут его жену", "жена"),
+    ("какое имя у дочери", "дочь"),
+    ("как его зовут", ""),
+    ("как её зовут", ""),
+    ("как звали смертника", ""),
+])
+def test_which_questions_ask_a_relatives_name(embedded_engine, question: str, kin: str) -> None:
+    assert kin_asked(parse_question(question, embedded_engine.toolkit)) == kin
