@@ -96,12 +96,28 @@ def nominative(doc: AnalyzedArticle, start: int, stop: int) -> str:
         if not _GLUE.match(text[at:entity.start]):
             return ""
         pieces.append(text[at:entity.start])
-        pieces.append(entity.normal)
+        pieces.append(_with_yo(entity.normal, text[entity.start:entity.stop]))
         at = entity.stop
     if text[at:stop].strip(" .,;:»«\"()"):
         return ""
     form = "".join(pieces).strip()
     return "" if form == text[start:stop].strip() else form
+
+
+def _with_yo(normal: str, written: str) -> str:
+    """`normal` (a name's nominative from natasha, which writes «е» for «ё») with the «ё» the
+    article wrote: «Петр» of «Пётр» -> «Пётр», «Федор» of «Фёдору» -> «Фёдор»."""
+    words = normal.split(" ")
+    originals = written.split()
+    for k, word in enumerate(words):
+        for original in originals:
+            plain = original.replace("ё", "е").replace("Ё", "Е")
+            if "ё" in original.lower() and plain.lower().startswith(word.lower()):
+                words[k] = "".join(
+                    ("ё" if w.islower() else "Ё") if o in "ёЁ" and w in "еЕ" else w
+                    for w, o in zip(word, original)) + word[len(original):]
+                break
+    return " ".join(words)
 
 
 RELATIVE_WORDS = frozenset({"где", "куда", "откуда", "когда", "кто", "что", "который", "которая",

@@ -297,13 +297,16 @@ def kin_test(doc: AnalyzedArticle, parsed: Question, previous: Turn | None
              ) -> Callable[[int, int], bool] | None:
     """For a question asking a relative's name («как дочку зовут», «как зовут его жену»): a
     test that takes only spans naming someone the text calls that relative of the person
-    asked about (named in the question, else the pronoun's, else the article's main person),
-    so that no relative named means «этого нет», not the main person's own name; None for
-    other questions («как его зовут» asks the antecedent's own)."""
+    asked about (named in the question, else the pronoun's, else the article's main person);
+    where the text names none that way, any span but one naming that person (a relative is
+    said in more ways than «дочь Юлия»: «Его отец, Милутин, был …»). Never the person's own
+    name; None for other questions («как его зовут» asks the antecedent's own)."""
     kin = kin_asked(parsed)
     if not kin:
         return None
     owner = (named_in(doc, " ".join(w.text for w in parsed.words if len(w.text) > 3))
              or antecedent(doc, parsed, previous) or main_person(doc))
     names_given = kin_names(doc, kin, owner)
+    if not names_given:  # said otherwise («Его отец, Милутин, был …»): anyone but him
+        return lambda start, stop: not owner or not names(doc, start, stop, owner)
     return lambda start, stop: any(e.start < stop and start < e.stop for e in names_given)

@@ -148,3 +148,18 @@ def test_a_relatives_name_is_not_the_main_persons(embedded_engine) -> None:
 ])
 def test_which_questions_ask_a_relatives_name(embedded_engine, question: str, kin: str) -> None:
     assert kin_asked(parse_question(question, embedded_engine.toolkit)) == kin
+
+
+WRITER = Article(
+    "Умер писатель Андрей Белов.\n\n"
+    "Писатель Андрей Белов умер в Твери на 80-м году жизни. Белов родился в деревне под "
+    "Тверью в семье учителей. Его отец, Пётр Сергеевич, преподавал в сельской школе."
+)
+
+
+def test_a_relative_named_in_an_apposition_is_found(embedded_engine) -> None:
+    """«Его отец, Пётр Сергеевич, …» names the father another way than «отец Пётр»: the
+    answer is that name, still never the writer's own."""
+    father = ask(embedded_engine, WRITER, "как звали его отца")
+    assert father.found and "Пётр" in father.shown, father  # its «ё» kept
+    assert "Белов" not in father.shown and "Андрей" not in father.shown, father
