@@ -366,6 +366,7 @@ class EmbeddedEngine:
         stands even where the reader doubts it. None when none of them gives one (the reader
         then answers as for any question)."""
         from models.qa import span_shape
+        from models.qa.answer_shape import most_overlapping, touching
         from models.qa.reasons import stated_reasons
 
         stated = stated_reasons(doc, parsed, ranked, self.toolkit, REASON_SENTENCES)
@@ -374,11 +375,7 @@ class EmbeddedEngine:
         if not candidates:
             return None
 
-        def touches_reason(start: int, stop: int) -> bool:
-            sentence = doc.sentence_at(start)
-            return sentence is not None and any(
-                a < stop and start < b for a, b in reasons.get(sentence.index, ()))
-
+        touches_reason = touching(doc, reasons)
         answer = self.reader().answer(doc, question, candidates, engine=self.name,
                                       accept=touches_reason)
         certain = [(i, score) for i, score in candidates if i in stated.certain]
@@ -388,9 +385,7 @@ class EmbeddedEngine:
         sentence = doc.sentence_at(answer.start) if answer.found else None
         if sentence is None:
             return None
-        start, stop = min(((a, b) for a, b in reasons[sentence.index]),
-                          key=lambda r: (-(min(r[1], answer.stop) - max(r[0], answer.start)),
-                                         r[0]))
+        start, stop = most_overlapping(reasons[sentence.index], answer.start, answer.stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)

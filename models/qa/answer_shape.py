@@ -16,6 +16,7 @@ no number in it («женщины» for «Сколько женщин нашли
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from models.core.types import Answer
@@ -186,6 +187,24 @@ def names_an_entity(doc: AnalyzedArticle, parsed: Question) -> bool:
 
 
 _CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
+
+
+def touching(doc: AnalyzedArticle, spans: dict[int, list[tuple[int, int]]]
+             ) -> Callable[[int, int], bool]:
+    """A reader's `accept` test: a span wins only if it touches one of `spans` (sentence
+    index -> character spans in it: the reasons, the origins a sentence states)."""
+    def touches(start: int, stop: int) -> bool:
+        sentence = doc.sentence_at(start)
+        return sentence is not None and any(
+            a < stop and start < b for a, b in spans.get(sentence.index, ()))
+
+    return touches
+
+
+def most_overlapping(spans: list[tuple[int, int]], start: int, stop: int) -> tuple[int, int]:
+    """Of `spans`, the one sharing the most characters with [start, stop) (the first of
+    equals): the stated phrase a reader's span was found in."""
+    return max(spans, key=lambda s: (min(s[1], stop) - max(s[0], start), -s[0]))
 
 
 def _cases(word: str, parse) -> set[str]:

@@ -41,9 +41,15 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 def surname(entity: Entity | str) -> str:
     """The surname of a person's mention, lower-case: its last capitalised word of two letters
     or more, a regnal number aside («Елизавета II» -> «елизавета»); "" when it has none."""
-    text = entity if isinstance(entity, str) else entity.text
-    words = [w for w in _NAME_WORD.findall(text) if w[:1].isupper() and not _ROMAN.match(w)]
-    return words[-1].lower() if words else ""
+    words = _capitalised(entity if isinstance(entity, str) else entity.text)
+    return words[-1] if words else ""
+
+
+def _capitalised(text: str) -> list[str]:
+    """The capitalised words of a name of two letters or more, lower-case, regnal numbers
+    aside."""
+    return [w.lower() for w in _NAME_WORD.findall(text)
+            if w[:1].isupper() and not _ROMAN.match(w)]
 
 
 def same_name(a: str, b: str) -> bool:
@@ -193,8 +199,7 @@ def age_owner(doc: AnalyzedArticle, start: int, stop: int) -> str:
 def name_words(entity: Entity) -> list[str]:
     """The capitalised words of a person's mention, lower-case: «Юлии Скрипаль» -> «юлии»,
     «скрипаль»."""
-    return [w.lower() for w in _NAME_WORD.findall(entity.text)
-            if w[:1].isupper() and not _ROMAN.match(w)]
+    return _capitalised(entity.text)
 
 
 def asked_names(doc: AnalyzedArticle, parsed: Question) -> list[str]:

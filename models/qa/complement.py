@@ -38,20 +38,6 @@ LEADING_WORDS = frozenset({"что", "чтобы", "как", "будто", "ли
 MAX_WORDS = 30
 
 
-def _subtree(tree: ParsedSentence, i: int, skip: frozenset[str] = frozenset(),
-             drop: frozenset[int] = frozenset()) -> set[int]:
-    """Word i and its dependents, leaving out those related by `skip` (and their dependents)
-    and the words of `drop`."""
-    seen, stack = {i}, [i]
-    while stack:
-        j = stack.pop()
-        for k in tree.children[j]:
-            if k not in seen and k not in drop and tree.words[k].rel not in skip:
-                seen.add(k)
-                stack.append(k)
-    return seen
-
-
 def _block(tree: ParsedSentence, words: set[int], anchor: int) -> tuple[int, int] | None:
     """The run of consecutive `words` around `anchor`, without the punctuation, subordinator or
     conjunction at its edges (first, last word index)."""
@@ -123,8 +109,8 @@ def _predicate(tree: ParsedSentence, verb: int, inside: set[int]) -> tuple[int, 
         tree.words[j].rel in SUBJECTS for j in tree.children[k])}
     dropped = set()
     for k in subject | clauses:
-        dropped |= _subtree(tree, k)
-    words = _subtree(tree, verb, OFF_PHRASE | {"mark", "advcl"}, frozenset(dropped))
+        dropped |= tree.descendants(k)
+    words = tree.descendants(verb, OFF_PHRASE | {"mark", "advcl"}, frozenset(dropped))
     words |= {k for k in range(min(words), max(words) + 1) if tree.words[k].pos == "PUNCT"}
     block = _block(tree, words - dropped, verb)
     if block is None:
@@ -138,7 +124,7 @@ def _predicate(tree: ParsedSentence, verb: int, inside: set[int]) -> tuple[int, 
                 and word.feats.get("Number") == tree.words[verb].feats.get("Number")
                 and not any(tree.words[k].rel in SUBJECTS for k in tree.children[nxt])):
             break
-        more = _subtree(tree, nxt, OFF_PHRASE | {"advcl"})
+        more = tree.descendants(nxt, OFF_PHRASE | {"advcl"})
         end = _block(tree, more, nxt)
         if end is None or end[0] != nxt:
             break
@@ -185,7 +171,7 @@ def _fate(parsed: Question, tree: ParsedSentence, inside: list[int]) -> tuple[in
         who = {x} | {k for k in tree.children[x] if tree.words[k].rel == "appos"}
         phrase = set()
         for w in who:
-            phrase |= _subtree(tree, w, OFF_PHRASE)
+            phrase |= tree.descendants(w, OFF_PHRASE)
         if not set(inside) <= phrase:
             continue
         for w in sorted(who):
@@ -218,7 +204,7 @@ def _equated(parsed: Question, tree: ParsedSentence, inside: list[int]) -> tuple
     if not any(tree.words[c].lemma in asked and tree.words[c].rel != tree.words[top].rel
                for c in tree.children[verb] if c != top):
         return None
-    words = _subtree(tree, top, OFF_PHRASE | {"acl", "advcl"})
+    words = tree.descendants(top, OFF_PHRASE | {"acl", "advcl"})
     words |= {k for k in range(min(words), max(words) + 1)
               if tree.words[k].pos == "PUNCT" and tree.words[k].text in "«»\"()"}
     return _block(tree, words, top)
@@ -244,7 +230,7 @@ def whole_answer(parsed: Question, tree: ParsedSentence,
         for c in tree.children[verb]:
             if tree.words[c].rel not in CLAUSE_COMPLEMENTS or tree.words[c].pos != "VERB":
                 continue
-            words = _subtree(tree, c, frozenset({"parataxis", "acl:relcl"}))
+            words = tree.descendants(c, frozenset({"parataxis", "acl:relcl"}))
             # the words between a clause's first and last are its own, whatever head natasha
             # gave them («возмущает, что, несмотря на решение …, ФГУ … продолжает …»)
             words = set(range(min(words), max(words) + 1))

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from models.core.types import Answer
 from models.qa import span_shape
+from models.qa.answer_shape import entities_over, most_overlapping, touching
 from models.qa.question import TIME_NOUNS, Question
 from models.qa.rules.parse import ParsedSentence, Word, parse_sentences
 from models.text.analysis import AnalyzedArticle, Entity
@@ -49,7 +50,7 @@ def more_specific(doc: AnalyzedArticle, tree: ParsedSentence, start: int,
     nests that place under a smaller one: «Украины» -> «в городе Новгород-Северский
     Черниговской области Украины» when the sentence says both. Unchanged otherwise."""
     start, stop = _without_clause(tree, start, stop)
-    places = [e for e in doc.entities if e.type == "LOC" and e.start < stop and start < e.stop]
+    places = entities_over(doc, start, stop, "LOC")
     if len(places) != 1:
         return start, stop
     place = places[0]
@@ -123,19 +124,9 @@ def origin_spans(doc: AnalyzedArticle, tree: ParsedSentence) -> list[tuple[int, 
             first = i  # «уроженец Калининграда»: the place, in the genitive
         else:
             continue
-        last = max(_subtree(tree, i))
+        last = max(tree.descendants(i, span_shape.CLAUSE_RELATIONS))
         spans.append((words[first].start, words[last].stop))
     return spans
-
-
-def _subtree(tree: ParsedSentence, i: int) -> set[int]:
-    seen, stack = {i}, [i]
-    while stack:
-        for c in tree.children[stack.pop()]:
-            if c not in seen and tree.words[c].rel not in span_shape.CLAUSE_RELATIONS:
-                seen.add(c)
-                stack.append(c)
-    return seen
 
 
 def origins(doc: AnalyzedArticle, ranked: list[tuple[int, float]],
@@ -158,11 +149,7 @@ def origin_answer(doc: AnalyzedArticle, question: str, ranked: list[tuple[int, f
     if not candidates:
         return None
 
-    def touches(start: int, stop: int) -> bool:
-        sentence = doc.sentence_at(start)
-        return sentence is not None and any(
-            a < stop and start < b for a, b in found.get(sentence.index, ()))
-
+    touches = touching(doc, found)
     answer = reader.answer(doc, question, candidates, engine=engine, accept=touches)
     if not answer.found:  # «он откуда вообще» is too vague for the reader; the text says it
         answer = reader.answer(doc, question, candidates, engine=engine, accept=touches,
@@ -170,8 +157,7 @@ def origin_answer(doc: AnalyzedArticle, question: str, ranked: list[tuple[int, f
     sentence = doc.sentence_at(answer.start) if answer.found else None
     if sentence is None:
         return None
-    start, stop = max(found[sentence.index],
-                      key=lambda s: (min(s[1], answer.stop) - max(s[0], answer.start), -s[0]))
+    start, stop = most_overlapping(found[sentence.index], answer.start, answer.stop)
     return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
 
 
@@ -290,7 +276,7 @@ def workplace_answer(doc: AnalyzedArticle, question: str, ranked: list[tuple[int
     person `whose` (the pronoun's antecedent, models/qa/antecedent.py; None when ""),
     with the noun that titles it («компании Verizon Communications»). None when there is none.
     `parse` is pymorphy's."""
-    from models.qa.answer_shape import entities_over, with_title
+    from models.qa.answer_shape import with_title
 
     candidates = [(i, score) for i, score in ranked
                   if entities_over(doc, doc.sentences[i].start, doc.sentences[i].stop, "ORG")

@@ -61,21 +61,21 @@ def stated_reasons(doc: AnalyzedArticle, question: Question, ranked: list[tuple[
     for i in near:
         tree = trees[i]
         charges = span_shape.cause_spans(tree, charges_only=True)
+        stated = span_shape.stated_reason(tree)
+        causes = span_shape.cause_spans(tree) + ([stated] if stated else [])
         if i in top:
             spans = span_shape.reason_spans(tree)
             weak[i] = [span for span in span_shape.reason_spans(tree, weak=True)
                        if not _restates(tree, span, asked)]
         elif i in following:
-            stated = span_shape.stated_reason(tree)
-            spans = sorted(set(span_shape.cause_spans(tree) + ([stated] if stated else [])))
+            spans = sorted(set(causes))
         else:
             spans = charges
         spans = [span for span in spans if not _restates(tree, span, asked)]
         if not spans:
             continue
         found.spans[i] = spans
-        stated = span_shape.stated_reason(tree)
-        said = set(span_shape.cause_spans(tree)) - set(charges) | ({stated} if stated else set())
+        said = (set(causes) - set(charges)) | ({stated} if stated else set())
         if (i in following and i not in top) or (punished and set(charges) & set(spans)) or (
                 i in top and said & set(spans)):
             found.certain.add(i)

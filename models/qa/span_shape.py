@@ -108,13 +108,7 @@ def _next_to(parsed: ParsedSentence, last: int, j: int) -> bool:
 def _subtree_words(parsed: ParsedSentence, i: int) -> set[int]:
     """Word i's phrase: its subtree without the clauses hanging from it («терменвокса, на
     котором сыграл Пётр Термен»: the list ends at «терменвокса»)."""
-    seen, stack = {i}, [i]
-    while stack:
-        for c in parsed.children[stack.pop()]:
-            if c not in seen and parsed.words[c].rel not in CLAUSE_RELATIONS:
-                seen.add(c)
-                stack.append(c)
-    return seen
+    return parsed.descendants(i, CLAUSE_RELATIONS)
 
 
 def _coordination(parsed: ParsedSentence, head: int) -> tuple[int, int] | None:

@@ -40,17 +40,20 @@ class ParsedSentence:
 
     def subtree(self, i: int) -> tuple[int, int]:
         """(first, last) word index covered by the subtree of word i."""
-        lo = hi = i
-        stack = [i]
-        seen = {i}
+        members = self.descendants(i)
+        return min(members), max(members)
+
+    def descendants(self, i: int, skip: frozenset[str] = frozenset(),
+                    drop: frozenset[int] = frozenset()) -> set[int]:
+        """Word i and its dependents, leaving out those related by `skip` (with everything
+        under them) and the words of `drop`."""
+        seen, stack = {i}, [i]
         while stack:
-            j = stack.pop()
-            lo, hi = min(lo, j), max(hi, j)
-            for k in self.children[j]:
-                if k not in seen:
+            for k in self.children[stack.pop()]:
+                if k not in seen and k not in drop and self.words[k].rel not in skip:
                     seen.add(k)
                     stack.append(k)
-        return lo, hi
+        return seen
 
 
 _parsed: weakref.WeakKeyDictionary[AnalyzedArticle, dict[int, ParsedSentence]] = (
