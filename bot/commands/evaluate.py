@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", help="JSON-lines data (default: the shared set)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N rows")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    parser.add_argument("--part", choices=("dev", "test", "all"), default="all",
+    parser.add_argument("--part", choices=("dev", "dev2", "test", "all"), default="all",
                         help="natural: the part to score (test: the part nothing is chosen on)")
     parser.add_argument("--table", action="store_true",
                         help="natural: also print one line per question with its verdict")

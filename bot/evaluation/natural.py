@@ -8,9 +8,10 @@ does not answer, right when the bot says so. Questions are asked in the order wr
 the one before it as the chat's previous turn, as the bot asks them, so a follow-up («а когда
 это было?») is read with its conversation and a question that is not one must not be misled.
 
-Each line of the file is an article: {"id", "part" ("dev" or "test"), "text", "questions":
-[{"question", "answers" ([] when the text does not answer), "kind", "follows"}]}. "test" is the
-part nothing is ever chosen on: report it, do not tune on it.
+Each line of the file is an article: {"id", "part" ("dev", "dev2" or "test"), "text",
+"questions": [{"question", "answers" ([] when the text does not answer), "kind", "follows"}]}.
+"test" is the part nothing is ever chosen on: report it, do not tune on it; "dev" and "dev2"
+(a second set by other writers, data/README.md) may be chosen on.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from models.metrics import percentile, token_f1
 logger = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "data" / "natural_questions.jsonl"
-PARTS = ("dev", "test")
+PARTS = ("dev", "dev2", "test")
 STEM = 5  # Russian words compared by their lemmas' first letters: case endings do not matter
 MIN_RECALL = 0.75  # share of an accepted answer's words the answer must hold
 MIN_PRECISION = 0.5  # share of the answer's words that must belong to that accepted answer
