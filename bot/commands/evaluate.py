@@ -128,7 +128,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         elif args.task == "natural" and args.choose_floors:
             from bot.evaluation.natural import choose_floors
 
-            report = {f"{r['floor_shift']:+.2f} / {r['null_threshold']:g}": r["right"]
+            report = {f"{r['floor_shift']:+.2f} / {r['null_threshold']:g}":
+                      "  ".join(f"{k} {v:.3f}" for k, v in r.items()
+                                if k not in ("floor_shift", "null_threshold"))
                       for r in choose_floors(path, engine)}
         elif args.task == "natural":
             from bot.evaluation.natural import PARTS, run_natural_eval, table

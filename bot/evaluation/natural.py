@@ -212,14 +212,15 @@ def table(judged: list[Judged]) -> str:
     return "\n".join(lines)
 
 
-def choose_floors(path: Path, engine: Any, shifts: tuple[float, ...] = (0.0, 0.03, 0.06, 0.1),
-                  margins: tuple[float, ...] = (-1e9, -4.6, -2.2, -1.4, 0.0)
-                  ) -> list[dict[str, Any]]:
-    """The no-answer floors as the natural questions' dev part would choose them (never the
-    test part): each retrieval-floor shift (the floors in reader.json lowered by it) is run
+def choose_floors(path: Path, engine: Any,
+                  shifts: tuple[float, ...] = (0.0, 0.03, 0.06, 0.1, 0.15, 0.25),
+                  margins: tuple[float, ...] = (-1e9, -4.6, -2.2, -1.4, 0.0),
+                  parts: tuple[str, ...] = ("dev", "dev2")) -> list[dict[str, Any]]:
+    """The no-answer floors as the natural questions' choosing parts would choose them (never
+    the test part): each retrieval-floor shift (the floors in reader.json lowered by it) is run
     once, each reader margin (`null_threshold`) applied to its answers' scores (a margin m is
-    a score of 1 / (1 + e^-m)); one row per pair, best first. How reader.json's floors were
-    chosen in stop 25."""
+    a score of 1 / (1 + e^-m)); one row per pair with each part's share right, best mean
+    first, so a floor is chosen only where it helps both sets of writers."""
     import math
     from dataclasses import replace
 
@@ -231,12 +232,16 @@ def choose_floors(path: Path, engine: Any, shifts: tuple[float, ...] = (0.0, 0.0
             short_question_floors=tuple(f - shift for f in base.short_question_floors),
             null_threshold=-1e9)
         engine._reader = None  # rebuilt with the settings above
-        _, judged = run_natural_eval(path, engine, ("dev",))
+        _, judged = run_natural_eval(path, engine, parts)
         for margin in margins:
             floor = 1.0 / (1.0 + math.exp(-max(-50.0, margin)))
-            right = sum((j.right and (j.score >= floor or not j.answer)) if j.answerable
-                        else (not j.answer or j.score < floor) for j in judged)
-            rows.append({"floor_shift": shift, "null_threshold": margin,
-                         "right": right / len(judged)})
+            row: dict[str, Any] = {"floor_shift": shift, "null_threshold": margin}
+            for part in parts:
+                mine = [j for j in judged if j.part == part]
+                right = sum((j.right and (j.score >= floor or not j.answer)) if j.answerable
+                            else (not j.answer or j.score < floor) for j in mine)
+                row[part] = right / max(1, len(mine))
+            row["right"] = sum(row[part] for part in parts) / len(parts)
+            rows.append(row)
     engine.reader_settings, engine._reader = base, None
     return sorted(rows, key=lambda row: -row["right"])

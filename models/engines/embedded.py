@@ -241,7 +241,8 @@ class EmbeddedEngine:
         """`question` with slang and typos repaired against the dictionary and `doc`'s words."""
         from models.qa.spelling import article_words, respell
 
-        return respell(question, self.toolkit.morph_vocab.word_is_known, article_words(doc))
+        return respell(question, self.toolkit.morph_vocab.word_is_known, article_words(doc),
+                       self.toolkit.morph_vocab.parse)
 
     def read_answer(self, doc: AnalyzedArticle, question: str,
                     parsed: Question | None = None, *, prior: str = "",
@@ -342,7 +343,8 @@ class EmbeddedEngine:
             answer = places.placed_answer(doc, question, ranked, reader, self.toolkit,
                                           self.name, answer)
         if parsed.expect == Expect.PERSON and answer.found:
-            refuse = antecedent.refusing(doc, parsed, previous, answer)
+            refuse = (antecedent.refusing(doc, parsed, previous, answer)
+                      or antecedent.named_by_question(doc, parsed, answer))
             if refuse is not None:  # «кого он нашёл» is not «он» himself: asked again, for
                 # the best span that is someone else (the question was found answered)
                 again = reader.answer(doc, question, ranked, engine=self.name, accept=refuse,

@@ -240,6 +240,31 @@ def refusing(doc: AnalyzedArticle, parsed: Question, previous: Turn | None, answ
                                     or describes(doc, start, stop, name))
 
 
+INFLECTION = 3  # letters a case ending may add to a name («обама» -> «обамой»)
+
+
+def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
+                      ) -> Callable[[int, int], bool] | None:
+    """For a кто-question whose answer is only people the question itself names («кого обама
+    выдвигает» -> «Барак Обама»): a test that refuses spans naming them, to ask the reader
+    again with. Whom the question names is what it asks about, never its answer; None when
+    the answer names someone else."""
+    if not answer.found:
+        return None
+    asked = [w.text.lower().replace("ё", "е") for w in parsed.words if len(w.text) > 2]
+
+    def in_question(entity: Entity) -> bool:  # «обама», «обамы»; not «терменвоксе» for Термен
+        name = surname(entity).replace("ё", "е")
+        return any(same_name(name, word) and abs(len(name) - len(word)) <= INFLECTION
+                   for word in asked)
+
+    named = [e for e in people(doc) if e.start < answer.stop and answer.start < e.stop]
+    if not named or not all(in_question(e) for e in named):
+        return None
+    own = [surname(e) for e in named]
+    return lambda start, stop: not any(names(doc, start, stop, name) for name in own)
+
+
 # nouns of a relation to someone: «как дочку зовут» asks the name of the main person's
 # daughter, never his own; the words a text may use for one relation count as one
 KIN = {"дочь": "дочь", "дочка": "дочь", "доченька": "дочь", "сын": "сын", "сынок": "сын",

@@ -163,3 +163,19 @@ def test_a_relative_named_in_an_apposition_is_found(embedded_engine) -> None:
     father = ask(embedded_engine, WRITER, "как звали его отца")
     assert father.found and "Пётр" in father.shown, father  # its «ё» kept
     assert "Белов" not in father.shown and "Андрей" not in father.shown, father
+
+
+SOTOMAYOR = Article(
+    "Обама назначит в Верховный суд латиноамериканку\n"
+    "Президент США Барак Обама назначит в состав высшей судебной инстанции судью федерального "
+    "апелляционного суда Соню Сотомайор (Sonia Sotomayor), сообщает Associated Press. В случае "
+    "утверждения ее кандидатуры Сенатом, Сотомайор станет первым судьей латиноамериканского "
+    "происхождения в истории Верховного суда США."
+)
+
+
+def test_whom_the_question_names_is_not_its_answer(embedded_engine) -> None:
+    """«кого обама назначит»: not Obama, whom the reader takes as the sentence's subject."""
+    answer = ask(embedded_engine, SOTOMAYOR, "кого обама назначит")
+    assert answer.found and "Обама" not in answer.text
+    assert "Сотомайор" in answer.text
