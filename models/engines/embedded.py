@@ -284,8 +284,10 @@ class EmbeddedEngine:
                 return Answer.none(f"no sentence holds a {parsed.expect} answer",
                                    sentence=doc.sentences[best].text, engine=self.name)
             # a sum of money in a sentence about the question answers «скока денег дают» even
-            # when the reader doubts it: the currency is the evidence the reader lacks
-            money = parsed.expect == Expect.NUMBER and answer_types.asks_money(parsed)
+            # when the reader doubts it: the currency is the evidence the reader lacks; so
+            # does a time unit for «скока длилась» («около часа»)
+            money = parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
+                                                        or answer_types.asks_duration(parsed))
             answer = Answer.none("")
             whose = antecedent.antecedent(doc, parsed, previous) if (
                 parsed.expect == Expect.NUMBER
@@ -471,6 +473,7 @@ class EmbeddedEngine:
                 whole = answer_types.whole_number(doc, start, stop)
                 if (answer_types.is_score(doc.article.text[whole[0]:whole[1]])
                         or answer_types.whole_time(doc, *whole, dates) == whole  # «23 мая»
+                        and not answer_types.is_duration(doc, *whole)  # «в течение 6 месяцев»
                         or answer_types.dated(doc, *whole, parsed)  # «23 мая 2014 года»
                         or not answer_types.fits_count(doc, *whole, parsed, morph)):
                     return None

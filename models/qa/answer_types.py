@@ -135,6 +135,28 @@ def _is_number(token: Token) -> bool:
     return bool(number_words([token])) and (token.pos != "ADJ" or _DIGIT.search(token.text))
 
 
+def _is_amount(tokens: list[Token], k: int) -> bool:
+    """A number (`_is_number`), or a time unit said as one after a word that qualifies an
+    amount: «около часа», «более года», «почти сутки» are durations with no figure."""
+    return _is_number(tokens[k]) or (
+        tokens[k].lemma in TIME_UNITS and k > 0 and tokens[k - 1].lemma in APPROXIMATORS
+        and tokens[k - 1].lemma not in {"до", "от", "не", "каждый"})
+
+
+def is_duration(doc: AnalyzedArticle, start: int, stop: int) -> bool:
+    """Whether text[start:stop] says how long («в течение шести месяцев», «девять дней, семь
+    часов и 39 минут»), not when: a time unit and no month, weekday or year of a date. Such
+    a time expression answers «скока длилась», «за скока доехал»."""
+    sentence, tokens = _tokens(doc, start)
+    if sentence is None:
+        return False
+    inside = [t for t in tokens if start < t.stop and t.start < stop]
+    text = doc.article.text[start:stop]
+    return (any(t.lemma in TIME_UNITS - {"год", "лет"} or t.lemma in {"год", "лет"}
+                and not _DATE.search(text) for t in inside)
+            and not re.search(rf"(?<!\w)(?:{_MONTHS}|{_WEEKDAYS})(?!\w)", text, re.IGNORECASE))
+
+
 def _tokens(doc: AnalyzedArticle, start: int) -> tuple[Sentence | None, list[Token]]:
     sentence = doc.sentence_at(start)
     return sentence, list(sentence.tokens) if sentence else []
@@ -144,7 +166,8 @@ def holds_number(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     """Whether text[start:stop] holds a figure or a cardinal numeral («26», «девять»,
     «51-летняя»); an ordinal («восьмого сезона») counts no amount."""
     _, tokens = _tokens(doc, start)
-    return any(_is_number(t) for t in tokens if start < t.stop and t.start < stop)
+    return any(_is_amount(tokens, k) for k, t in enumerate(tokens)
+               if start < t.stop and t.start < stop)
 
 
 def counts(doc: AnalyzedArticle, start: int, stop: int) -> bool:
@@ -165,7 +188,7 @@ def whole_number(doc: AnalyzedArticle, start: int, stop: int) -> Span:
     inside = [k for k, t in enumerate(tokens) if start < t.stop and t.start < stop]
     if inside and inside[0] > 0 and _is_number(tokens[inside[0] - 1]):
         inside.insert(0, inside[0] - 1)  # the unit alone: its number too
-    numbers = [k for k in inside if _is_number(tokens[k])]
+    numbers = [k for k in inside if _is_amount(tokens, k)]
     if not inside or not numbers:
         return start, stop
     k = numbers[0]
@@ -237,10 +260,15 @@ def whole_age(doc: AnalyzedArticle, start: int, stop: int) -> Span | None:
 MONEY_WORDS = frozenset({"платить", "заплатить", "выплатить", "стоить", "стоимость", "цена",
                          "зарплата", "заработать", "зарабатывать", "продать", "купить",
                          "штраф", "выплата", "компенсация", "доход", "прибыль", "деньга", "деньги",
-                         "бюджет", "гонорар", "премия", "оценить", "обойтись"})
+                         "бюджет", "гонорар", "премия", "оценить", "обойтись", "залог",
+                         "взятка", "ущерб", "сумма", "потратить", "тратить", "вложить",
+                         "вкладывать", "инвестировать", "инвестиция", "пожертвовать",
+                         "пожертвование", "выручка", "убыток", "долг", "налог", "пенсия",
+                         "пособие", "оклад", "выкуп"})
 _CURRENCY = re.compile(r"руб|долл|евро|\$|€|£|франк|крон|юан|иен|фунт|гривн|гривен|тенге|манат"
                        r"|лари|песо|рупи|злот|шекел|лир", re.IGNORECASE)
-DURATION_WORDS = frozenset({"длиться", "продлиться", "продолжаться", "продолжиться", "долго"})
+DURATION_WORDS = frozenset({"длиться", "продлиться", "продолжаться", "продолжиться", "долго",
+                            "продолжительность", "длительность"})
 TIME_UNITS = frozenset({"секунда", "минута", "час", "день", "сутки", "неделя", "месяц", "год",
                         "век", "лет"})
 PEOPLE = "человек"
@@ -255,8 +283,21 @@ def counted_noun(question) -> str:
         return ""  # «каков объём торговли» asks for an amount, not a count of «объёмов»
     for word in question.words[question.wh_index + 1:question.wh_index + 3]:
         if word.pos in {"NOUN", "PROPN"}:
+            if not _counted_case(word, question):
+                return ""  # «скока операторы должны хранить видео»: the subject, not counted
             return "" if word.lemma in TIME_UNITS | {"раз"} else word.lemma
     return ""
+
+
+def _counted_case(word, question) -> bool:
+    """Whether a noun after «сколько» is what it counts: the genitive («сколько операторов»,
+    «скока бабла»), a case the tagger did not give, or any case in a question with no verb
+    («скока залог»: how much the bail is). «скока операторы должны хранить видео» counts no
+    operators: they are the subject of its verb."""
+    if word.feats.get("Case", "Gen") in {"Gen", "Par"}:
+        return True
+    return not any(w.pos in {"VERB", "AUX"} or w.feats.get("Variant") == "Short"
+                   for w in question.words)
 
 
 # How a time unit shows in a span, a noun or an adjective made of a number and it («60-дневную»,
@@ -274,7 +315,7 @@ def counted_unit(question) -> str:
         return ""
     for word in question.words[question.wh_index + 1:question.wh_index + 3]:
         if word.pos in {"NOUN", "PROPN"}:
-            return word.lemma if word.lemma in UNIT_STEMS else ""
+            return word.lemma if word.lemma in UNIT_STEMS and _counted_case(word, question) else ""
     return ""
 
 
@@ -383,6 +424,13 @@ _SCORE = re.compile(r"^\d{1,3}\s*:\s*\d{1,3}$")
 def is_score(text: str) -> bool:
     """«1:0», «2:1»: a match score or a clock time, never an amount."""
     return bool(_SCORE.match(text.strip()))
+
+
+def asks_duration(question) -> bool:
+    """«скока длилась», «сколько дней он голодал»: how long; a duration is wanted («сколько
+    лет» may be an age as well: not told here)."""
+    return bool({w.lemma for w in question.words} & DURATION_WORDS) or (
+        counted_unit(question) not in {"", "год", "лет"})
 
 
 def asks_money(question) -> bool:

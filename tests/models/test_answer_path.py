@@ -247,3 +247,42 @@ def test_a_date_counts_nothing(embedded_engine) -> None:
     it has: «23 мая» is no answer to «сколько серий»; a count in a dated text still is one."""
     assert not ask(embedded_engine, DOCTOR, "сколько серий в новом сезоне").found
     assert "1200" in ask(embedded_engine, LAW, "скока человек задержали").shown
+
+
+SHOOTING = Article(
+    "Судя по видео, в момент ликвидации нападавший обстреливал ФСБ скрываясь за колоннами "
+    "здания напротив.\n\n"
+    "Стрельба началась около 18:00 по Москве и продлилась около часа.\n\n"
+    "Подробности происшествия противоречивы и не раскрываются."
+)
+STORAGE = Article(
+    "Коррективы обязывают операторов связи с 1 июля 2018 года в течение трех лет хранить "
+    "данные о фактах приема, передачи, доставки и обработки голосовой информации и текстовых "
+    "сообщений, изображений, звуков и видео. Изображения, звуки и видеоинформацию операторы "
+    "должны хранить в течение шести месяцев. Всю информацию операторы обязаны предоставлять "
+    "по требованию спецслужб."
+)
+BAIL = Article(
+    "Магистратский суд лондонского района Вестминстер принял решение об освобождении под "
+    "залог Джулиана Ассанжа до следующего заседания. Однако судья Говард Риддли выдвинул ряд "
+    "жёстких условий.\n"
+    "Сумма, которую за него должны внести поручители, определена в размере 240 тыс. фунтов "
+    "стерлингов (почти 380 тыс. долларов).\n\n"
+    "Швеция добивается выдачи 39-летнего австралийца, подозревая его в изнасиловании."
+)
+
+
+def test_how_long_is_a_duration_even_without_a_figure(embedded_engine) -> None:
+    """«около часа» has no figure and «в течение шести месяцев» reads as a time expression;
+    both say how long, which is what «скока длилась» asks. The subject after «скока»
+    («операторы должны хранить») is not what is counted."""
+    assert embedded_engine.answer(SHOOTING, "скока длилась стрельба").text == "около часа"
+    kept = embedded_engine.answer(STORAGE, "скока операторы должны хранить видео")
+    assert "шести месяцев" in kept.text and "трех лет" not in kept.text
+
+
+def test_how_much_the_bail_is_is_a_sum_of_money(embedded_engine) -> None:
+    """«скока залог»: the sum, not the 39-year-old; a noun after «скока» in a question with
+    no verb is what is asked about, and bail is money."""
+    bail = embedded_engine.answer(BAIL, "скока залог").text
+    assert bail in ("240 тыс. фунтов стерлингов", "почти 380 тыс. долларов"), bail
