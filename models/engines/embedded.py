@@ -435,6 +435,10 @@ class EmbeddedEngine:
         if (parsed.expect in NOMINATIVE_KINDS and parsed.wh_case in {"", "Nom"}
                 and parsed.wh != "чей"):  # «чей револьвер»: the owner, in the genitive
             form = nominative(doc, start, stop)
+            if parsed.expect == Expect.PERSON:  # «Григорян» -> «Александр Григорян»
+                from models.qa.answer_shape import full_name
+
+                form = full_name(doc, start, stop) or form
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop,
                        form=form)
 

@@ -105,6 +105,25 @@ def nominative(doc: AnalyzedArticle, start: int, stop: int) -> str:
     return "" if form == text[start:stop].strip() else form
 
 
+def full_name(doc: AnalyzedArticle, start: int, stop: int) -> str:
+    """The person's whole name in the nominative where text[start:stop] names them by one
+    word («Григорян») and the article gives more of it elsewhere («Александр Григорян»): the
+    reader who asks «кто сказал» wants to know who that is. "" otherwise."""
+    from models.qa.antecedent import people, same_name, surname
+
+    text = doc.article.text
+    own = [e for e in people(doc) if e.start < stop and start < e.stop]
+    if (len(own) != 1 or len(own[0].text.split()) != 1
+            or text[start:stop].strip(" .,;:«»\"") != text[own[0].start:own[0].stop]):
+        return ""
+    name = surname(own[0])
+    fuller = next((e for e in people(doc) if same_name(surname(e), name)
+                   and len(e.text.split()) > 1 and e.normal), None)
+    if fuller is None:
+        return ""
+    return _with_yo(fuller.normal, text[fuller.start:fuller.stop])
+
+
 def _with_yo(normal: str, written: str) -> str:
     """`normal` (a name's nominative from natasha, which writes «е» for «ё») with the «ё» the
     article wrote: «Петр» of «Пётр» -> «Пётр», «Федор» of «Фёдору» -> «Фёдор»."""

@@ -286,3 +286,20 @@ def test_how_much_the_bail_is_is_a_sum_of_money(embedded_engine) -> None:
     no verb is what is asked about, and bail is money."""
     bail = embedded_engine.answer(BAIL, "скока залог").text
     assert bail in ("240 тыс. фунтов стерлингов", "почти 380 тыс. долларов"), bail
+
+
+ARARAT = Article(
+    "Московский футбольный клуб «Арарат» закрывается\n"
+    "Московский футбольный клуб «Арарат» в ближайшее время снимется с розыгрыша ПФЛ России и "
+    "прекратит свое существование. Об этом заявил главный тренер команды Александр "
+    "Григорян.\n\n"
+    "В интервью «Спорт Экспрессу» Григорян отметил:\n"
+    "Нам объявили, что «Арарат» закрывается."
+)
+
+
+def test_a_person_named_by_surname_is_given_the_whole_name_the_article_has(embedded_engine
+                                                                           ) -> None:
+    """The interview names him «Григорян»; who he is, the article says a paragraph before."""
+    answer = embedded_engine.answer(ARARAT, "кто дал интервью спорт экспрессу")
+    assert answer.text == "Григорян" and answer.shown == "Александр Григорян"
