@@ -212,6 +212,11 @@ class EmbeddedEngine:
         meant = read_follow_up(parsed, before, previous)
         if meant.leans:
             question, parsed = meant.text, parse_question(meant.text, self.toolkit)
+        from models.qa.absent import absent_topic
+
+        topic = absent_topic(doc, parsed)
+        if topic:  # «когда похороны» of a text that mentions no funeral
+            return Answer.none(f"the article never mentions «{topic}»", engine=self.name)
         if parsed.expect == Expect.TIME:
             return self._rules_time(doc, question, parsed, meant.prior)
         return self.read_answer(doc, question, parsed, prior=meant.prior, previous=previous)

@@ -303,3 +303,30 @@ def test_a_person_named_by_surname_is_given_the_whole_name_the_article_has(embed
     """The interview names him «Григорян»; who he is, the article says a paragraph before."""
     answer = embedded_engine.answer(ARARAT, "кто дал интервью спорт экспрессу")
     assert answer.text == "Григорян" and answer.shown == "Александр Григорян"
+
+
+GANDOLFINI = Article(
+    "Джеймс Гандольфини, звезда «Клана Сопрана» скончался в Риме\n"
+    "19 июня 2013 года американский актёр Джеймс Гандольфини, получивший наибольшую "
+    "известность за роль босса мафии Тони Сопрано в популярном сериале «Клан Сопрано» (The "
+    "Sopranos) телекомпании НВО, скончался в Риме, где проводил свой отпуск.\n\n"
+    "Как сообщила представитель НВО Мара Микалиан, вероятной причиной смерти 51-летнего "
+    "артиста стал сердечный приступ."
+)
+ZHARKOV = Article(
+    "Умер Алексей Жарков\n"
+    "5 июня 2016 года в Москве на 69-м году жизни скончался актёр театра и кино, народный "
+    "артист России Алексей Жарков.\n\n"
+    "Причиной смерти стала остановка сердца, вызванная продолжительной болезнью.\n\n"
+    "Похороны артиста пройдут 7 июня на Новом Городском кладбище в подмосковном "
+    "Наро-Фоминске."
+)
+
+
+def test_a_question_about_what_the_article_never_mentions_gets_no_answer(embedded_engine
+                                                                         ) -> None:
+    """«когда похороны» of a death notice that says nothing of a funeral: not the date he
+    died; where the article tells the funeral, its date."""
+    assert not embedded_engine.answer(GANDOLFINI, "когда похороны").found
+    assert not embedded_engine.answer(GANDOLFINI, "кто его адвокат").found
+    assert embedded_engine.answer(ZHARKOV, "когда похороны").text == "7 июня"
