@@ -251,7 +251,9 @@ def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
     the answer names someone else."""
     if not answer.found:
         return None
-    asked = [w.text.lower().replace("ё", "е") for w in parsed.words if len(w.text) > 2]
+    # a name that titles a thing («бульвар Кирни», «премия Нобеля») may be its answer
+    asked = [w.text.lower().replace("ё", "е") for w in parsed.words if len(w.text) > 2
+             and not (w.head >= 0 and parsed.words[w.head].pos == "NOUN")]
 
     def in_question(entity: Entity) -> bool:  # «обама», «обамы»; not «терменвоксе» for Термен
         name = surname(entity).replace("ё", "е")
