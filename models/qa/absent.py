@@ -31,14 +31,14 @@ GENERAL_NOUNS = (TIME_NOUNS | NUMBER_NOUNS | PLACE_NOUNS | PERSON_NOUNS | KIND_N
                  | {"человек", "люди", "народ", "деньги", "деньга", "раз", "итог", "дело",
                     "вещь", "тип", "штука", "имя", "фамилия", "название", "причина", "повод",
                     "цель", "смысл", "суть", "новость", "статья", "текст", "история"})
-_lemmas: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = (
+_stems: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = (
     weakref.WeakKeyDictionary())
 
 
 def article_stems(doc: AnalyzedArticle) -> frozenset[str]:
     """The first letters of every word of the article and its headline, as written and as
     its lemma (a name the tagger lemmatises wrongly is still found)."""
-    stems = _lemmas.get(doc)
+    stems = _stems.get(doc)
     if stems is None:
         sentences = list(doc.sentences)
         if doc.title_sentence is not None:
@@ -46,7 +46,7 @@ def article_stems(doc: AnalyzedArticle) -> frozenset[str]:
         stems = frozenset(form.lower().replace("ё", "е")[:size] for s in sentences
                           for t in s.tokens for form in (t.lemma, t.text)
                           for size in (SHORT_STEM, STEM))
-        _lemmas[doc] = stems
+        _stems[doc] = stems
     return stems
 
 
