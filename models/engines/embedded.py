@@ -404,7 +404,7 @@ class EmbeddedEngine:
         for почему/за что, whole phrases, the whole list for что/какие («документы о …, … и
         …»), quotes and brackets closed. Offsets stay in the article."""
         from models.qa import places, span_shape
-        from models.qa.answer_shape import nominative, not_the_question, trimmed
+        from models.qa.answer_shape import full_name, nominative, not_the_question, trimmed
         from models.qa.question import asks_list
         from models.qa.rules.parse import parse_sentences
 
@@ -441,8 +441,6 @@ class EmbeddedEngine:
                 and parsed.wh != "чей"):  # «чей револьвер»: the owner, in the genitive
             form = nominative(doc, start, stop)
             if parsed.expect == Expect.PERSON:  # «Григорян» -> «Александр Григорян»
-                from models.qa.answer_shape import full_name
-
                 form = full_name(doc, start, stop) or form
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop,
                        form=form)

@@ -28,7 +28,7 @@ STEM = 5  # letters two forms of a noun share («похорон», «похор�
 SHORT_STEM = 4  # a noun of four letters («граф») is found as the start of a longer form
 # nouns that name the kind of answer, not a topic: «какой год», «кто автор», «что за человек»
 GENERAL_NOUNS = (TIME_NOUNS | NUMBER_NOUNS | PLACE_NOUNS | PERSON_NOUNS | KIND_NOUNS
-                 | {"человек", "люди", "народ", "деньги", "деньга", "раз", "итог", "дело",
+                 | {"народ", "деньги", "деньга", "раз", "итог", "дело",
                     "вещь", "тип", "штука", "имя", "фамилия", "название", "причина", "повод",
                     "цель", "смысл", "суть", "новость", "статья", "текст", "история"})
 _stems: weakref.WeakKeyDictionary[AnalyzedArticle, frozenset[str]] = (

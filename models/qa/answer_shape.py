@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from models.core.types import Answer
+from models.qa.antecedent import people, same_name, surname
 from models.qa.question import Expect, Question
 from models.text.analysis import AnalyzedArticle, Entity
 
@@ -109,8 +110,6 @@ def full_name(doc: AnalyzedArticle, start: int, stop: int) -> str:
     """The person's whole name in the nominative where text[start:stop] names them by one
     word («Григорян») and the article gives more of it elsewhere («Александр Григорян»): the
     reader who asks «кто сказал» wants to know who that is. "" otherwise."""
-    from models.qa.antecedent import people, same_name, surname
-
     text = doc.article.text
     own = [e for e in people(doc) if e.start < stop and start < e.stop]
     if (len(own) != 1 or len(own[0].text.split()) != 1

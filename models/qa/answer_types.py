@@ -143,6 +143,10 @@ def _is_amount(tokens: list[Token], k: int) -> bool:
         and tokens[k - 1].lemma not in {"до", "от", "не", "каждый"})
 
 
+YEAR_UNITS = frozenset({"год", "лет"})  # «в 2014 году» is a date, «три года» a duration
+_CALENDAR_WORD = re.compile(rf"(?<!\w)(?:{_MONTHS}|{_WEEKDAYS})(?!\w)", re.IGNORECASE)
+
+
 def is_duration(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     """Whether text[start:stop] says how long («в течение шести месяцев», «девять дней, семь
     часов и 39 минут»), not when: a time unit and no month, weekday or year of a date. Such
@@ -150,11 +154,11 @@ def is_duration(doc: AnalyzedArticle, start: int, stop: int) -> bool:
     sentence, tokens = _tokens(doc, start)
     if sentence is None:
         return False
-    inside = [t for t in tokens if start < t.stop and t.start < stop]
     text = doc.article.text[start:stop]
-    return (any(t.lemma in TIME_UNITS - {"год", "лет"} or t.lemma in {"год", "лет"}
-                and not _DATE.search(text) for t in inside)
-            and not re.search(rf"(?<!\w)(?:{_MONTHS}|{_WEEKDAYS})(?!\w)", text, re.IGNORECASE))
+    if _CALENDAR_WORD.search(text):
+        return False
+    units = {t.lemma for t in tokens if start < t.stop and t.start < stop} & TIME_UNITS
+    return bool(units - YEAR_UNITS or units and not _DATE.search(text))
 
 
 def _tokens(doc: AnalyzedArticle, start: int) -> tuple[Sentence | None, list[Token]]:

@@ -52,15 +52,19 @@ def _capitalised(text: str) -> list[str]:
             if w[:1].isupper() and not _ROMAN.match(w)]
 
 
+INFLECTION = 3  # letters a case ending may add to a name («обама» -> «обамой»)
+
+
 def same_name(a: str, b: str) -> bool:
     """Two surnames of one person: equal, or one an inflection of the other («баффету»,
-    «баффет»; «миуры», «миура»): they differ only in their last letters."""
+    «баффет»; «миуры», «миура»): they differ only in their last letters, at most the few a
+    case ending adds («термен» is not «терменвоксе»)."""
     if not a or not b:
         return False
     if a == b:
         return True
     shortest = min(len(a), len(b))
-    if shortest < 4:
+    if shortest < 4 or abs(len(a) - len(b)) > INFLECTION:
         return False
     common = 0
     for x, y in zip(a, b, strict=False):
@@ -240,9 +244,6 @@ def refusing(doc: AnalyzedArticle, parsed: Question, previous: Turn | None, answ
                                     or describes(doc, start, stop, name))
 
 
-INFLECTION = 3  # letters a case ending may add to a name («обама» -> «обамой»)
-
-
 def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
                       ) -> Callable[[int, int], bool] | None:
     """For a кто-question whose answer is only people the question itself names («кого обама
@@ -255,10 +256,9 @@ def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
     asked = [w.text.lower().replace("ё", "е") for w in parsed.words if len(w.text) > 2
              and not (w.head >= 0 and parsed.words[w.head].pos == "NOUN")]
 
-    def in_question(entity: Entity) -> bool:  # «обама», «обамы»; not «терменвоксе» for Термен
+    def in_question(entity: Entity) -> bool:  # «обама», «обамы»
         name = surname(entity).replace("ё", "е")
-        return any(same_name(name, word) and abs(len(name) - len(word)) <= INFLECTION
-                   for word in asked)
+        return any(same_name(name, word) for word in asked)
 
     named = [e for e in people(doc) if e.start < answer.stop and answer.start < e.stop]
     if not named or not all(in_question(e) for e in named):
