@@ -197,6 +197,7 @@ class EmbeddedEngine:
         every kind; a когда/сколько answer must touch a time expression/number and is widened
         to the whole of it (models/qa/answer_types.py). Raises EmptyQuestion for a question
         with no words."""
+        from models.qa import answer_types
         from models.qa.followup import leans_on_previous, read_follow_up
         from models.qa.question import parse_question
 
@@ -204,7 +205,14 @@ class EmbeddedEngine:
         question = self.respell(doc, question)
         parsed = parse_question(question, self.toolkit)
         before = None
-        if previous is not None and previous.question.strip() and leans_on_previous(parsed):
+        age = answer_types.asks_age(parsed, self.toolkit.morph_vocab.word_is_known)
+        if age and not any(w.lemma == "год" for w in parsed.words):
+            # «скока ему было» is read as «сколько лет ему было»: the reader knows that one
+            question = answer_types.with_years(parsed)
+            parsed = parse_question(question, self.toolkit)
+        if (previous is not None and previous.question.strip() and leans_on_previous(parsed)
+                and not age):
+            # «а скока ему»: whose age the pronoun tells (antecedent), the rest is all there
             try:  # parsed only for a question that leans on it: most stand alone
                 before = parse_question(self.respell(doc, previous.question), self.toolkit)
             except EngineError:
@@ -257,7 +265,7 @@ class EmbeddedEngine:
         around the best ones; `Answer.none` below the calibrated floors (reader.json) or when
         a когда/сколько question finds no time/number in them. `previous` tells whom a
         pronoun stands for (models/qa/antecedent.py)."""
-        from models.qa import answer_types, antecedent
+        from models.qa import answer_types, antecedent, terms
         from models.qa.answer_shape import looks_like_name, says_unknown
         from models.qa.question import asks_name, parse_question
         from models.qa.retrieval import rank_evidence
@@ -292,7 +300,9 @@ class EmbeddedEngine:
             # when the reader doubts it: the currency is the evidence the reader lacks; so
             # does a time unit for «скока длилась» («около часа»)
             money = parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
-                                                        or answer_types.asks_duration(parsed))
+                                                        or answer_types.asks_duration(parsed)
+                                                        or terms.asks_term(parsed)
+                                                        and terms.states_term(doc))
             answer = Answer.none("")
             whose = antecedent.antecedent(doc, parsed, previous) if (
                 parsed.expect == Expect.NUMBER
@@ -451,7 +461,7 @@ class EmbeddedEngine:
         counts what the question counts. `holds(sentence)` tells a sentence that has such an
         expression at all; `widen(start, stop)` makes a span the whole of it, or None when it
         touches none. None for other kinds."""
-        from models.qa import answer_types
+        from models.qa import answer_types, terms
 
         if parsed.expect == Expect.TIME:
             dates = self.toolkit.extractors.dates
@@ -460,6 +470,10 @@ class EmbeddedEngine:
                 return answer_types.whole_time(doc, start, stop, dates)
 
             return lambda s: widen_time(s.start, s.stop) is not None, widen_time
+        if (parsed.expect == Expect.NUMBER and terms.asks_term(parsed)
+                and terms.states_term(doc)):  # «скока ему дали»: the court's term
+            return (terms.term_sentences(doc, parsed),
+                    lambda start, stop: terms.whole_term(doc, start, stop))
         if (parsed.expect == Expect.NUMBER
                 and answer_types.asks_age(parsed, self.toolkit.morph_vocab.word_is_known)):
             def widen_age(start: int, stop: int) -> tuple[int, int] | None:

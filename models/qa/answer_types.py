@@ -240,13 +240,28 @@ def asks_age(question, is_known=None) -> bool:
     lemmas = {w.lemma for w in question.words}
     if lemmas & AGE_WORDS:
         return True
-    after_wh = question.words[question.wh_index + 1:question.wh_index + 3]
-    if question.wh != "сколько" or not any(w.lemma == "год" for w in after_wh):
-        return False  # «какой процент … в 1901 году» is no age
+    if question.wh != "сколько" or lemmas & (MONEY_WORDS | GIVING_WORDS):
+        return False  # «скока лет ему светило» asks a court's term (models/qa/terms.py)
+    if question.wh_index > 0 and question.words[question.wh_index - 1].lemma in {"на", "за"}:
+        return False  # «на скока лет», «за сколько лет»: a length of time
     verbs = [w for w in question.words if w.pos == "VERB" and w.lemma != "быть"
              and (is_known is None or is_known(w.text.lower()))]  # «мэйсону» is no verb
-    return not verbs or any(w.feats.get("Case") == "Dat" for w in question.words
-                            if w.pos in {"PRON", "PROPN", "NOUN"})
+    whose = any(w.feats.get("Case") == "Dat" for w in question.words
+                if w.pos in {"PRON", "PROPN", "NOUN"})
+    after_wh = question.words[question.wh_index + 1:question.wh_index + 3]
+    if not any(w.lemma == "год" for w in after_wh):
+        # «скока ему было», «а скока ей»: nothing counted, no verb but «быть», someone's
+        return not verbs and whose and not counted_noun(question) and not any(
+            w.pos in {"NOUN", "PROPN", "NUM", "ADJ"} for w in after_wh)
+    return not verbs or whose  # «какой процент … в 1901 году» is no age
+
+
+def with_years(question) -> str:
+    """«скока ему было» as «сколько лет ему было»: the age question in the words the reader
+    learnt it in."""
+    words = [w.text for w in question.words]
+    words.insert(question.wh_index + 1, "лет")
+    return " ".join(words)
 
 
 def whole_age(doc: AnalyzedArticle, start: int, stop: int) -> Span | None:
@@ -271,6 +286,10 @@ MONEY_WORDS = frozenset({"платить", "заплатить", "выплати
                          "пособие", "оклад", "выкуп"})
 _CURRENCY = re.compile(r"руб|долл|евро|\$|€|£|франк|крон|юан|иен|фунт|гривн|гривен|тенге|манат"
                        r"|лари|песо|рупи|злот|шекел|лир", re.IGNORECASE)
+# verbs of what a court gives or a prosecutor asks: «сколько лет ему светило» is a term, no age
+GIVING_WORDS = frozenset({"дать", "получить", "светить", "грозить", "просить", "запросить",
+                          "требовать", "потребовать", "приговорить", "присудить", "отсидеть",
+                          "назначить"})
 DURATION_WORDS = frozenset({"длиться", "продлиться", "продолжаться", "продолжиться", "долго",
                             "продолжительность", "длительность"})
 TIME_UNITS = frozenset({"секунда", "минута", "час", "день", "сутки", "неделя", "месяц", "год",
