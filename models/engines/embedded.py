@@ -387,6 +387,7 @@ class EmbeddedEngine:
         from models.qa import span_shape
         from models.qa.answer_shape import most_overlapping, touching
         from models.qa.reasons import stated_reasons
+        from models.qa.rules.parse import parse_sentences
 
         stated = stated_reasons(doc, parsed, ranked, self.toolkit, REASON_SENTENCES)
         reasons = stated.spans
@@ -405,6 +406,8 @@ class EmbeddedEngine:
         if sentence is None:
             return None
         start, stop = most_overlapping(reasons[sentence.index], answer.start, answer.stop)
+        tree = parse_sentences(doc, [sentence.index], self.toolkit)[sentence.index]
+        start, stop = span_shape.with_marker(tree, start, stop)
         start, stop = span_shape.balanced(doc.article.text, start, stop, sentence.start,
                                           sentence.stop)
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
@@ -425,6 +428,7 @@ class EmbeddedEngine:
         start, stop = answer.start, answer.stop
         if parsed.expect == Expect.REASON:
             start, stop = span_shape.reason_clause(tree, start, stop) or (start, stop)
+            start, stop = span_shape.with_marker(tree, start, stop)
         elif parsed.expect == Expect.PLACE and parsed.wh in PLACE_WORDS:
             start, stop = span_shape.place_phrase(tree, start, stop)
             start, stop = places.more_specific(doc, tree, start, stop)

@@ -56,6 +56,9 @@ def stated_reasons(doc: AnalyzedArticle, question: Question, ranked: list[tuple[
     charged = {i for i, _ in ranked
                if span_shape.CHARGE_STEMS.search(doc.sentences[i].text)} - top - following
     near = [i for i, _ in ranked if i in top or i in following or i in charged]
+    # the best sentence's own reason stands where the reader doubts it: asked in other words
+    # («почему болдырева убрали» of «покидает пост в связи с достижением …») it often does
+    first = ranked[0][0] if ranked and ranked[0][0] in top else -1
     trees = parse_sentences(doc, near, toolkit)
     found, weak = Reasons(), {}
     for i in near:
@@ -77,7 +80,7 @@ def stated_reasons(doc: AnalyzedArticle, question: Question, ranked: list[tuple[
         found.spans[i] = spans
         said = (set(causes) - set(charges)) | ({stated} if stated else set())
         if (i in following and i not in top) or (punished and set(charges) & set(spans)) or (
-                i in top and said & set(spans)):
+                i in top and said & set(spans)) or i == first:
             found.certain.add(i)
     if not found.spans:  # «после того как …» is the reason only where nothing else is
         found.spans = {i: spans for i, spans in weak.items() if spans}

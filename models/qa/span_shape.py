@@ -183,7 +183,8 @@ REASON_MARKERS: dict[tuple[str, ...], str] = {
     ("под", "воздействием"): PHRASE, ("под", "влиянием"): PHRASE, ("под", "давлением"): PHRASE,
     ("в", "результате"): PHRASE, ("по", "вине"): PHRASE, ("на", "почве"): PHRASE,
     ("из", "соображений"): PHRASE, ("по", "соображениям"): PHRASE,
-    ("по", "подозрению"): PHRASE,
+    ("по", "подозрению"): PHRASE, ("по", "обвинению", "в"): PHRASE,
+    ("по", "состоянию"): PHRASE,  # «по состоянию здоровья»
     ("в", "ответ", "на"): PHRASE, ("по", "причине"): PHRASE, ("в", "целях"): PHRASE,
     ("с", "целью"): PHRASE, ("так", "как"): CLAUSE, ("поскольку",): CLAUSE, ("ибо",): CLAUSE,
     ("чтобы",): CLAUSE, ("дабы",): CLAUSE, ("потому",): NEEDS_CLAUSE,
@@ -337,6 +338,23 @@ def reason_clause(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, i
         if best_key is None or key < best_key:
             best, best_key = (lo, hi), key
     return best
+
+
+def with_marker(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, int]:
+    """A reason phrase with the preposition that makes it one: «в знак протеста …», «из-за
+    волчанки», «в связи с достижением …», «за кибермошенничество» answer «почему», where
+    «протеста …» or «волчанки» alone do not read as Russian. A clause keeps no subordinator
+    («так как министр заявлял …» is «министр заявлял …»)."""
+    words = parsed.words
+    first = next((k for k, w in enumerate(words) if w.start == start), None)
+    if first is None:
+        return start, stop
+    for marker in sorted(REASON_MARKERS, key=len, reverse=True):
+        k = first - len(marker)
+        if (k >= 0 and REASON_MARKERS[marker] == PHRASE
+                and tuple(w.text.lower() for w in words[k:first]) == marker):
+            return words[k].start, stop
+    return start, stop
 
 
 # --- 3. balanced quotes and brackets ---------------------------------------------------------
