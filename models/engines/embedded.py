@@ -367,6 +367,7 @@ class EmbeddedEngine:
                 again = reader.answer(doc, question, ranked, engine=self.name, accept=refuse,
                                       null_threshold=float("-inf"))
                 answer = again if again.found else answer
+            answer = self._someone(doc, question, parsed, ranked, answer)
             answer = self._person(doc, question, parsed, ranked, answer)
         shaped = self._shaped(doc, parsed, answer)
         if parsed.wh == "чей" and shaped.found:
@@ -506,6 +507,33 @@ class EmbeddedEngine:
 
             return lambda s: answer_types.holds_number(doc, s.start, s.stop), widen_number
         return None
+
+    def _someone(self, doc: AnalyzedArticle, question: str, parsed: Question,
+                 ranked: list[tuple[int, float]], answer: Answer) -> Answer:
+        """A кто answer that names no one («Новичок» for «кто отравил скрипалей», «10 аспаров»
+        for «кто монету выпустил») read again for a span naming a person or an organisation
+        (the reader found the question answered: only which span is asked again); «кем он
+        был» asks a post, not a name."""
+        from models.qa.answer_shape import entities_over
+
+        if (parsed.wh != "кто" or parsed.wh_case == "Ins"
+                or parsed.wh_index > 0 and parsed.words[parsed.wh_index - 1].pos == "ADP"):
+            return answer  # «из кого её будут набирать» asks who they are, not a name
+
+        def names_someone(start: int, stop: int) -> bool:
+            return bool(entities_over(doc, start, stop, "PER")
+                        or entities_over(doc, start, stop, "ORG"))
+
+        if names_someone(answer.start, answer.stop):
+            return answer
+        again = self.reader().answer(doc, question, ranked, engine=self.name,
+                                     accept=names_someone, null_threshold=float("-inf"))
+        if not again.found:
+            return answer
+        named = [e for e in doc.entities if e.type in {"PER", "ORG"}
+                 and e.start < again.stop and again.start < e.stop]
+        start, stop = min(e.start for e in named), max(e.stop for e in named)
+        return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
                 ranked: list[tuple[int, float]], answer: Answer) -> Answer:
