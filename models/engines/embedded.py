@@ -368,6 +368,11 @@ class EmbeddedEngine:
                                       null_threshold=float("-inf"))
                 answer = again if again.found else answer
             answer = self._someone(doc, question, parsed, ranked, answer)
+            others = antecedent.someone_else(doc, parsed, previous, answer)
+            if others is not None:  # «кто ещё там погиб»: not the one the article is about
+                answer = reader.answer(doc, question, ranked, engine=self.name, accept=others)
+                if not answer.found:
+                    return replace(answer, reason="the article names no one else")
             answer = self._person(doc, question, parsed, ranked, answer)
         shaped = self._shaped(doc, parsed, answer)
         if parsed.wh == "чей" and shaped.found:
@@ -524,7 +529,7 @@ class EmbeddedEngine:
             return bool(entities_over(doc, start, stop, "PER")
                         or entities_over(doc, start, stop, "ORG"))
 
-        if names_someone(answer.start, answer.stop):
+        if names_someone(answer.start, answer.stop) or not self._no_one(doc, answer):
             return answer
         again = self.reader().answer(doc, question, ranked, engine=self.name,
                                      accept=names_someone, null_threshold=float("-inf"))
@@ -534,6 +539,19 @@ class EmbeddedEngine:
                  and e.start < again.stop and again.start < e.stop]
         start, stop = min(e.start for e in named), max(e.stop for e in named)
         return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
+
+    def _no_one(self, doc: AnalyzedArticle, answer: Answer) -> bool:
+        """Whether a span can answer no кто-question: an amount («10 апсаров», «4 человека»,
+        «несколько»), a date, or a title in quotes («Новичок», «Кровный брат»). A noun
+        («мужчину», «учёные») may be who is asked about."""
+        from models.qa import answer_types
+
+        text = doc.article.text
+        start, stop = answer.start, answer.stop
+        if answer_types.holds_number(doc, start, stop) or answer_types.whole_time(
+                doc, start, stop, self.toolkit.extractors.dates):
+            return True
+        return text[max(0, start - 1):start + 1].strip()[:1] in {"«", '"', "„", "“"}
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
                 ranked: list[tuple[int, float]], answer: Answer) -> Answer:

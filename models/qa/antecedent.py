@@ -267,6 +267,29 @@ def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
     return lambda start, stop: not any(names(doc, start, stop, name) for name in own)
 
 
+OTHER_WORDS = frozenset({"ещё", "еще"})
+
+
+def someone_else(doc: AnalyzedArticle, parsed: Question, previous: Turn | None,
+                 answer: Answer) -> Callable[[int, int], bool] | None:
+    """For «кто ещё там погиб», «кого ещё могут снять»: a test for spans naming someone besides
+    the people already spoken of (the article's main person, the previous answer's), to ask
+    the reader again with; None when the question has no «ещё» or the answer names someone
+    new. Nobody else found is «этого нет», not the main person again."""
+    if not answer.found or not any(w.text.lower() in OTHER_WORDS for w in parsed.words):
+        return None
+    known = {main_person(doc), named_in(doc, previous.answer if previous else "")} - {""}
+
+    def is_known(entity: Entity) -> bool:
+        return any(same_name(surname(entity), name) for name in known)
+
+    named = [e for e in people(doc) if e.start < answer.stop and answer.start < e.stop]
+    if not named or not all(is_known(e) for e in named):
+        return None
+    return lambda start, stop: any(not is_known(e) for e in people(doc)
+                                   if e.start < stop and start < e.stop)
+
+
 # nouns of a relation to someone: «как дочку зовут» asks the name of the main person's
 # daughter, never his own; the words a text may use for one relation count as one
 KIN = {"дочь": "дочь", "дочка": "дочь", "доченька": "дочь", "сын": "сын", "сынок": "сын",

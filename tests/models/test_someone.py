@@ -19,3 +19,20 @@ def test_who_issued_is_an_organisation_not_the_coins_value(embedded_engine) -> N
         answer = embedded_engine.answer(COIN, question)
         assert answer.text == "Банк Абхазии", (question, answer)
 
+
+
+CRASH = Article(
+    "На своём вертолёте разбился пятикратный чемпион НБА Коби Брайант.\n\n"
+    "Вертолёт упал в воскресенье утром в городе Калабасас, недалеко от Лос-Анджелеса. "
+    "Подтверждается, что в числе погибших — 13-летняя дочь спортсмена Джианна. Погибло ещё 7 "
+    "человек. Брайант летел на матч, в котором должна была играть его дочь."
+)
+
+
+def test_who_else_is_never_the_one_the_article_is_about(embedded_engine) -> None:
+    """«кто ещё был на борту» asks for someone besides Коби Брайант: his name is no answer;
+    someone else or «этого нет» is."""
+    assert embedded_engine.answer(CRASH, "кто разбился").text == "Коби Брайант"
+    other = embedded_engine.answer(CRASH, "кто ещё был на борту")
+    assert "Брайант" not in other.text, other
+    assert not other.found or "Джианна" in other.text, other
