@@ -245,7 +245,9 @@ class EmbeddedEngine:
             return answer
         whole = answer_types.whole_time(doc, answer.start, answer.stop,
                                         self.toolkit.extractors.dates)
-        if not whole:  # «Байденом», «Мемориальный парк»: the reader, bound to times, reads
+        if not whole or answer_types.against_tense(parsed, doc.article.text[slice(*whole)]):
+            # «Байденом», «Мемориальный парк», «семь лет назад» for «когда он приступит»:
+            # the reader, bound to times that fit the question, reads
             return self.read_answer(doc, question, parsed, prior=prior)
         start, stop = whole
         return replace(answer, text=doc.article.text[start:stop], start=start, stop=stop)
@@ -477,7 +479,10 @@ class EmbeddedEngine:
             dates = self.toolkit.extractors.dates
 
             def widen_time(start: int, stop: int) -> tuple[int, int] | None:
-                return answer_types.whole_time(doc, start, stop, dates)
+                whole = answer_types.whole_time(doc, start, stop, dates)
+                if whole and answer_types.against_tense(parsed, doc.article.text[slice(*whole)]):
+                    return None
+                return whole
 
             return lambda s: widen_time(s.start, s.stop) is not None, widen_time
         if (parsed.expect == Expect.NUMBER and terms.asks_term(parsed)

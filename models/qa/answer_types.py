@@ -41,6 +41,12 @@ _TIME = re.compile(
     r"|(?:через|спустя|в\s+течение)\s+(?:\d+|одн\w+|дв[ае]|тр[иое]\w*|четыр\w+|пят\w*|шест\w*|"
     r"сем\w*|восем\w*|девят\w*|десят\w*|нескольк\w+|пар\w+|полтор\w+)?\s*"
     r"(?:секунд\w*|минут\w*|час\w*|дн\w+|день|сут\w+|недел\w+|месяц\w*|год\w*|лет)"
+    r"|(?:\d+\s+|одн\w+\s+|дв[ае]\s+|тр[иое]\w*\s+|четыр\w+\s+|пят\w*\s+|шест\w*\s+|сем\w*\s+"
+    r"|восем\w*\s+|девят\w*\s+|десят\w*\s+|нескольк\w+\s+|пар\w+\s+|полтор\w+\s+)?"
+    r"(?:секунд\w*|минут\w*|час\w*|дн\w+|день|сут\w+|недел\w+|месяц\w*|год\w*|лет)\s+назад"
+    r"|(?:на|в)\s+(?:прошлой|этой|следующей|будущей|позапрошлой)\s+неделе"
+    r"|в\s+(?:прошлом|этом|следующем|будущем|позапрошлом)\s+(?:году|месяце|сезоне)"
+    r"|в\s+ближайш\w+\s+(?:\w+\s+)?(?:дн\w+|недел\w*|месяц\w*|год\w*|лет|время)"
     r"|(?:позавчера|вчера|сегодня|завтра|послезавтра|накануне|ночью|утром|вечером|днём|днем)"
     r"|\d{1,2}[:.]\d{2}(?:\s+по\s+(?:московскому|местному)\s+времени)?"
     r"|(?:[IVXLC]+|\d{1,2})(?:-?м|-?го)?\s+(?:век[еау]?|столети[еия])(?:\s+до\s+н\.\s*э\.)?"
@@ -107,6 +113,29 @@ def time_expressions(doc: AnalyzedArticle, sentence: Sentence, dates: Callable |
     with _lock:
         _cache[doc][sentence.index] = spans
     return spans
+
+
+# time said relative to now, which only a past or only a future event can have
+_PAST_RELATIVE = re.compile(r"(?<!\w)(?:назад|прошл\w*|позапрошл\w*|вчера|позавчера)(?!\w)",
+                            re.IGNORECASE)
+# («на следующий день», «через два дня» date past events as well)
+_FUTURE_RELATIVE = re.compile(r"(?<!\w)(?:будущ\w*|ближайш\w*|завтра|послезавтра)(?!\w)",
+                              re.IGNORECASE)
+FUTURE_AUXILIARIES = frozenset({"буду", "будешь", "будет", "будем", "будете", "будут"})
+
+
+def against_tense(question, text: str) -> bool:
+    """Whether a time expression cannot date what the question asks: «семь лет назад» for
+    «когда кук приступит» (a future event), «в ближайшие недели» for «когда он ушёл»."""
+    future = any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
+                 for w in question.words if w.pos in {"VERB", "AUX"})
+    past = any(w.feats.get("Tense") == "Past" for w in question.words
+               if w.pos in {"VERB", "AUX"})
+    if future and not past:
+        return bool(_PAST_RELATIVE.search(text))
+    if past and not future:
+        return bool(_FUTURE_RELATIVE.search(text))
+    return False
 
 
 def overlapping(spans: list[Span], start: int, stop: int) -> list[Span]:
