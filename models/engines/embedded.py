@@ -301,10 +301,9 @@ class EmbeddedEngine:
             # a sum of money in a sentence about the question answers «скока денег дают» even
             # when the reader doubts it: the currency is the evidence the reader lacks; so
             # does a time unit for «скока длилась» («около часа»)
-            money = parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
-                                                        or answer_types.asks_duration(parsed)
-                                                        or terms.asks_term(parsed)
-                                                        and terms.states_term(doc))
+            money = (parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
+                                                         or answer_types.asks_duration(parsed))
+                     or terms.asks_term(parsed) and terms.states_term(doc))
             answer = Answer.none("")
             whose = antecedent.antecedent(doc, parsed, previous) if (
                 parsed.expect == Expect.NUMBER
@@ -485,8 +484,7 @@ class EmbeddedEngine:
                 return whole
 
             return lambda s: widen_time(s.start, s.stop) is not None, widen_time
-        if (parsed.expect == Expect.NUMBER and terms.asks_term(parsed)
-                and terms.states_term(doc)):  # «скока ему дали»: the court's term
+        if terms.asks_term(parsed) and terms.states_term(doc):  # «скока ему дали»: the term
             return (terms.term_sentences(doc, parsed),
                     lambda start, stop: terms.whole_term(doc, start, stop))
         if (parsed.expect == Expect.NUMBER

@@ -38,12 +38,15 @@ _TERM = re.compile(
 
 
 def asks_term(question) -> bool:
-    """«скока ему дали», «а прокурор скока просил», «скока лет ему светило»: a сколько-question
-    whose verb gives, asks or threatens, counting nothing but years or months («скока голосов
-    получил» and «скока денег дали» are no terms)."""
-    return (question.wh == "сколько"
-            and any(w.lemma in GIVING_WORDS for w in question.words)
-            and counted_noun(question) in TERM_UNITS)
+    """«скока ему дали», «чё ему дали», «а прокурор скока просил», «скока лет ему светило»: a
+    сколько- or что-question whose verb gives, asks or threatens, counting nothing but years or
+    months («скока голосов получил» and «скока денег дали» are no terms). Only an article that
+    states a term answers it so (`states_term`)."""
+    if not any(w.lemma in GIVING_WORDS for w in question.words):
+        return False
+    if question.wh == "что":  # «чё ему дали», not «за что его посадили» (a reason)
+        return question.wh_index == 0 or question.words[question.wh_index - 1].pos != "ADP"
+    return question.wh == "сколько" and counted_noun(question) in TERM_UNITS
 
 
 # what the prosecution asks is said with these; what the court gave is any other term

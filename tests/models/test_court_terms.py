@@ -33,6 +33,12 @@ def test_what_a_court_gave_is_the_term_not_the_bribe(embedded_engine) -> None:
     assert "девять лет" in asked.text, asked
 
 
+def test_what_a_court_gave_asked_with_what(embedded_engine) -> None:
+    """«чё ему дали» of a sentence: the term too, not the bribe."""
+    answer = embedded_engine.answer(BRIBE, "чё ему дали")
+    assert "семи годам лишения свободы" in answer.text, answer
+
+
 def test_a_term_question_about_money_is_still_money(embedded_engine) -> None:
     """«скока денег ему дали» counts money: the bribe, not the term."""
     answer = embedded_engine.answer(BRIBE, "скока денег ему дали")
