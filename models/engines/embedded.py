@@ -447,6 +447,9 @@ class EmbeddedEngine:
                 start, stop = not_the_question(
                     doc, parsed, (start, stop),
                     span_shape.whole_coordination(tree, start, stop))
+            if parsed.expect in {Expect.THING, Expect.QUALITY}:
+                start, stop = span_shape.with_title_noun(
+                    tree, start, stop, frozenset(w.lemma for w in parsed.words) | {parsed.focus})
             if parsed.wh == "что" and parsed.expect == Expect.THING:
                 from models.qa.complement import whole_answer
 

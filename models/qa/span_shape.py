@@ -357,6 +357,26 @@ def with_marker(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, int
     return start, stop
 
 
+QUOTES = frozenset({"«", '"', "„", "“"})
+
+
+def with_title_noun(parsed: ParsedSentence, start: int, stop: int,
+                    asked: frozenset[str]) -> tuple[int, int]:
+    """A quoted title with the noun that says what it is, where the question does not say it:
+    «орденом "За военные заслуги"» for «какие у него награды были» (a reader cannot tell an
+    order from a film by its title); «"Линкольн"» stays bare for «за какой фильм»."""
+    words = parsed.words
+    first = next((k for k, w in enumerate(words) if w.start == start), None)
+    if first is not None and first > 0 and words[first].text not in QUOTES:
+        first -= 1  # the span may start inside the quotes: they are balanced later
+    if first is None or first == 0 or words[first].text not in QUOTES:
+        return start, stop
+    noun = words[first - 1]
+    if noun.pos != "NOUN" or noun.lemma in asked or not noun.text[:1].islower():
+        return start, stop
+    return noun.start, stop
+
+
 # --- 3. balanced quotes and brackets ---------------------------------------------------------
 
 CLOSING = {"«": "»", "“": "”", "„": "“", "(": ")", "[": "]"}

@@ -333,3 +333,17 @@ def test_a_question_about_what_the_article_never_mentions_gets_no_answer(embedde
     assert not embedded_engine.answer(GANDOLFINI, "когда похороны").found
     assert not embedded_engine.answer(GANDOLFINI, "кто его адвокат").found
     assert embedded_engine.answer(ZHARKOV, "когда похороны").text == "7 июня"
+
+
+AWARDS = Article(
+    "Бывший начальник космодрома осуждён.\n\n"
+    "За время службы был награждён орденом \"За военные заслуги\" и четырьмя медалями. Суд "
+    "приговорил его к семи годам лишения свободы."
+)
+
+
+def test_a_quoted_title_keeps_the_noun_that_says_what_it_is(embedded_engine) -> None:
+    """«чем его наградили»: «орденом "За военные заслуги"», not the bare title, which could be
+    a film's."""
+    answer = ask(embedded_engine, AWARDS, "чем его наградили").text
+    assert answer.startswith('орденом "За военные заслуги"'), answer
