@@ -284,8 +284,9 @@ class EmbeddedEngine:
         reader = self.reader()
         best, score = ranked[0]
         floor = self.settings().floor_for(len(parsed.content))
-        if score < floor:
-            # no sentence is near the question: it is about something else
+        if score < floor and not self._charged(doc, parsed):
+            # no sentence is near the question: it is about something else (a text that
+            # states a charge answers «за что брата осудили» however far its words are)
             return Answer.none(f"best sentence scores {score:.3f} < {floor}",
                                sentence=doc.sentences[best].text, engine=self.name)
         if self.settings().cased and needs_truecase(question):
@@ -545,6 +546,16 @@ class EmbeddedEngine:
                  and e.start < again.stop and again.start < e.stop]
         start, stop = min(e.start for e in named), max(e.stop for e in named)
         return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
+
+    @staticmethod
+    def _charged(doc: AnalyzedArticle, parsed: Question) -> bool:
+        """Whether a почему/за что question asks what someone is tried or punished for and the
+        article states a charge («обвиняют в …», «признан виновным в …»)."""
+        from models.qa import span_shape
+        from models.qa.reasons import PUNISHED
+
+        return (parsed.expect == Expect.REASON and bool(PUNISHED.search(parsed.text))
+                and any(span_shape.CHARGE_STEMS.search(s.text) for s in doc.sentences))
 
     def _no_one(self, doc: AnalyzedArticle, answer: Answer) -> bool:
         """Whether a span can answer no кто-question: an amount («10 апсаров», «4 человека»,

@@ -37,3 +37,19 @@ def test_the_best_sentences_reason_stands_where_the_reader_doubts(embedded_engin
     assert answer.text.startswith("в связи с достижением предельного возраста"), answer
     why = embedded_engine.answer(HUNGER, "почему она голодает")
     assert why.text.startswith("в знак протеста против отказа суда"), why
+
+
+PREMIER = Article(
+    "Новым премьер-министром Таиланда стала Йинглак Чинават.\n\n"
+    "Парламент страны утвердил её кандидатуру в пятницу. Йинглак — младшая сестра бывшего "
+    "премьера Таксина Чинавата, который живёт в эмиграции. После отстранения от власти Таксин "
+    "был заочно приговорён в Таиланде к двум годам тюрьмы по обвинению в коррупции. Его "
+    "сторонники выиграли выборы в июле."
+)
+
+
+def test_what_someone_was_convicted_of_however_the_question_says_it(embedded_engine) -> None:
+    """«за что брата осудили» shares few words with the sentence («приговорён … по обвинению в
+    коррупции»): retrieval alone would call it unrelated; a charge the text states answers."""
+    answer = embedded_engine.answer(PREMIER, "за что брата осудили")
+    assert answer.text == "по обвинению в коррупции", answer
