@@ -245,7 +245,7 @@ class EmbeddedEngine:
             return answer
         whole = answer_types.whole_time(doc, answer.start, answer.stop,
                                         self.toolkit.extractors.dates)
-        if not whole or answer_types.against_tense(parsed, doc.article.text[slice(*whole)]):
+        if not whole or not self._fits_tense(doc, parsed, whole):
             # «Байденом», «Мемориальный парк», «семь лет назад» for «когда он приступит»:
             # the reader, bound to times that fit the question, reads
             return self.read_answer(doc, question, parsed, prior=prior)
@@ -483,9 +483,7 @@ class EmbeddedEngine:
 
             def widen_time(start: int, stop: int) -> tuple[int, int] | None:
                 whole = answer_types.whole_time(doc, start, stop, dates)
-                if whole and answer_types.against_tense(parsed, doc.article.text[slice(*whole)]):
-                    return None
-                return whole
+                return whole if whole and self._fits_tense(doc, parsed, whole) else None
 
             return lambda s: widen_time(s.start, s.stop) is not None, widen_time
         if terms.asks_term(parsed) and terms.states_term(doc):  # «скока ему дали»: the term
@@ -546,6 +544,22 @@ class EmbeddedEngine:
                  and e.start < again.stop and again.start < e.stop]
         start, stop = min(e.start for e in named), max(e.stop for e in named)
         return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
+
+    def _fits_tense(self, doc: AnalyzedArticle, parsed: Question, span: tuple[int, int]
+                    ) -> bool:
+        """Whether a time expression may date what a когда-question asks: not «семь лет
+        назад» nor the date of what happened («был госпитализирован в ноябре») for a question
+        about what is to come («когда его выпишут»)."""
+        from models.qa import answer_types, span_shape
+        from models.qa.rules.parse import parse_sentences
+
+        if answer_types.against_tense(parsed, doc.article.text[slice(*span)]):
+            return False
+        sentence = doc.sentence_at(span[0])
+        if sentence is None or not answer_types.asks_future(parsed):
+            return True
+        tree = parse_sentences(doc, [sentence.index], self.toolkit)[sentence.index]
+        return not span_shape.dates_past_event(tree, *span)
 
     @staticmethod
     def _charged(doc: AnalyzedArticle, parsed: Question) -> bool:

@@ -51,7 +51,8 @@ _TIME = re.compile(
     r"|\d{1,2}[:.]\d{2}(?:\s+по\s+(?:московскому|местному)\s+времени)?"
     r"|(?:[IVXLC]+|\d{1,2})(?:-?м|-?го)?\s+(?:век[еау]?|столети[еия])(?:\s+до\s+н\.\s*э\.)?"
     r"|(?:19|20)?\d0-(?:х|е)(?:\s+годах|\s+годы|\s+гг\.)?"
-    r"|(?:1\d|20)\d{2}(?:\s*[-–—]\s*(?:1\d|20)\d{2})?(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|годах|гг?\.))?"
+    rf"|{_PART}(?:1\d|20)\d{{2}}(?:\s*[-–—]\s*(?:1\d|20)\d{{2}})?"
+    r"(?:\s*(?:-?го|-м)?\s*(?:год[ауе]?м?|годах|гг?\.))?"
     r")(?!\w)",
     re.IGNORECASE)
 # words that give an amount without a figure: «много раз», «сотни каналов», «дважды»
@@ -124,13 +125,21 @@ _FUTURE_RELATIVE = re.compile(r"(?<!\w)(?:будущ\w*|ближайш\w*|зав
 FUTURE_AUXILIARIES = frozenset({"буду", "будешь", "будет", "будем", "будете", "будут"})
 
 
+def asks_future(question) -> bool:
+    """«когда его выпишут», «когда сенат будет голосовать»: a question about what is to come."""
+    return any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
+               for w in question.words if w.pos in {"VERB", "AUX"}) and not asks_past(question)
+
+
+def asks_past(question) -> bool:
+    return any(w.feats.get("Tense") == "Past" for w in question.words
+               if w.pos in {"VERB", "AUX"})
+
+
 def against_tense(question, text: str) -> bool:
     """Whether a time expression cannot date what the question asks: «семь лет назад» for
     «когда кук приступит» (a future event), «в ближайшие недели» for «когда он ушёл»."""
-    future = any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
-                 for w in question.words if w.pos in {"VERB", "AUX"})
-    past = any(w.feats.get("Tense") == "Past" for w in question.words
-               if w.pos in {"VERB", "AUX"})
+    future, past = asks_future(question), asks_past(question)
     if future and not past:
         return bool(_PAST_RELATIVE.search(text))
     if past and not future:

@@ -42,3 +42,30 @@ def test_a_time_on_the_other_side_of_now_dates_nothing_asked(embedded_engine) ->
     assert not against_tense(asked("когда коган ушёл"), "месяц назад")
     assert not against_tense(asked("когда коган ушёл"), "на следующий день")
     assert not against_tense(asked("когда токарев приступит"), "в ближайшие недели")
+
+
+
+def test_what_happened_does_not_date_what_is_to_come(embedded_engine) -> None:
+    """A date a finite past verb governs («был госпитализирован в ноябре», «объявили 21
+    сентября») tells when that happened, so it cannot answer «когда его выпишут»; a plan
+    («запланирована на август») or a future verb («откроется 1 марта») can."""
+    from models.qa.rules.parse import parse_sentences
+    from models.qa.span_shape import dates_past_event
+
+    def past(sentence: str, time: str) -> bool:
+        text = "Новости.\n\n" + sentence
+        doc = embedded_engine.analyze(Article(text))
+        last = doc.sentences[-1]
+        tree = parse_sentences(doc, [last.index], embedded_engine.toolkit)[last.index]
+        start = text.index(time)
+        return dates_past_event(tree, start, start + len(time))
+
+    assert past("88-летний Буш был госпитализирован в ноябре.", "ноябре")
+    assert past("Об этом супруги объявили 21 сентября 2016 года.", "21 сентября 2016 года")
+    assert not past("Премьера запланирована на август.", "август")
+    assert not past("Центр откроется 1 марта.", "1 марта")
+    assert not past("Заявление ожидается позднее во вторник.", "вторник")
+
+def test_part_of_a_year_is_kept() -> None:
+    text = "Вешлер свернёт свою деятельность в хедж-фонде в начале 2012г. и перейдёт в фонд."
+    assert "в начале 2012г." in [m.group() for m in _TIME.finditer(text)]
