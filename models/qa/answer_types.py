@@ -125,10 +125,16 @@ _FUTURE_RELATIVE = re.compile(r"(?<!\w)(?:будущ\w*|ближайш\w*|зав
 FUTURE_AUXILIARIES = frozenset({"буду", "будешь", "будет", "будем", "будете", "будут"})
 
 
+# «когда следующий суд»: what is to come, said without a verb
+NEXT_WORDS = frozenset({"следующий", "будущий", "ближайший", "очередной", "предстоящий"})
+
+
 def asks_future(question) -> bool:
-    """«когда его выпишут», «когда сенат будет голосовать»: a question about what is to come."""
-    return any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
-               for w in question.words if w.pos in {"VERB", "AUX"}) and not asks_past(question)
+    """«когда его выпишут», «когда сенат будет голосовать», «когда следующий суд»: a question
+    about what is to come."""
+    return (any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
+                for w in question.words if w.pos in {"VERB", "AUX"})
+            or any(w.lemma in NEXT_WORDS for w in question.words)) and not asks_past(question)
 
 
 def asks_past(question) -> bool:

@@ -69,3 +69,11 @@ def test_what_happened_does_not_date_what_is_to_come(embedded_engine) -> None:
 def test_part_of_a_year_is_kept() -> None:
     text = "Вешлер свернёт свою деятельность в хедж-фонде в начале 2012г. и перейдёт в фонд."
     assert "в начале 2012г." in [m.group() for m in _TIME.finditer(text)]
+
+
+def test_next_and_coming_ask_about_the_future(embedded_engine) -> None:
+    """«когда следующий суд» has no verb, yet asks what is to come."""
+    from models.qa.answer_types import asks_future
+
+    assert asks_future(parse_question("а когда следующий суд", embedded_engine.toolkit))
+    assert not asks_future(parse_question("а когда был суд", embedded_engine.toolkit))
