@@ -301,7 +301,8 @@ class EmbeddedEngine:
                                    sentence=doc.sentences[best].text, engine=self.name)
             # a sum of money in a sentence about the question answers «скока денег дают» even
             # when the reader doubts it: the currency is the evidence the reader lacks; so
-            # does a time unit for «скока длилась» («около часа»)
+            # does a time unit for «скока длилась» («около часа»), a court's term for «скока
+            # ему дали»
             money = (parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
                                                          or answer_types.asks_duration(parsed))
                      or terms.asks_term(parsed) and terms.states_term(doc))
@@ -575,14 +576,14 @@ class EmbeddedEngine:
         """Whether a span can answer no кто-question: an amount («10 апсаров», «4 человека»,
         «несколько»), a date, or a title in quotes («Новичок», «Кровный брат»). A noun
         («мужчину», «учёные») may be who is asked about."""
-        from models.qa import answer_types
+        from models.qa import answer_types, span_shape
 
         text = doc.article.text
         start, stop = answer.start, answer.stop
         if answer_types.holds_number(doc, start, stop) or answer_types.whole_time(
                 doc, start, stop, self.toolkit.extractors.dates):
             return True
-        return text[max(0, start - 1):start + 1].strip()[:1] in {"«", '"', "„", "“"}
+        return text[max(0, start - 1):start + 1].strip()[:1] in span_shape.QUOTES
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
                 ranked: list[tuple[int, float]], answer: Answer) -> Answer:

@@ -138,6 +138,7 @@ def asks_future(question) -> bool:
 
 
 def asks_past(question) -> bool:
+    """«когда коган ушёл»: a question about what has happened."""
     return any(w.feats.get("Tense") == "Past" for w in question.words
                if w.pos in {"VERB", "AUX"})
 
