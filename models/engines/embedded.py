@@ -237,6 +237,7 @@ class EmbeddedEngine:
         («26 ноября 2010 года», not «26 ноября»)."""
         from models.qa import answer_types
         from models.qa.rules.answer import answer_question
+        from models.qa.tense import fits_tense
 
         floor = self.settings().floor_for(len(parsed.content))
         answer = replace(answer_question(doc, question, self.toolkit, parsed, floor=floor),
@@ -245,7 +246,7 @@ class EmbeddedEngine:
             return answer
         whole = answer_types.whole_time(doc, answer.start, answer.stop,
                                         self.toolkit.extractors.dates)
-        if not whole or not self._fits_tense(doc, parsed, whole):
+        if not whole or not fits_tense(doc, parsed, whole, self.toolkit):
             # «Байденом», «Мемориальный парк», «семь лет назад» for «когда он приступит»:
             # the reader, bound to times that fit the question, reads
             return self.read_answer(doc, question, parsed, prior=prior)
@@ -270,6 +271,7 @@ class EmbeddedEngine:
         from models.qa import answer_types, antecedent, terms
         from models.qa.answer_shape import looks_like_name, says_unknown
         from models.qa.question import asks_name, parse_question
+        from models.qa.reasons import asks_charge
         from models.qa.retrieval import rank_evidence
         from models.reader.truecase import needs_truecase
 
@@ -284,7 +286,7 @@ class EmbeddedEngine:
         reader = self.reader()
         best, score = ranked[0]
         floor = self.settings().floor_for(len(parsed.content))
-        if score < floor and not self._charged(doc, parsed):
+        if score < floor and not asks_charge(doc, parsed):
             # no sentence is near the question: it is about something else (a text that
             # states a charge answers «за что брата осудили» however far its words are)
             return Answer.none(f"best sentence scores {score:.3f} < {floor}",
@@ -478,13 +480,14 @@ class EmbeddedEngine:
         expression at all; `widen(start, stop)` makes a span the whole of it, or None when it
         touches none. None for other kinds."""
         from models.qa import answer_types, terms
+        from models.qa.tense import fits_tense
 
         if parsed.expect == Expect.TIME:
             dates = self.toolkit.extractors.dates
 
             def widen_time(start: int, stop: int) -> tuple[int, int] | None:
                 whole = answer_types.whole_time(doc, start, stop, dates)
-                return whole if whole and self._fits_tense(doc, parsed, whole) else None
+                return whole if whole and fits_tense(doc, parsed, whole, self.toolkit) else None
 
             return lambda s: widen_time(s.start, s.stop) is not None, widen_time
         if terms.asks_term(parsed) and terms.states_term(doc):  # «скока ему дали»: the term
@@ -525,6 +528,7 @@ class EmbeddedEngine:
         for «кто монету выпустил») read again for a span naming a person or an organisation
         (the reader found the question answered: only which span is asked again); «кем он
         был» asks a post, not a name."""
+        from models.qa import answer_types
         from models.qa.answer_shape import entities_over
 
         if (parsed.wh != "кто" or parsed.wh_case == "Ins"
@@ -535,7 +539,8 @@ class EmbeddedEngine:
             return bool(entities_over(doc, start, stop, "PER")
                         or entities_over(doc, start, stop, "ORG"))
 
-        if names_someone(answer.start, answer.stop) or not self._no_one(doc, answer):
+        if names_someone(answer.start, answer.stop) or not answer_types.can_be_no_one(
+                doc, answer.start, answer.stop, self.toolkit.extractors.dates):
             return answer
         again = self.reader().answer(doc, question, ranked, engine=self.name,
                                      accept=names_someone, null_threshold=float("-inf"))
@@ -545,45 +550,6 @@ class EmbeddedEngine:
                  and e.start < again.stop and again.start < e.stop]
         start, stop = min(e.start for e in named), max(e.stop for e in named)
         return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
-
-    def _fits_tense(self, doc: AnalyzedArticle, parsed: Question, span: tuple[int, int]
-                    ) -> bool:
-        """Whether a time expression may date what a когда-question asks: not «семь лет
-        назад» nor the date of what happened («был госпитализирован в ноябре») for a question
-        about what is to come («когда его выпишут»)."""
-        from models.qa import answer_types, span_shape
-        from models.qa.rules.parse import parse_sentences
-
-        if answer_types.against_tense(parsed, doc.article.text[slice(*span)]):
-            return False
-        sentence = doc.sentence_at(span[0])
-        if sentence is None or not answer_types.asks_future(parsed):
-            return True
-        tree = parse_sentences(doc, [sentence.index], self.toolkit)[sentence.index]
-        return not span_shape.dates_past_event(tree, *span)
-
-    @staticmethod
-    def _charged(doc: AnalyzedArticle, parsed: Question) -> bool:
-        """Whether a почему/за что question asks what someone is tried or punished for and the
-        article states a charge («обвиняют в …», «признан виновным в …»)."""
-        from models.qa import span_shape
-        from models.qa.reasons import PUNISHED
-
-        return (parsed.expect == Expect.REASON and bool(PUNISHED.search(parsed.text))
-                and any(span_shape.CHARGE_STEMS.search(s.text) for s in doc.sentences))
-
-    def _no_one(self, doc: AnalyzedArticle, answer: Answer) -> bool:
-        """Whether a span can answer no кто-question: an amount («10 апсаров», «4 человека»,
-        «несколько»), a date, or a title in quotes («Новичок», «Кровный брат»). A noun
-        («мужчину», «учёные») may be who is asked about."""
-        from models.qa import answer_types, span_shape
-
-        text = doc.article.text
-        start, stop = answer.start, answer.stop
-        if answer_types.holds_number(doc, start, stop) or answer_types.whole_time(
-                doc, start, stop, self.toolkit.extractors.dates):
-            return True
-        return text[max(0, start - 1):start + 1].strip()[:1] in span_shape.QUOTES
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,
                 ranked: list[tuple[int, float]], answer: Answer) -> Answer:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from models.qa.antecedent import age_of_asked, asked_names
 from models.qa.cues import number_words
+from models.qa.span_shape import QUOTES
 from models.text.analysis import AnalyzedArticle, Sentence, Token
 
 _DIGIT = re.compile(r"\d")
@@ -116,42 +117,14 @@ def time_expressions(doc: AnalyzedArticle, sentence: Sentence, dates: Callable |
     return spans
 
 
-# time said relative to now, which only a past or only a future event can have
-_PAST_RELATIVE = re.compile(r"(?<!\w)(?:назад|прошл\w*|позапрошл\w*|вчера|позавчера)(?!\w)",
-                            re.IGNORECASE)
-# («на следующий день», «через два дня» date past events as well)
-_FUTURE_RELATIVE = re.compile(r"(?<!\w)(?:будущ\w*|ближайш\w*|завтра|послезавтра)(?!\w)",
-                              re.IGNORECASE)
-FUTURE_AUXILIARIES = frozenset({"буду", "будешь", "будет", "будем", "будете", "будут"})
-
-
-# «когда следующий суд»: what is to come, said without a verb
-NEXT_WORDS = frozenset({"следующий", "будущий", "ближайший", "очередной", "предстоящий"})
-
-
-def asks_future(question) -> bool:
-    """«когда его выпишут», «когда сенат будет голосовать», «когда следующий суд»: a question
-    about what is to come."""
-    return (any(w.feats.get("Tense") == "Fut" or w.text.lower() in FUTURE_AUXILIARIES
-                for w in question.words if w.pos in {"VERB", "AUX"})
-            or any(w.lemma in NEXT_WORDS for w in question.words)) and not asks_past(question)
-
-
-def asks_past(question) -> bool:
-    """«когда коган ушёл»: a question about what has happened."""
-    return any(w.feats.get("Tense") == "Past" for w in question.words
-               if w.pos in {"VERB", "AUX"})
-
-
-def against_tense(question, text: str) -> bool:
-    """Whether a time expression cannot date what the question asks: «семь лет назад» for
-    «когда кук приступит» (a future event), «в ближайшие недели» for «когда он ушёл»."""
-    future, past = asks_future(question), asks_past(question)
-    if future and not past:
-        return bool(_PAST_RELATIVE.search(text))
-    if past and not future:
-        return bool(_FUTURE_RELATIVE.search(text))
-    return False
+def can_be_no_one(doc: AnalyzedArticle, start: int, stop: int, dates: Callable | None = None
+                  ) -> bool:
+    """Whether text[start:stop] can answer no кто-question: an amount («10 апсаров», «4
+    человека», «несколько»), a date, or a title in quotes («Новичок», «Кровный брат»). A noun
+    («мужчину», «учёные») may be who is asked about."""
+    if holds_number(doc, start, stop) or whole_time(doc, start, stop, dates):
+        return True
+    return doc.article.text[max(0, start - 1):start + 1].strip()[:1] in QUOTES
 
 
 def overlapping(spans: list[Span], start: int, stop: int) -> list[Span]:

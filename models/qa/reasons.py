@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from models.qa import span_shape
-from models.qa.question import Question
+from models.qa.question import Expect, Question
 from models.qa.rules.parse import ParsedSentence, parse_sentences
 from models.text.analysis import AnalyzedArticle
 from models.text.toolkit import NlpToolkit
@@ -25,6 +25,14 @@ PUNISHED = re.compile(
     r"(?:^|\s)за\s+что\b|казн|посад|сажа|сидит|арест|задерж|осуд|суд[ия]т|судил|приговор|"
     r"оштраф|наказ|обвин|срок|тюрьм|колони|преследу|разыскива|депортир|выслал|высыла",
     re.IGNORECASE)
+
+
+def asks_charge(doc: AnalyzedArticle, question: Question) -> bool:
+    """Whether a почему/за что question asks what someone is tried or punished for and the
+    article states a charge («обвиняют в …», «признан виновным в …»): that answers it however
+    few of the question's words its sentence shares («за что брата осудили»)."""
+    return (question.expect == Expect.REASON and bool(PUNISHED.search(question.text))
+            and any(span_shape.CHARGE_STEMS.search(s.text) for s in doc.sentences))
 
 
 @dataclass(slots=True)

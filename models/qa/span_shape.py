@@ -46,30 +46,6 @@ def _clamped(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, int]:
     return max(start, sentence.start), min(stop, sentence.stop)
 
 
-def dates_past_event(parsed: ParsedSentence, start: int, stop: int) -> bool:
-    """Whether a time expression dates what a finite past-tense verb says («был
-    госпитализирован в ноябре», «объявили 21 сентября»): such a date cannot tell when
-    something will happen. A participle («запланирована на август») tells nothing."""
-    inside = _words_in(parsed, start, stop)
-    words = parsed.words
-    tops = [i for i in inside if words[i].head not in inside]
-    if not tops:
-        return False
-    i, seen = words[tops[0]].head, set()
-    while 0 <= i < len(words) and i not in seen:
-        seen.add(i)
-        word = words[i]
-        if word.pos in {"VERB", "AUX"} and word.feats.get("VerbForm") == "Fin":
-            past = word.feats.get("Tense") == "Past"
-            auxiliaries = [words[c] for c in parsed.children[i] if words[c].pos == "AUX"]
-            return past or any(a.feats.get("Tense") == "Past" for a in auxiliaries)
-        if word.pos in {"VERB", "ADJ"} and word.feats.get("VerbForm") == "Part":
-            auxiliaries = [words[c] for c in parsed.children[i] if words[c].pos == "AUX"]
-            return any(a.feats.get("Tense") == "Past" for a in auxiliaries)
-        i = word.head
-    return False
-
-
 # --- 1. whole coordination ------------------------------------------------------------------
 
 def _cases_agree(a: Word, b: Word) -> bool:

@@ -5,8 +5,9 @@ through the real engine; the expressions themselves checked on the pattern."""
 from __future__ import annotations
 
 from models.core.types import Article
-from models.qa.answer_types import _TIME, against_tense
+from models.qa.answer_types import _TIME
 from models.qa.question import parse_question
+from models.qa.tense import against_tense
 
 AGENCY = Article(
     "Новым руководителем Госстроя может стать Владимир Токарев.\n\n"
@@ -50,7 +51,7 @@ def test_what_happened_does_not_date_what_is_to_come(embedded_engine) -> None:
     сентября») tells when that happened, so it cannot answer «когда его выпишут»; a plan
     («запланирована на август») or a future verb («откроется 1 марта») can."""
     from models.qa.rules.parse import parse_sentences
-    from models.qa.span_shape import dates_past_event
+    from models.qa.tense import dates_past_event
 
     def past(sentence: str, time: str) -> bool:
         text = "Новости.\n\n" + sentence
@@ -73,7 +74,7 @@ def test_part_of_a_year_is_kept() -> None:
 
 def test_next_and_coming_ask_about_the_future(embedded_engine) -> None:
     """«когда следующий суд» has no verb, yet asks what is to come."""
-    from models.qa.answer_types import asks_future
+    from models.qa.tense import asks_future
 
     assert asks_future(parse_question("а когда следующий суд", embedded_engine.toolkit))
     assert not asks_future(parse_question("а когда был суд", embedded_engine.toolkit))
