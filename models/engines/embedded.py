@@ -305,9 +305,10 @@ class EmbeddedEngine:
             # when the reader doubts it: the currency is the evidence the reader lacks; so
             # does a time unit for «скока длилась» («около часа»), a court's term for «скока
             # ему дали»
-            money = (parsed.expect == Expect.NUMBER and (answer_types.asks_money(parsed)
-                                                         or answer_types.asks_duration(parsed))
-                     or terms.asks_term(parsed) and terms.states_term(doc))
+            form_is_evidence = (parsed.expect == Expect.NUMBER
+                                and (answer_types.asks_money(parsed)
+                                     or answer_types.asks_duration(parsed))
+                                or terms.asks_term(parsed) and terms.states_term(doc))
             answer = Answer.none("")
             whose = antecedent.antecedent(doc, parsed, previous) if (
                 parsed.expect == Expect.NUMBER
@@ -321,7 +322,7 @@ class EmbeddedEngine:
             if not answer.found:
                 answer = reader.answer(doc, question, ranked, engine=self.name,
                                        accept=lambda a, b: widen(a, b) is not None,
-                                       null_threshold=float("-inf") if money else None)
+                                       null_threshold=float("-inf") if form_is_evidence else None)
             if not answer.found:
                 return replace(answer, sentence=answer.sentence or doc.sentences[best].text)
             start, stop = widen(answer.start, answer.stop)
@@ -535,20 +536,19 @@ class EmbeddedEngine:
                 or parsed.wh_index > 0 and parsed.words[parsed.wh_index - 1].pos == "ADP"):
             return answer  # «из кого её будут набирать» asks who they are, not a name
 
-        def names_someone(start: int, stop: int) -> bool:
-            return bool(entities_over(doc, start, stop, "PER")
-                        or entities_over(doc, start, stop, "ORG"))
+        def named(start: int, stop: int) -> list:  # the people and organisations it names
+            return entities_over(doc, start, stop, "PER") + entities_over(doc, start, stop, "ORG")
 
-        if names_someone(answer.start, answer.stop) or not answer_types.can_be_no_one(
+        if named(answer.start, answer.stop) or not answer_types.can_be_no_one(
                 doc, answer.start, answer.stop, self.toolkit.extractors.dates):
             return answer
         again = self.reader().answer(doc, question, ranked, engine=self.name,
-                                     accept=names_someone, null_threshold=float("-inf"))
+                                     accept=lambda a, b: bool(named(a, b)),
+                                     null_threshold=float("-inf"))
         if not again.found:
             return answer
-        named = [e for e in doc.entities if e.type in {"PER", "ORG"}
-                 and e.start < again.stop and again.start < e.stop]
-        start, stop = min(e.start for e in named), max(e.stop for e in named)
+        names = named(again.start, again.stop)
+        start, stop = min(e.start for e in names), max(e.stop for e in names)
         return replace(again, text=doc.article.text[start:stop], start=start, stop=stop)
 
     def _person(self, doc: AnalyzedArticle, question: str, parsed: Question,

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from models.core.types import Answer
-from models.qa.antecedent import people, same_name, surname
+from models.qa.antecedent import people, people_over, same_name, surname
 from models.qa.question import Expect, Question
 from models.text.analysis import AnalyzedArticle, Entity
 
@@ -111,7 +111,7 @@ def full_name(doc: AnalyzedArticle, start: int, stop: int) -> str:
     word («Григорян») and the article gives more of it elsewhere («Александр Григорян»): the
     reader who asks «кто сказал» wants to know who that is. "" otherwise."""
     text = doc.article.text
-    own = [e for e in people(doc) if e.start < stop and start < e.stop]
+    own = people_over(doc, start, stop)
     if (len(own) != 1 or len(own[0].text.split()) != 1
             or text[start:stop].strip(" .,;:«»\"") != text[own[0].start:own[0].stop]):
         return ""

@@ -78,6 +78,11 @@ def people(doc: AnalyzedArticle) -> list[Entity]:
     return [e for e in doc.entities if e.type == "PER" and surname(e)]
 
 
+def people_over(doc: AnalyzedArticle, start: int, stop: int) -> list[Entity]:
+    """The article's people named in text[start:stop], in order."""
+    return [e for e in people(doc) if e.start < stop and start < e.stop]
+
+
 def main_person(doc: AnalyzedArticle) -> str:
     """The surname of the person the article mentions most (the first of equals); ""."""
     counts: dict[str, int] = {}
@@ -136,8 +141,7 @@ def asks_other_than_antecedent(parsed: Question) -> bool:
 
 def names(doc: AnalyzedArticle, start: int, stop: int, name: str) -> bool:
     """Whether text[start:stop] names the person `name` (among others or alone)."""
-    return any(same_name(surname(e), name) for e in people(doc) if e.start < stop
-               and start < e.stop)
+    return any(same_name(surname(e), name) for e in people_over(doc, start, stop))
 
 
 def describes(doc: AnalyzedArticle, start: int, stop: int, name: str) -> bool:
@@ -260,7 +264,7 @@ def named_by_question(doc: AnalyzedArticle, parsed: Question, answer: Answer
         name = surname(entity).replace("ё", "е")
         return any(same_name(name, word) for word in asked)
 
-    named = [e for e in people(doc) if e.start < answer.stop and answer.start < e.stop]
+    named = people_over(doc, answer.start, answer.stop)
     if not named or not all(in_question(e) for e in named):
         return None
     own = [surname(e) for e in named]
@@ -283,11 +287,10 @@ def someone_else(doc: AnalyzedArticle, parsed: Question, previous: Turn | None,
     def is_known(entity: Entity) -> bool:
         return any(same_name(surname(entity), name) for name in known)
 
-    named = [e for e in people(doc) if e.start < answer.stop and answer.start < e.stop]
+    named = people_over(doc, answer.start, answer.stop)
     if not named or not all(is_known(e) for e in named):
         return None
-    return lambda start, stop: any(not is_known(e) for e in people(doc)
-                                   if e.start < stop and start < e.stop)
+    return lambda start, stop: not all(is_known(e) for e in people_over(doc, start, stop))
 
 
 # nouns of a relation to someone: «как дочку зовут» asks the name of the main person's

@@ -340,13 +340,18 @@ def reason_clause(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, i
     return best
 
 
+def _word_starting(parsed: ParsedSentence, start: int) -> int | None:
+    """The index of the word that begins at character `start`, None when none does."""
+    return next((k for k, w in enumerate(parsed.words) if w.start == start), None)
+
+
 def with_marker(parsed: ParsedSentence, start: int, stop: int) -> tuple[int, int]:
     """A reason phrase with the preposition that makes it one: «в знак протеста …», «из-за
     волчанки», «в связи с достижением …», «за кибермошенничество» answer «почему», where
     «протеста …» or «волчанки» alone do not read as Russian. A clause keeps no subordinator
     («так как министр заявлял …» is «министр заявлял …»)."""
     words = parsed.words
-    first = next((k for k, w in enumerate(words) if w.start == start), None)
+    first = _word_starting(parsed, start)
     if first is None:
         return start, stop
     for marker in sorted(REASON_MARKERS, key=len, reverse=True):
@@ -366,7 +371,7 @@ def with_title_noun(parsed: ParsedSentence, start: int, stop: int,
     «орденом "За военные заслуги"» for «какие у него награды были» (a reader cannot tell an
     order from a film by its title); «"Линкольн"» stays bare for «за какой фильм»."""
     words = parsed.words
-    first = next((k for k, w in enumerate(words) if w.start == start), None)
+    first = _word_starting(parsed, start)
     if first is not None and first > 0 and words[first].text not in QUOTES:
         first -= 1  # the span may start inside the quotes: they are balanced later
     if first is None or first == 0 or words[first].text not in QUOTES:
